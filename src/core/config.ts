@@ -1,0 +1,87 @@
+/**
+ * Experiment options: schemas, defaults and validation (zod). The single source of truth for every option the
+ * CLI, the services and the UI accept. Errors name the offending field.
+ */
+import { z } from 'zod';
+import { INIT_MODES } from './policy/genome';
+import { INDEXINGS, RULE_NAMES } from './plasticity/rules';
+
+const activation = z.enum(['tanh', 'linear']);
+
+export const mlpSpecSchema = z.object({
+  sizes: z.array(z.int().min(1).max(100_000)).min(2),
+  hidden: activation.default('tanh'),
+  output: activation.default('tanh'),
+});
+
+export const policySpecSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('hebbian'),
+    rule: z.enum(RULE_NAMES).default('ABCD_lr'),
+    indexing: z.enum(INDEXINGS).default('corrected'),
+    init: z.enum(INIT_MODES).default('uni'),
+    normalise: z.boolean().default(false),
+  }),
+  z.object({ kind: z.literal('static') }),
+]);
+
+export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
+export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
+
+const positive = z.number().positive().finite();
+const decay = z.number().gt(0).max(1);
+const seed = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+/** OpenAI-ES settings; defaults are the reference code's (spec §2). */
+export const esConfigSchema = z
+  .object({
+    popSize: z.int().min(2).max(100_000).default(200),
+    sigma: positive.default(0.1),
+    sigmaDecay: decay.default(0.999),
+    sigmaFloor: z.number().min(0).finite().default(0.01),
+    lr: positive.default(0.2),
+    lrDecay: decay.default(0.995),
+    lrFloor: z.number().min(0).finite().default(0.001),
+    optimizer: z.enum(OPTIMIZER_NAMES).default('sgd'),
+    adamBeta1: z.number().min(0).lt(1).default(0.9),
+    adamBeta2: z.number().min(0).lt(1).default(0.999),
+    adamEpsilon: positive.default(1e-8),
+    /** Fitness −= l2Coefficient · mean(θ²) over the penalised genome entries. */
+    l2Coefficient: z.number().min(0).finite().default(0.01),
+    /** Seeds the candidates' noise offsets (with the generation). */
+    seed: seed.default(0),
+    /** Seeds the shared noise table; runs with the same table seed and size share one table. */
+    noiseSeed: seed.default(0),
+    /** Noise table length in floats (2^25 = 128 MiB shared by all workers). */
+    noiseTableSize: z.int().min(2).max(2 ** 28).default(2 ** 25),
+  })
+  .refine((c) => c.popSize % 2 === 0, { message: 'must be even (mirrored sampling)', path: ['popSize'] });
+
+export type EsConfig = z.output<typeof esConfigSchema>;
+export type EsConfigInput = z.input<typeof esConfigSchema>;
+export type MlpSpecInput = z.input<typeof mlpSpecSchema>;
+export type PolicySpecInput = z.input<typeof policySpecSchema>;
+
+/** A validation failure whose message names each offending field, e.g. `es.popSize: must be even`. */
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly { path: string; message: string }[]) {
+    super(issues.map((i) => `${i.path}: ${i.message}`).join('; '));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates `input` against `schema`, filling defaults; `root` prefixes the field paths in errors. */
+export function parseConfig<T extends z.ZodType>(schema: T, input: unknown, root: string): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ConfigError(
+    result.error.issues.map((issue) => ({
+      path: [root, ...issue.path.map(String)].join('.'),
+      message: issue.message,
+    })),
+  );
+}
+
+export function esConfig(input: EsConfigInput = {}): EsConfig {
+  return parseConfig(esConfigSchema, input, 'es');
+}

@@ -1,0 +1,74 @@
+import { KERNELS_WASM_BASE64 } from './kernels-wasm';
+
+/** The exports of kernels.wat (pointers are byte offsets into the arena's memory). */
+interface KernelExports {
+  matvec(w: number, pre: number, out: number, inPadded: number, nOut: number): void;
+  hebbianForward(
+    w: number, e: number, s: number, prevPre: number, prevPost: number,
+    pre: number, out: number, inPadded: number, nOut: number,
+  ): number;
+}
+
+/**
+ * The slice of the WebAssembly JS API the kernels use, typed here because core is compiled against both the
+ * Node and the DOM libraries and only the latter declares it in full.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { readonly exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: object | undefined;
+
+/** The kernels module, compiled once per thread (it is under 1 KiB, so synchronous compilation is allowed). */
+function kernelModule(): object {
+  if (!compiled) {
+    const binary = atob(KERNELS_WASM_BASE64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    compiled = new wasm.Module(bytes);
+  }
+  return compiled;
+}
+
+/** Rounds a layer width up to whole SIMD lanes. */
+export function padTo4(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/** A float32 buffer inside an arena: `ptr` for the kernels, `view` for JavaScript. */
+export interface F32Buffer {
+  readonly ptr: number;
+  readonly view: Float32Array;
+}
+
+/**
+ * A fixed-size WebAssembly memory with its own kernels instance and a bump allocator. One per network: sized
+ * once, never grown, so the Float32Array views stay valid for the network's life.
+ */
+export class KernelArena {
+  readonly kernels: KernelExports;
+  private readonly memory: WasmMemory;
+  private top = 0;
+
+  constructor(floats: number) {
+    const pages = Math.max(1, Math.ceil((floats * 4 + 64) / 65536));
+    this.memory = new wasm.Memory({ initial: pages, maximum: pages });
+    const instance = new wasm.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.kernels = instance.exports as unknown as KernelExports;
+  }
+
+  /** A zeroed, 16-byte-aligned buffer of n floats. */
+  alloc(n: number): F32Buffer {
+    const ptr = this.top;
+    const bytes = ((n * 4 + 15) >> 4) << 4;
+    if (ptr + bytes > this.memory.buffer.byteLength) throw new RangeError('kernel arena overflow');
+    this.top = ptr + bytes;
+    return { ptr, view: new Float32Array(this.memory.buffer, ptr, n) };
+  }
+}
