@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, esConfig, parseConfig, policySpecSchema } from '../../src/core/config';
+
+describe('experiment config', () => {
+  it("defaults to the reference code's ES hyper-parameters (spec §2)", () => {
+    expect(esConfig()).toMatchObject({
+      popSize: 200, sigma: 0.1, sigmaDecay: 0.999, sigmaFloor: 0.01, lr: 0.2, lrDecay: 0.995, lrFloor: 0.001,
+      l2Coefficient: 0.01, optimizer: 'sgd',
+    });
+  });
+
+  it('defaults a Hebbian policy to ABCD_lr, corrected indexing, U(−0.1, 0.1) init, no normalisation', () => {
+    expect(parseConfig(policySpecSchema, { kind: 'hebbian' }, 'policy')).toEqual({
+      kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false,
+    });
+  });
+
+  it('names every offending field', () => {
+    try {
+      esConfig({ popSize: 5, sigma: -1 });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const message = (e as Error).message;
+      expect(message).toMatch(/es\.popSize: must be even/);
+      expect(message).toMatch(/es\.sigma:/);
+    }
+    expect(() => parseConfig(policySpecSchema, { kind: 'hebbian', rule: 'XYZ' }, 'policy')).toThrow(/policy\.rule/);
+    expect(() => parseConfig(policySpecSchema, { kind: 'plastic' }, 'policy')).toThrow(/policy\.kind/);
+  });
+});
