@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: runs every registered benchmark and prints a table, or with --json one JSON object
+ * { key: median, … } and nothing else on stdout.
+ */
+import { coreBenchmarks } from './bench/core';
+import { runBenchmarks, type BenchResult } from './bench/registry';
+
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== '--json');
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown option ${unknown[0]} (usage: bench [--json])\n`);
+  process.exit(2);
+}
+const json = args.includes('--json');
+const REPETITIONS = 5;
+
+const format = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3));
+const printRow = (r: BenchResult): void => {
+  const { key, unit, description } = r.benchmark;
+  process.stdout.write(`${key.padEnd(30)} ${format(r.median).padStart(9)} ${unit.padEnd(3)}  ${description}\n`);
+};
+
+if (!json) process.stdout.write(`${'benchmark'.padEnd(30)} ${'median'.padStart(9)}      (of ${REPETITIONS} runs)\n`);
+const results = runBenchmarks(coreBenchmarks(), REPETITIONS, json ? undefined : printRow);
+if (json) {
+  const out: Record<string, number> = {};
+  for (const r of results) out[r.benchmark.key] = Number(r.median.toPrecision(4));
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}

@@ -1,0 +1,33 @@
+/** A benchmark measures one figure; suites register theirs here and `npm run bench` / `hebb bench` run them all. */
+export interface Benchmark {
+  /** The key in `bench --json` output. */
+  readonly key: string;
+  readonly unit: string;
+  readonly description: string;
+  /** One measurement (the runner repeats it and reports the median). */
+  measure(): number;
+}
+
+export interface BenchResult {
+  readonly benchmark: Benchmark;
+  readonly median: number;
+  readonly samples: readonly number[];
+}
+
+export function runBenchmarks(benchmarks: readonly Benchmark[], repetitions: number, onResult?: (r: BenchResult) => void): BenchResult[] {
+  return benchmarks.map((benchmark) => {
+    benchmark.measure(); // warm-up: JIT and caches
+    const samples = Array.from({ length: repetitions }, () => benchmark.measure());
+    const sorted = [...samples].sort((a, b) => a - b);
+    const result = { benchmark, median: sorted[Math.floor(sorted.length / 2)]!, samples };
+    onResult?.(result);
+    return result;
+  });
+}
+
+/** Nanoseconds elapsed while running fn. */
+export function timeNs(fn: () => void): number {
+  const start = process.hrtime.bigint();
+  fn();
+  return Number(process.hrtime.bigint() - start);
+}
