@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ANT_INTERFACE, compatibilityProblems, removeLowerLeg, scaleMotor, setJointRange, setSegmentLength } from '../../src/core/morphology/edit';
+import { parseMjcf, serialiseMjcf } from '../../src/core/morphology/mjcf';
+import { bodies, capsuleLength, geomVolume, orderedJoints, type Geom, type Morphology } from '../../src/core/morphology/model';
+
+const preset = (name: string): string => readFileSync(new URL(`../../resources/morphologies/${name}.xml`, import.meta.url), 'utf8');
+const standard = parseMjcf(preset('standard'));
+const DENSITY = 1000; // pybullet ignores MJCF density and uses 1000 kg/m³ (spec §3.2, A8)
+const mass = (m: Morphology): number => bodies(m).reduce((s, b) => s + b.geoms.reduce((t, g) => t + DENSITY * geomVolume(g), 0), 0);
+const geoms = (m: Morphology): Map<string, Geom> => new Map(bodies(m).flatMap((b) => b.geoms.map((g) => [g.name, g] as const)));
+
+describe('morphology presets (spec §3.2, §4)', () => {
+  it('the standard ant has 13 bodies, the 8 hinges in action order, the 4 feet and 8 motors of gear 150', () => {
+    expect(bodies(standard)).toHaveLength(13);
+    expect(orderedJoints(standard).map((j) => j.name)).toEqual(ANT_INTERFACE.joints);
+    expect(compatibilityProblems(standard)).toEqual([]);
+    expect(standard.motors.map((m) => m.gear)).toEqual(new Array(8).fill(150));
+    const ankle1 = orderedJoints(standard)[1]!;
+    expect(ankle1).toEqual({ name: 'ankle_1', axis: [-1, 1, 0], range: [30, 100] });
+  });
+
+  it('weighs 182.18 kg at 1000 kg/m³: torso 65.450, thigh segments 7.832, shins 13.518', () => {
+    expect(mass(standard)).toBeCloseTo(182.18, 2);
+    const g = geoms(standard);
+    expect(DENSITY * geomVolume(g.get('torso_geom')!)).toBeCloseTo(65.45, 2);
+    expect(DENSITY * geomVolume(g.get('aux_1_geom')!)).toBeCloseTo(7.832, 3);
+    expect(DENSITY * geomVolume(g.get('left_ankle_geom')!)).toBeCloseTo(13.518, 3);
+  });
+
+  it.each([
+    ['damaged-right', 'fourth_ankle_geom'],
+    ['damaged-left', 'left_ankle_geom'],
+  ])('%s differs from standard only in %s, shortened from 0.5657 to 0.1414 m (173.65 kg in all)', (name, changed) => {
+    const damaged = parseMjcf(preset(name));
+    expect(damaged.name).toBe(name);
+    const a = geoms(standard);
+    const b = geoms(damaged);
+    for (const [geomName, g] of a) {
+      if (geomName === changed) continue;
+      expect(b.get(geomName)).toEqual(g);
+    }
+    const shin = b.get(changed)! as Extract<Geom, { type: 'capsule' }>;
+    expect(capsuleLength(a.get(changed)! as typeof shin)).toBeCloseTo(0.56569, 5);
+    expect(capsuleLength(shin)).toBeCloseTo(0.14142, 5);
+    expect(DENSITY * geomVolume(shin)).toBeCloseTo(4.988, 3);
+    expect(mass(damaged)).toBeCloseTo(173.65, 2);
+    expect(damaged.motors).toEqual(standard.motors);
+    expect(orderedJoints(damaged)).toEqual(orderedJoints(standard));
+  });
+
+  it.each(['standard', 'damaged-right', 'damaged-left'])('%s round-trips through serialise → parse', (name) => {
+    const m = parseMjcf(preset(name));
+    expect(parseMjcf(serialiseMjcf(m))).toEqual(m);
+  });
+});
+
+describe('invalid MJCF gets an error naming what is wrong', () => {
+  const valid = preset('standard');
+  const cases: [string, string, RegExp][] = [
+    ['malformed XML', valid.replace('</worldbody>', ''), /malformed XML at line \d+/],
+    ['a missing attribute', valid.replace(' size="0.25"', ''), /body 'torso' geom 'torso_geom': missing attribute 'size'/],
+    ['a zero-length segment', valid.replace('fromto="0 0 0 0.4 0.4 0"', 'fromto="0 0 0 0 0 0"'), /left_ankle_geom': capsule length \(fromto\) must be in \(0, 10\] m, got 0/],
+    ['an absurd length', valid.replace('fromto="0 0 0 0.4 0.4 0"', 'fromto="0 0 0 400 400 0"'), /left_ankle_geom': capsule length .* got 565/],
+    ['a negative radius', valid.replace('size="0.25"', 'size="-0.25"'), /torso_geom': radius \(size\) must be in/],
+    ['a non-numeric attribute', valid.replace('axis="0 0 1"', 'axis="0 zero 1"'), /joint 'hip_1': attribute 'axis' must be 3 numbers/],
+    ['an unknown joint in an actuator', valid.replace('<motor joint="hip_4"', '<motor joint="hip_9"'), /actuator motor references unknown joint 'hip_9'/],
+    ['a duplicate joint name', valid.replace('name="ankle_2"', 'name="ankle_1"'), /duplicate joint name 'ankle_1'/],
+    ['a duplicate body name', valid.replace('name="aux_2"', 'name="aux_1"'), /duplicate body name 'aux_1'/],
+    ['an inverted joint range', valid.replace('range="30 100"', 'range="100 30"'), /joint 'ankle_1': range must have lower < upper/],
+    ['an unsupported geom type', valid.replace('type="sphere" pos="0 0 0" size="0.25"', 'type="mesh" size="0.25"'), /geom type 'mesh' is not supported/],
+    ['another root element', '<robot name="x"/>', /root element must be <mujoco>/],
+  ];
+  it.each(cases)('%s', (_what, xml, message) => {
+    expect(() => parseMjcf(xml)).toThrow(message);
+  });
+});
+
+describe('morphology edits', () => {
+  it('setting a thigh length moves the shin attached at its end', () => {
+    const m = setSegmentLength(standard, 'left_leg_geom', 0.1414213562);
+    const thigh = bodies(m).find((b) => b.name === 'aux_1')!;
+    expect(capsuleLength(thigh.geoms[0] as Extract<Geom, { type: 'capsule' }>)).toBeCloseTo(0.14142, 5);
+    expect(thigh.children[0]!.pos[0]).toBeCloseTo(0.1, 9);
+    expect(thigh.children[0]!.pos[1]).toBeCloseTo(0.1, 9);
+    expect(() => setSegmentLength(standard, 'torso_geom', 1)).toThrow(/only capsule segments/);
+    expect(() => setSegmentLength(standard, 'left_leg_geom', 0)).toThrow(/segment length must be/);
+    expect(() => setSegmentLength(standard, 'nope', 1)).toThrow(/no geom named 'nope'/);
+  });
+
+  it('changes a joint range and scales a motor', () => {
+    const m = scaleMotor(setJointRange(standard, 'hip_2', -10, 10), 'ankle_4', 0.5);
+    expect(orderedJoints(m)[2]!.range).toEqual([-10, 10]);
+    expect(m.motors.find((mo) => mo.joint === 'ankle_4')!.gear).toBe(75);
+    expect(() => setJointRange(standard, 'hip_2', 10, -10)).toThrow(/lower < upper/);
+    expect(() => scaleMotor(standard, 'ankle_4', -1)).toThrow(/positive/);
+  });
+
+  it('removing a lower leg keeps the ankle and the foot, so the policy interface still fits', () => {
+    const m = removeLowerLeg(standard, 'front_right_foot');
+    const foot = bodies(m).find((b) => b.name === 'front_right_foot')!;
+    expect(foot.geoms).toEqual([{ type: 'sphere', name: 'right_ankle_geom', radius: 0.08, pos: [0, 0, 0] }]);
+    expect(compatibilityProblems(m)).toEqual([]);
+    expect(parseMjcf(serialiseMjcf(m))).toEqual(m);
+  });
+
+  it('flags a morphology whose joints or feet differ from what the policy expects', () => {
+    const renamed = parseMjcf(preset('standard').replaceAll('hip_3', 'hip_x').replace('name="left_back_foot"', 'name="lbf"'));
+    const problems = compatibilityProblems(renamed);
+    expect(problems.join('\n')).toMatch(/expects \[hip_1, ankle_1, hip_2, ankle_2, hip_3/);
+    expect(problems.join('\n')).toMatch(/foot body 'left_back_foot' is missing/);
+  });
+});
