@@ -18,8 +18,11 @@ export const policySpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('hebbian'),
     rule: z.enum(RULE_NAMES).default('ABCD_lr'),
+    /** Synapse → coefficient row: `corrected` (default) or the first release's `original` (spec §1.2). */
     indexing: z.enum(INDEXINGS).default('corrected'),
+    /** Lifetime-initial weights: U(−0.1, 0.1), N(0, 0.024²), or evolved with the rule (spec §1.6). */
     init: z.enum(INIT_MODES).default('uni'),
+    /** Per-layer max-abs weight normalisation after each update (spec §1.7). */
     normalise: z.boolean().default(false),
   }),
   z.object({ kind: z.literal('static') }),
@@ -61,6 +64,7 @@ export type EsConfig = z.output<typeof esConfigSchema>;
 export type EsConfigInput = z.input<typeof esConfigSchema>;
 export type MlpSpecInput = z.input<typeof mlpSpecSchema>;
 export type PolicySpecInput = z.input<typeof policySpecSchema>;
+export type PolicySpec = z.output<typeof policySpecSchema>;
 
 /** A validation failure whose message names each offending field, e.g. `es.popSize: must be even`. */
 export class ConfigError extends Error {

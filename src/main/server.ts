@@ -36,8 +36,10 @@ export interface WebServerOptions {
 }
 
 function tokenMatches(given: string | null | undefined, token: string): boolean {
-  if (!given || given.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b); // compare bytes: a multi-byte guess must not throw
 }
 
 function cookieToken(req: IncomingMessage): string | undefined {

@@ -44,6 +44,8 @@ describe('web mode server', () => {
     expect((await get(server.port, '/')).status).toBe(401);
     expect((await get(server.port, '/assets/app.js')).status).toBe(401);
     expect((await get(server.port, `/?token=${'x'.repeat(server.token.length)}`)).status).toBe(401);
+    // Same length in characters, longer in bytes: still a plain 401, not a server error.
+    expect((await get(server.port, `/?token=${encodeURIComponent('é'.repeat(server.token.length))}`)).status).toBe(401);
   });
 
   it('serves the page for the token and authorises later requests by an HttpOnly cookie', async () => {

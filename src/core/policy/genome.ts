@@ -4,23 +4,15 @@
  * network spec and the policy spec.
  */
 import { layerShapes, type MlpSpec } from '../nn/mlp';
-import { ruleDef, type Indexing, type RuleName } from '../plasticity/rules';
+import type { PolicySpec } from '../config';
+import { ruleDef } from '../plasticity/rules';
 import type { RandomStream } from '../random';
 
 export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
 export type InitMode = (typeof INIT_MODES)[number];
 
-export type PolicySpec =
-  | {
-      readonly kind: 'hebbian';
-      readonly rule: RuleName;
-      readonly indexing: Indexing;
-      /** Lifetime-initial weights: U(−0.1, 0.1), N(0, 0.024²), or evolved with the rule (spec §1.6). */
-      readonly init: InitMode;
-      /** Per-layer max-abs weight normalisation after each update (spec §1.7). */
-      readonly normalise: boolean;
-    }
-  | { readonly kind: 'static' };
+/** A policy: `hebbian` (rule, indexing, lifetime-initial weights, normalisation) or `static`; see config.ts. */
+export type { PolicySpec };
 
 export type SegmentKind = 'rule' | 'initialWeights' | 'weights';
 
