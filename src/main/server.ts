@@ -71,7 +71,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.writeHead(405).end();
       return;
     }
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    let relative: string;
+    try {
+      relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname.slice(1));
+    } catch {
+      res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed percent-encoding in path');
+      return;
+    }
     const file = normalize(join(root, relative));
     if (file !== root && !file.startsWith(root + sep)) {
       res.writeHead(404).end();

@@ -69,4 +69,8 @@ describe('web mode server', () => {
     expect(reply.status).toBe(404);
     expect(reply.body).not.toContain('secret');
   });
+
+  it('answers a malformed percent-encoded path with 400, not a server error', async () => {
+    expect((await get(server.port, `/%E0%A4%A?token=${server.token}`)).status).toBe(400);
+  });
 });

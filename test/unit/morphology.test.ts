@@ -94,6 +94,7 @@ describe('morphology edits', () => {
     expect(m.motors.find((mo) => mo.joint === 'ankle_4')!.gear).toBe(75);
     expect(() => setJointRange(standard, 'hip_2', 10, -10)).toThrow(/lower < upper/);
     expect(() => scaleMotor(standard, 'ankle_4', -1)).toThrow(/positive/);
+    expect(() => scaleMotor(standard, 'ankle_4', 1000)).toThrow(/gear for 'ankle_4' would be 150000, above 10000/);
   });
 
   it('removing a lower leg keeps the ankle and the foot, so the policy interface still fits', () => {

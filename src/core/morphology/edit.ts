@@ -2,7 +2,7 @@
  * Editing operations on a morphology (the damage-morphology editor's verbs), each returning a new, validated
  * morphology, and the compatibility check between a morphology and the interface a policy was trained on.
  */
-import { LIMITS, MjcfError, checkNames } from './mjcf';
+import { LIMITS, MjcfError } from './mjcf';
 import { bodies, capsuleLength, mapBodies, orderedJoints, type Body, type Geom, type Morphology, type Vec3 } from './model';
 
 const same = (a: Vec3, b: Vec3): boolean => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) < 1e-9;
@@ -48,11 +48,12 @@ export function setJointRange(m: Morphology, jointName: string, lower: number, u
 /** Multiplies a motor's gear (its strength) by `factor`. */
 export function scaleMotor(m: Morphology, jointName: string, factor: number): Morphology {
   if (!(factor > 0) || !Number.isFinite(factor)) throw new MjcfError(`motor scale must be a positive number, got ${factor}`);
-  if (!m.motors.some((mo) => mo.joint === jointName)) throw new MjcfError(`no motor drives joint '${jointName}'`);
-  const motors = m.motors.map((mo) => (mo.joint === jointName ? { ...mo, gear: mo.gear * factor } : mo));
-  const out = { ...m, motors };
-  checkNames(out);
-  return out;
+  const motor = m.motors.find((mo) => mo.joint === jointName);
+  if (!motor) throw new MjcfError(`no motor drives joint '${jointName}'`);
+  const gear = motor.gear * factor;
+  // The parser's bound: an edit must never produce a morphology that fails to load once saved.
+  if (gear > LIMITS.maxGear) throw new MjcfError(`motor gear for '${jointName}' would be ${gear}, above ${LIMITS.maxGear}`);
+  return { ...m, motors: m.motors.map((mo) => (mo === motor ? { ...mo, gear } : mo)) };
 }
 
 /**
