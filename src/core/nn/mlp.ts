@@ -102,6 +102,16 @@ export function storeLayer(shape: LayerShape, from: Float32Array, scale: number,
   }
 }
 
+/** Zeroes synapses given as [out][in] indices in a padded weight matrix. */
+export function zeroPadded(shape: LayerShape, weights: Float32Array, synapses: ArrayLike<number>): void {
+  const { nIn, nOut, inPadded } = shape;
+  for (let k = 0; k < synapses.length; k++) {
+    const idx = synapses[k]!;
+    if (!Number.isInteger(idx) || idx < 0 || idx >= nIn * nOut) throw new RangeError(`synapse index ${idx} outside layer of ${nIn * nOut}`);
+    weights[Math.floor(idx / nIn) * inPadded + (idx % nIn)] = 0;
+  }
+}
+
 /** A fixed-weight MLP: the static baseline's network. */
 export class StaticMlp {
   readonly shapes: readonly LayerShape[];
@@ -128,6 +138,11 @@ export class StaticMlp {
   /** Writes layer l's weights as [out][in] into `out`. */
   readWeights(l: number, out: Float32Array): void {
     storeLayer(this.shapes[l]!, this.weights[l]!.view, 1, out);
+  }
+
+  /** Zeroes the listed synapses of layer l (indices into [out][in]). */
+  zeroSynapses(l: number, synapses: ArrayLike<number>): void {
+    zeroPadded(this.shapes[l]!, this.weights[l]!.view, synapses);
   }
 
   /** Runs the network; returns a view of the output activations, valid until the next call. */

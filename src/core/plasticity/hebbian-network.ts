@@ -8,6 +8,7 @@ import {
   loadLayer,
   storeLayer,
   unpaddedViews,
+  zeroPadded,
   type LayerShape,
   type MlpSpec,
 } from '../nn/mlp';
@@ -161,6 +162,20 @@ export class HebbianNetwork {
   readWeights(l: number, out: Float32Array): void {
     this.flushUpdate();
     storeLayer(this.shapes[l]!, this.weights[l]!.view, this.scale[l]!, out);
+  }
+
+  /**
+   * Writes the weights the last forward pass used for layer l as [out][in], leaving any pending update pending
+   * (a snapshot must not change the lifetime it observes).
+   */
+  usedWeights(l: number, out: Float32Array): void {
+    storeLayer(this.shapes[l]!, this.weights[l]!.view, this.scale[l]!, out);
+  }
+
+  /** Zeroes the listed synapses of layer l (indices into [out][in]) after applying any pending update. */
+  zeroSynapses(l: number, synapses: ArrayLike<number>): void {
+    this.flushUpdate();
+    zeroPadded(this.shapes[l]!, this.weights[l]!.view, synapses);
   }
 
   /** Activations of layer l from the last forward pass (0 = input). */

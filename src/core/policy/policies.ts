@@ -14,6 +14,26 @@ export interface Policy {
   /** Network outputs for one observation (a view, valid until the next call). */
   act(observation: ArrayLike<number>): Float32Array;
   readonly outputSize: number;
+  readonly net: MlpSpec;
+  /**
+   * Writes the weights the last forward pass used, every layer as [out][in], concatenated, from `offset`.
+   * Observes without disturbing the lifetime.
+   */
+  snapshotWeights(out: Float32Array, offset?: number): void;
+  /** Damage: zeroes the listed synapses of layer l (indices into its [out][in] matrix) from the next step on. */
+  zeroSynapses(layer: number, synapses: ArrayLike<number>): void;
+  /** Damage: no weight changes for the rest of the lifetime (a static network has none to stop). */
+  stopPlasticity(): void;
+}
+
+/** Writes each layer of a network through `read` into one flat [layer][out][in] array. */
+function snapshotLayers(net: MlpSpec, read: (l: number, out: Float32Array) => void, out: Float32Array, offset: number): void {
+  let at = offset;
+  for (let l = 0; l + 1 < net.sizes.length; l++) {
+    const n = net.sizes[l]! * net.sizes[l + 1]!;
+    read(l, out.subarray(at, at + n));
+    at += n;
+  }
 }
 
 /** Standard deviation of the `normal` initial weights in the reference code. */
@@ -51,24 +71,59 @@ export class HebbianPolicy implements Policy {
   act(observation: ArrayLike<number>): Float32Array {
     return this.network.step(observation);
   }
+
+  snapshotWeights(out: Float32Array, offset = 0): void {
+    snapshotLayers(this.net, (l, o) => this.network.usedWeights(l, o), out, offset);
+  }
+
+  zeroSynapses(layer: number, synapses: ArrayLike<number>): void {
+    this.network.zeroSynapses(layer, synapses);
+  }
+
+  stopPlasticity(): void {
+    // The pending update (from the step just taken) still lands: weights freeze as they stand at this step.
+    this.network.flushUpdate();
+    this.network.plastic = false;
+  }
 }
 
 export class StaticPolicy implements Policy {
   readonly network: StaticMlp;
   readonly outputSize: number;
+  /** Set when damage edited the weights, so the next lifetime starts from the genome again. */
+  private damaged = false;
 
-  constructor(net: MlpSpec, layout: GenomeLayout, genome: Float32Array) {
+  constructor(
+    readonly net: MlpSpec,
+    private readonly layout: GenomeLayout,
+    private readonly genome: Float32Array,
+  ) {
     this.network = new StaticMlp(net);
     this.network.setWeights(genome, segmentStart(layout, 'weights'));
     this.outputSize = net.sizes[net.sizes.length - 1]!;
   }
 
   reset(): void {
-    // Static weights: nothing changes between or within lifetimes.
+    // Static weights do not change within or between lifetimes, unless damage zeroed some.
+    if (this.damaged) this.network.setWeights(this.genome, segmentStart(this.layout, 'weights'));
+    this.damaged = false;
   }
 
   act(observation: ArrayLike<number>): Float32Array {
     return this.network.forward(observation);
+  }
+
+  snapshotWeights(out: Float32Array, offset = 0): void {
+    snapshotLayers(this.net, (l, o) => this.network.readWeights(l, o), out, offset);
+  }
+
+  zeroSynapses(layer: number, synapses: ArrayLike<number>): void {
+    this.damaged = true;
+    this.network.zeroSynapses(layer, synapses);
+  }
+
+  stopPlasticity(): void {
+    // Nothing to stop.
   }
 }
 

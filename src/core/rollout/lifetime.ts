@@ -1,0 +1,210 @@
+/**
+ * One lifetime (spec §1.8): a policy living in an env from reset to early stop, scored by the sum of the env's
+ * fitness term. Optional damage schedule and recording. The reference's quirks are kept on purpose (A4): the
+ * first forward pass sees the stale reset observation, the burn-in counts towards the step limit, and falls are
+ * ignored until t > earlyStopAfter.
+ */
+import type { Env } from '../envs/env';
+import { POSE_FLOATS } from '../envs/env';
+import type { Policy } from '../policy/policies';
+import { Domain, RandomStream } from '../random';
+import { DamagePlan, type DamageSchedule } from './damage';
+
+export interface Protocol {
+  /** Zero-action env steps after reset whose outputs are discarded. */
+  readonly burnIn: number;
+  /** Env steps in all, burn-in included (gym's TimeLimit). */
+  readonly maxEnvSteps: number;
+  /** Early stopping is tested only when t > this. */
+  readonly earlyStopAfter: number;
+  /** Stop after more than this many consecutive steps with negative fitness reward. */
+  readonly negativePatience: number;
+}
+
+/** AntBulletEnv-v0 as the reference runs it: 40 burn-in steps, 1000 in all, stop after t > 200 (spec §1.8). */
+export const QUADRUPED_PROTOCOL: Protocol = { burnIn: 40, maxEnvSteps: 1000, earlyStopAfter: 200, negativePatience: 30 };
+
+/** The random streams of one lifetime, all derived from one episode key. */
+export interface LifetimeStreams {
+  /** Initial-state randomisation of the env. */
+  readonly env: RandomStream;
+  /** The policy's lifetime-initial weights. */
+  readonly policy: RandomStream;
+  /** Choices made by damage (which synapses to zero). */
+  readonly damage: RandomStream;
+}
+
+/** Streams for the episode keyed by (seed, …path), e.g. (run seed, generation, candidate, morphology). */
+export function lifetimeStreams(seed: number, ...path: readonly number[]): LifetimeStreams {
+  return {
+    env: RandomStream.of(seed, Domain.episode, ...path, 0),
+    policy: RandomStream.of(seed, Domain.episode, ...path, 1),
+    damage: RandomStream.of(seed, Domain.episode, ...path, 2),
+  };
+}
+
+export interface RecordOptions {
+  /** Snapshot the weights every `weightStride` policy steps (0: never). */
+  readonly weightStride?: number;
+}
+
+/** Everything needed to replay a lifetime, in compact typed arrays. Frame i is the state after env step i. */
+export interface Recording {
+  readonly bodyNames: readonly string[];
+  readonly rewardTerms: readonly string[];
+  readonly actionSize: number;
+  readonly observationSize: number;
+  readonly burnIn: number;
+  /** Env steps taken (burn-in included). */
+  readonly envSteps: number;
+  /** (envSteps + 1) frames × bodies × 7 (x, y, z, qx, qy, qz, qw); frame 0 is the reset pose. */
+  readonly poses: Float32Array;
+  /** (envSteps + 1) × observationSize; row 0 is the reset observation. */
+  readonly observations: Float32Array;
+  /** envSteps × actionSize: the actions applied (after damage overrides; zero during burn-in). */
+  readonly actions: Float32Array;
+  /** envSteps × rewardTerms.length. */
+  readonly rewards: Float32Array;
+  readonly weightStride: number;
+  /** The policy step of each weight snapshot. */
+  readonly weightSteps: Int32Array;
+  /** snapshots × synapses: the weights each snapshot's forward pass used, layers concatenated as [out][in]. */
+  readonly weights: Float32Array;
+  readonly synapses: number;
+}
+
+export interface LifetimeResult {
+  readonly fitness: number;
+  /** Policy steps taken (forward passes). */
+  readonly steps: number;
+  readonly envSteps: number;
+  readonly recording?: Recording;
+}
+
+export interface LifetimeOptions {
+  readonly protocol?: Protocol;
+  readonly damage?: DamageSchedule;
+  readonly record?: RecordOptions;
+}
+
+/** Writable recording buffers sized for the longest lifetime, trimmed when it ends. */
+class Recorder {
+  private readonly bodies: number;
+  private readonly poses: Float32Array;
+  private readonly observations: Float32Array;
+  private readonly actions: Float32Array;
+  private readonly rewards: Float32Array;
+  private readonly weights: Float32Array;
+  private readonly weightSteps: Int32Array;
+  private readonly synapses: number;
+  private snapshots = 0;
+  private steps = 0;
+
+  constructor(
+    private readonly env: Env,
+    private readonly policy: Policy,
+    private readonly protocol: Protocol,
+    readonly weightStride: number,
+  ) {
+    const n = protocol.maxEnvSteps;
+    this.bodies = env.bodyNames.length;
+    this.poses = new Float32Array((n + 1) * this.bodies * POSE_FLOATS);
+    this.observations = new Float32Array((n + 1) * env.observationSize);
+    this.actions = new Float32Array(n * env.actionSize);
+    this.rewards = new Float32Array(n * env.rewardTerms.length);
+    const sizes = policy.net.sizes;
+    this.synapses = sizes.slice(1).reduce((s, v, l) => s + v * sizes[l]!, 0);
+    const maxSnapshots = weightStride > 0 ? Math.ceil(Math.max(0, n - protocol.burnIn) / weightStride) : 0;
+    this.weights = new Float32Array(maxSnapshots * this.synapses);
+    this.weightSteps = new Int32Array(maxSnapshots);
+  }
+
+  frame(observation: Float32Array): void {
+    this.env.poses(this.poses, this.steps * this.bodies * POSE_FLOATS);
+    this.observations.set(observation, this.steps * this.env.observationSize);
+  }
+
+  step(action: Float32Array, rewards: Float64Array, observation: Float32Array): void {
+    this.actions.set(action, this.steps * this.env.actionSize);
+    this.rewards.set(rewards, this.steps * rewards.length);
+    this.steps++;
+    this.frame(observation);
+  }
+
+  weightsAt(t: number): void {
+    if (this.weightStride === 0 || t % this.weightStride !== 0) return;
+    this.policy.snapshotWeights(this.weights, this.snapshots * this.synapses);
+    this.weightSteps[this.snapshots++] = t;
+  }
+
+  finish(): Recording {
+    const n = this.steps;
+    const { env } = this;
+    return {
+      bodyNames: env.bodyNames,
+      rewardTerms: env.rewardTerms,
+      actionSize: env.actionSize,
+      observationSize: env.observationSize,
+      burnIn: this.protocol.burnIn,
+      envSteps: n,
+      poses: this.poses.slice(0, (n + 1) * this.bodies * POSE_FLOATS),
+      observations: this.observations.slice(0, (n + 1) * env.observationSize),
+      actions: this.actions.slice(0, n * env.actionSize),
+      rewards: this.rewards.slice(0, n * env.rewardTerms.length),
+      weightStride: this.weightStride,
+      weightSteps: this.weightSteps.slice(0, this.snapshots),
+      weights: this.weights.slice(0, this.snapshots * this.synapses),
+      synapses: this.synapses,
+    };
+  }
+}
+
+/** Runs one lifetime of `policy` in `env` (spec §1.8) and returns Σ fitness term. */
+export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, options: LifetimeOptions = {}): LifetimeResult {
+  const protocol = options.protocol ?? QUADRUPED_PROTOCOL;
+  if (policy.outputSize !== env.actionSize) {
+    throw new RangeError(`policy has ${policy.outputSize} outputs but the env takes ${env.actionSize} actions`);
+  }
+  const damage = options.damage && options.damage.length > 0 ? new DamagePlan(options.damage, env, policy, streams.damage) : undefined;
+  const stride = options.record?.weightStride ?? 0;
+  if (!Number.isInteger(stride) || stride < 0) throw new RangeError(`record.weightStride must be a non-negative integer, got ${stride}`);
+
+  let observation = env.reset(streams.env);
+  policy.reset(streams.policy);
+  const recorder = options.record ? new Recorder(env, policy, protocol, stride) : undefined;
+  recorder?.frame(observation);
+
+  const action = new Float32Array(env.actionSize);
+  // The burn-in's observations are discarded: the first forward pass sees the reset observation (A4).
+  const first = observation.slice();
+  let envSteps = 0;
+  while (envSteps < protocol.burnIn && envSteps < protocol.maxEnvSteps) {
+    const r = env.step(action);
+    envSteps++;
+    recorder?.step(action, r.rewards, r.observation);
+  }
+  observation = first;
+
+  let fitness = 0;
+  let t = 0;
+  let negative = 0;
+  while (envSteps < protocol.maxEnvSteps) {
+    damage?.beforeStep(t);
+    const out = policy.act(observation);
+    recorder?.weightsAt(t);
+    action.set(out);
+    damage?.override(t, action);
+    const r = env.step(action);
+    envSteps++;
+    recorder?.step(action, r.rewards, r.observation);
+    const reward = r.rewards[env.fitnessTerm]!;
+    fitness += reward;
+    observation = r.observation;
+    t++;
+    if (t - 1 > protocol.earlyStopAfter) {
+      negative = reward < 0 ? negative + 1 : 0;
+      if (r.done || negative > protocol.negativePatience) break;
+    }
+  }
+  return { fitness, steps: t, envSteps, recording: recorder?.finish() };
+}
