@@ -11,6 +11,7 @@ const ROTATIONS = [13, 15, 26, 6, 17, 29, 16, 24] as const;
 const SKEIN_PARITY = 0x1bd11bda;
 const TWO_POW_32 = 4294967296;
 const TWO_POW_NEG_32 = 1 / TWO_POW_32;
+const TWO_POW_NEG_24 = 2 ** -24;
 const TWO_POW_NEG_53 = 1 / 9007199254740992;
 
 /** Threefry-2x32 with 20 rounds: encrypts the counter (c0, c1) under the key (k0, k1). Writes two uint32 words. */
@@ -162,10 +163,17 @@ export class RandomStream {
     return mean + std * r * Math.cos(theta);
   }
 
-  /** Fills `out` with U(lo, hi) values. */
+  /**
+   * Fills `out` with U(lo, hi) values. A Float32Array holds only 24 significant bits, so each of its values takes
+   * one 32-bit word (24 bits used) instead of nextDouble's two: half the generator work per lifetime reset.
+   */
   fillUniform(out: Float32Array | Float64Array, lo: number, hi: number): void {
     const span = hi - lo;
-    for (let i = 0; i < out.length; i++) out[i] = lo + span * this.nextDouble();
+    if (out instanceof Float32Array) {
+      for (let i = 0; i < out.length; i++) out[i] = lo + span * (this.nextUint32() >>> 8) * TWO_POW_NEG_24;
+    } else {
+      for (let i = 0; i < out.length; i++) out[i] = lo + span * this.nextDouble();
+    }
   }
 
   /** Fills `out` with N(mean, std²) values. */

@@ -32,7 +32,7 @@ describe('ammo.js (WebAssembly build)', () => {
   it('gives bit-identical trajectories in the main thread and a worker thread', async () => {
     const here = await fallingBoxTrajectory(240);
     const there = await new Promise<Float64Array>((ok, fail) => {
-      const worker = new Worker(new URL('./fixtures/ts-worker.mjs', import.meta.url), {
+      const worker = new Worker(new URL('../../scripts/ts-worker.mjs', import.meta.url), {
         workerData: { entry: new URL('./fixtures/falling-box-worker.ts', import.meta.url).href, steps: 240 },
       });
       worker.once('message', (m: Float64Array) => {

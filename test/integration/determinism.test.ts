@@ -5,7 +5,7 @@ import { closedLoopLifetime } from './fixtures/closed-loop-lifetime';
 
 function inWorker(spec: PolicySpec, seed: number, steps: number): Promise<Float32Array> {
   return new Promise((ok, fail) => {
-    const worker = new Worker(new URL('./fixtures/ts-worker.mjs', import.meta.url), {
+    const worker = new Worker(new URL('../../scripts/ts-worker.mjs', import.meta.url), {
       workerData: { entry: new URL('./fixtures/lifetime-worker.ts', import.meta.url).href, spec, seed, steps },
     });
     worker.once('message', (m: Float32Array) => {

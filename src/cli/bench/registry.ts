@@ -5,7 +5,7 @@ export interface Benchmark {
   readonly unit: string;
   readonly description: string;
   /** One measurement (the runner repeats it and reports the median). */
-  measure(): number;
+  measure(): number | Promise<number>;
 }
 
 export interface BenchResult {
@@ -14,15 +14,18 @@ export interface BenchResult {
   readonly samples: readonly number[];
 }
 
-export function runBenchmarks(benchmarks: readonly Benchmark[], repetitions: number, onResult?: (r: BenchResult) => void): BenchResult[] {
-  return benchmarks.map((benchmark) => {
-    benchmark.measure(); // warm-up: JIT and caches
-    const samples = Array.from({ length: repetitions }, () => benchmark.measure());
+export async function runBenchmarks(benchmarks: readonly Benchmark[], repetitions: number, onResult?: (r: BenchResult) => void): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  for (const benchmark of benchmarks) {
+    await benchmark.measure(); // warm-up: JIT and caches
+    const samples: number[] = [];
+    for (let i = 0; i < repetitions; i++) samples.push(await benchmark.measure());
     const sorted = [...samples].sort((a, b) => a - b);
     const result = { benchmark, median: sorted[Math.floor(sorted.length / 2)]!, samples };
     onResult?.(result);
-    return result;
-  });
+    results.push(result);
+  }
+  return results;
 }
 
 /** Nanoseconds elapsed while running fn. */

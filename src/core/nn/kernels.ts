@@ -7,6 +7,10 @@ interface KernelExports {
     w: number, e: number, s: number, prevPre: number, prevPost: number,
     pre: number, out: number, inPadded: number, nOut: number,
   ): number;
+  hebbianForwardUnscaled(
+    w: number, e: number, prevPre: number, prevPost: number,
+    pre: number, out: number, inPadded: number, nOut: number,
+  ): void;
 }
 
 /**

@@ -82,4 +82,40 @@
     (f32.max
       (f32.max (f32x4.extract_lane 0 (local.get $mx)) (f32x4.extract_lane 1 (local.get $mx)))
       (f32.max (f32x4.extract_lane 2 (local.get $mx)) (f32x4.extract_lane 3 (local.get $mx)))))
+
+  ;; hebbianForward for networks without normalisation (scale ≡ 1): the same arithmetic minus the scale
+  ;; multiply (exact when s = 1) and the max |w| bookkeeping, which are 3 of its ~18 vector ops per 4 synapses.
+  (func (export "hebbianForwardUnscaled")
+    (param $w i32) (param $e i32) (param $prevPre i32) (param $prevPost i32)
+    (param $pre i32) (param $out i32) (param $inPadded i32) (param $nOut i32)
+    (local $j i32) (local $g i32) (local $rowBytes i32)
+    (local $y v128) (local $acc v128) (local $v v128)
+    (local.set $rowBytes (i32.shl (local.get $inPadded) (i32.const 2)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $j) (local.get $nOut)))
+        (local.set $y (f32x4.splat (f32.load (i32.add (local.get $prevPost) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $g (i32.const 0))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $g) (local.get $rowBytes)))
+            (local.set $v
+              (f32x4.add
+                (f32x4.add
+                  (v128.load (local.get $w))
+                  (f32x4.mul
+                    (v128.load (i32.add (local.get $prevPre) (local.get $g)))
+                    (f32x4.add (f32x4.mul (v128.load (local.get $e)) (local.get $y)) (v128.load offset=16 (local.get $e)))))
+                (f32x4.add (f32x4.mul (v128.load offset=32 (local.get $e)) (local.get $y)) (v128.load offset=48 (local.get $e)))))
+            (v128.store (local.get $w) (local.get $v))
+            (local.set $acc
+              (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $pre) (local.get $g))))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $e (i32.add (local.get $e) (i32.const 64)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (br $cols)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
 )

@@ -117,7 +117,8 @@ export class HebbianNetwork {
     this.previous = prev;
     this.current = cur;
     cur.views[0]!.set(input);
-    const { matvec, hebbianForward } = this.arena.kernels;
+    const { matvec, hebbianForward, hebbianForwardUnscaled } = this.arena.kernels;
+    const normalise = this.options.normalise;
     const L = this.shapes.length;
     for (let l = 0; l < L; l++) {
       const s = this.shapes[l]!;
@@ -125,10 +126,13 @@ export class HebbianNetwork {
       const pre = cur.buffers[l]!.ptr;
       const out = cur.buffers[l + 1]!;
       let scale = this.scale[l]!;
-      if (update) {
+      if (update && !normalise) {
+        // Without normalisation the scale stays 1.
+        hebbianForwardUnscaled(w, this.terms[l]!.ptr, prev.buffers[l]!.ptr, prev.buffers[l + 1]!.ptr, pre, out.ptr, s.inPadded, s.nOut);
+      } else if (update) {
         const e = this.terms[l]!.ptr;
         const maxAbs = hebbianForward(w, e, scale, prev.buffers[l]!.ptr, prev.buffers[l + 1]!.ptr, pre, out.ptr, s.inPadded, s.nOut);
-        scale = this.options.normalise && maxAbs > 0 ? 1 / maxAbs : 1;
+        scale = maxAbs > 0 ? 1 / maxAbs : 1;
         this.scale[l] = scale;
       } else {
         matvec(w, pre, out.ptr, s.inPadded, s.nOut);

@@ -211,21 +211,20 @@ export class QuadrupedEnv implements Env {
       const a = action[n]!;
       this.torque[n] = (a > 1 ? 1 : a < -1 ? -1 : a) * this.torqueScale[n]! * this.actuatorStrength[n]!;
     }
-    const h = CONTROL_DT / SUB_STEPS;
     const joints = this.assembly.joints;
-    // Torques are held over the control step; Bullet clears applied torques after every stepSimulation call.
-    for (let s = 0; s < SUB_STEPS; s++) {
-      for (let n = 0; n < nJ; n++) {
-        const tau = this.torque[n]!;
-        if (tau === 0) continue;
-        const j = joints[n]!;
-        this.v.setValue(tau * this.axisChild[3 * n]!, tau * this.axisChild[3 * n + 1]!, tau * this.axisChild[3 * n + 2]!);
-        w.parts[j.child]!.applyLocalTorque(this.v);
-        this.v.setValue(-tau * this.axisParent[3 * n]!, -tau * this.axisParent[3 * n + 1]!, -tau * this.axisParent[3 * n + 2]!);
-        w.parts[j.parent]!.applyLocalTorque(this.v);
-      }
-      w.world.stepSimulation(h, 0, h);
+    // Torques (like gravity) are applied once and held over the control step's sub-steps: one stepSimulation
+    // call runs all four and clears the forces only at its end (spec §3.1, §3.3). 0.0165 is exactly four
+    // times 0.004125 in float32 too, so the call always runs exactly four sub-steps.
+    for (let n = 0; n < nJ; n++) {
+      const tau = this.torque[n]!;
+      if (tau === 0) continue;
+      const j = joints[n]!;
+      this.v.setValue(tau * this.axisChild[3 * n]!, tau * this.axisChild[3 * n + 1]!, tau * this.axisChild[3 * n + 2]!);
+      w.parts[j.child]!.applyLocalTorque(this.v);
+      this.v.setValue(-tau * this.axisParent[3 * n]!, -tau * this.axisParent[3 * n + 1]!, -tau * this.axisParent[3 * n + 2]!);
+      w.parts[j.parent]!.applyLocalTorque(this.v);
     }
+    w.world.stepSimulation(CONTROL_DT, SUB_STEPS, CONTROL_DT / SUB_STEPS);
     this.readState();
     const finite = this.calcState();
 

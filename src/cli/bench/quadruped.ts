@@ -1,0 +1,95 @@
+/** Benchmarks of the quadruped world: physics alone, full lifetimes with each policy kind, reset, worker memory. */
+import { Worker } from 'node:worker_threads';
+import type { AmmoModule } from '../../core/envs/quadruped/ammo';
+import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { QUADRUPED_MLP } from '../../core/nn/mlp';
+import { genomeLayout, initialCentre, type PolicySpec } from '../../core/policy/genome';
+import { makePolicy } from '../../core/policy/policies';
+import { Domain, RandomStream } from '../../core/random';
+import { lifetimeStreams, runLifetime } from '../../core/rollout/lifetime';
+import { loadPreset } from '../../main/services/presets';
+import { timeNs, type Benchmark } from './registry';
+
+const LIFETIMES = 3;
+
+function physics(env: QuadrupedEnv): Benchmark {
+  const zero = new Float32Array(env.actionSize);
+  return {
+    key: 'quadruped_physics_steps_per_s',
+    unit: '/s',
+    description: 'standard ant, zero action: control steps (4 physics sub-steps + observation) per second',
+    measure: () => {
+      let ns = 0;
+      for (let e = 0; e < LIFETIMES; e++) {
+        env.reset(RandomStream.of(1, e));
+        ns += timeNs(() => {
+          for (let t = 0; t < 1000; t++) env.step(zero);
+        });
+      }
+      return (LIFETIMES * 1000) / (ns / 1e9);
+    },
+  };
+}
+
+function rollout(env: QuadrupedEnv, spec: PolicySpec, key: string, what: string): Benchmark {
+  const genome = initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre));
+  const policy = makePolicy(QUADRUPED_MLP, spec, genome);
+  return {
+    key,
+    unit: '/s',
+    description: `${what}: env steps per second over whole lifetimes (reset, burn-in, early stop)`,
+    measure: () => {
+      let steps = 0;
+      const ns = timeNs(() => {
+        for (let e = 0; e < LIFETIMES; e++) steps += runLifetime(env, policy, lifetimeStreams(2, e)).envSteps;
+      });
+      return steps / (ns / 1e9);
+    },
+  };
+}
+
+function reset(env: QuadrupedEnv): Benchmark {
+  return {
+    key: 'quadruped_reset_ms',
+    unit: 'ms',
+    description: 'rebuilding the ant world for a new lifetime',
+    measure: () => timeNs(() => {
+      for (let i = 0; i < 100; i++) env.reset(RandomStream.of(3, i));
+    }) / 100 / 1e6,
+  };
+}
+
+function workerRss(): Benchmark {
+  return {
+    key: 'quadruped_worker_rss_mb',
+    unit: 'MB',
+    description: 'resident memory added by one worker holding ammo.js, 3 ant worlds and a Hebbian policy',
+    measure: async () => {
+      global.gc?.();
+      const before = process.memoryUsage().rss;
+      // Workers do not inherit tsx's loader on Node 20: scripts/ts-worker.mjs registers it, then loads the entry.
+      const worker = new Worker(new URL('../../../scripts/ts-worker.mjs', import.meta.url), {
+        workerData: { entry: new URL('./quadruped-worker.ts', import.meta.url).href },
+      });
+      await new Promise<void>((ok, fail) => {
+        worker.once('message', () => ok());
+        worker.once('error', fail);
+      });
+      const after = process.memoryUsage().rss;
+      await worker.terminate();
+      return (after - before) / 2 ** 20;
+    },
+  };
+}
+
+export function quadrupedBenchmarks(ammo: AmmoModule): Benchmark[] {
+  const env = new QuadrupedEnv(ammo, loadPreset('standard'));
+  const hebbian: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false };
+  return [
+    physics(env),
+    rollout(env, { kind: 'static' }, 'quadruped_static_rollout_steps_per_s', 'static network'),
+    rollout(env, hebbian, 'quadruped_hebbian_rollout_steps_per_s', 'Hebbian ABCD_lr network'),
+    reset(env),
+    workerRss(),
+  ];
+}
