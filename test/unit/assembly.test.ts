@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assemble, AssemblyError } from '../../src/core/envs/quadruped/assembly';
 import { quatAxisAngle, rotate, symmetricEigen, type M3 } from '../../src/core/math/rigid';
 import { parseMjcf } from '../../src/core/morphology/mjcf';
-import { setSegmentLength } from '../../src/core/morphology/edit';
+import { removeLowerLeg, scaleMotor, setSegmentLength } from '../../src/core/morphology/edit';
 
 const preset = (name: string) => parseMjcf(readFileSync(new URL(`../../resources/morphologies/${name}.xml`, import.meta.url), 'utf8'));
 const standard = assemble(preset('standard'));
@@ -92,6 +92,16 @@ describe('assembling the ant as pybullet loads it (spec §3.2)', () => {
     const p = poses[0]!;
     const origin = rotate(p.orientation, link.origin).map((v, i) => v + p.position[i]!);
     origin.forEach((v, i) => expect(v).toBeCloseTo([0, 0, 0.75][i]!, 12));
+  });
+
+  it('an edited motor’s strength is its gear relative to 150; an amputated shin is a sphere part', () => {
+    const weak = assemble(scaleMotor(preset('standard'), 'hip_1', 0.5));
+    expect(weak.joints[0]!.torquePerAction).toBe(125);
+    expect(weak.joints[2]!.torquePerAction).toBe(250);
+    const amputee = assemble(removeLowerLeg(preset('standard'), 'front_left_foot'));
+    const stump = amputee.parts[amputee.joints[1]!.child]!;
+    expect(stump.geoms.map((g) => g.geom.type)).toEqual(['sphere']);
+    expect(stump.mass).toBeCloseTo(1000 * (4 / 3) * Math.PI * 0.08 ** 3, 6);
   });
 
   it('refuses a morphology without the ant interface, naming what is missing', () => {
