@@ -4,13 +4,14 @@ import type { AmmoModule } from '../../core/envs/quadruped/ammo';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy, type Policy } from '../../core/policy/policies';
 import { Domain, RandomStream } from '../../core/random';
 import { lifetimeStreams, runLifetime } from '../../core/rollout/lifetime';
 import { loadPreset } from '../../main/services/presets';
 import { timeNs, type Benchmark } from './registry';
 
-const LIFETIMES = 3;
+/** Lifetimes per measurement: several genomes' motions, so the rollout figures average over gaits. */
+const LIFETIMES = 6;
 
 function physics(env: QuadrupedEnv): Benchmark {
   const zero = new Float32Array(env.actionSize);
@@ -44,6 +45,43 @@ function rollout(env: QuadrupedEnv, spec: PolicySpec, key: string, what: string)
         for (let e = 0; e < LIFETIMES; e++) steps += runLifetime(env, policy, lifetimeStreams(2, e)).envSteps;
       });
       return steps / (ns / 1e9);
+    },
+  };
+}
+
+/** The Hebbian network's share of a lifetime's time: act() timed inside whole lifetimes (stable on a noisy VM). */
+function networkShare(env: QuadrupedEnv, spec: PolicySpec): Benchmark {
+  const genome = initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre));
+  const inner = makePolicy(QUADRUPED_MLP, spec, genome);
+  let actNs = 0;
+  const timed: Policy = {
+    outputSize: inner.outputSize,
+    net: inner.net,
+    reset: (rng) => {
+      const start = process.hrtime.bigint();
+      inner.reset(rng);
+      actNs += Number(process.hrtime.bigint() - start);
+    },
+    act: (obs) => {
+      const start = process.hrtime.bigint();
+      const out = inner.act(obs);
+      actNs += Number(process.hrtime.bigint() - start);
+      return out;
+    },
+    snapshotWeights: (out, offset) => inner.snapshotWeights(out, offset),
+    zeroSynapses: (l, s) => inner.zeroSynapses(l, s),
+    stopPlasticity: () => inner.stopPlasticity(),
+  };
+  return {
+    key: 'quadruped_hebbian_network_share_pct',
+    unit: '%',
+    description: 'share of a Hebbian lifetime spent in the network and rule (act + per-lifetime weight reset)',
+    measure: () => {
+      actNs = 0;
+      const total = timeNs(() => {
+        for (let e = 0; e < LIFETIMES; e++) runLifetime(env, timed, lifetimeStreams(2, e));
+      });
+      return (100 * actNs) / total;
     },
   };
 }
@@ -89,6 +127,7 @@ export function quadrupedBenchmarks(ammo: AmmoModule): Benchmark[] {
     physics(env),
     rollout(env, { kind: 'static' }, 'quadruped_static_rollout_steps_per_s', 'static network'),
     rollout(env, hebbian, 'quadruped_hebbian_rollout_steps_per_s', 'Hebbian ABCD_lr network'),
+    networkShare(env, hebbian),
     reset(env),
     workerRss(),
   ];
