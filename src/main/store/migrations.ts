@@ -1,0 +1,75 @@
+/**
+ * Numbered schema migrations, applied in order at open; `PRAGMA user_version` records the last one applied.
+ * Never edit a released migration: add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: the data model of DESIGN.md.
+  `
+  CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    config TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'paused', 'stopped', 'finished', 'failed')),
+    error TEXT,
+    tags TEXT NOT NULL DEFAULT '[]',
+    notes TEXT NOT NULL DEFAULT '',
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE generations (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    mean REAL NOT NULL,
+    max REAL NOT NULL,
+    min REAL NOT NULL,
+    std REAL NOT NULL,
+    per_morphology TEXT NOT NULL,
+    lr REAL NOT NULL,
+    sigma REAL NOT NULL,
+    env_steps INTEGER NOT NULL,
+    wall_ms REAL NOT NULL,
+    PRIMARY KEY (run_id, generation)
+  ) WITHOUT ROWID;
+  CREATE TABLE checkpoints (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    state BLOB NOT NULL,
+    best INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, generation)
+  );
+  CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    morphology TEXT NOT NULL,
+    seen INTEGER NOT NULL,
+    episodes INTEGER NOT NULL,
+    mean REAL NOT NULL,
+    std REAL NOT NULL,
+    fitness TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX evaluations_run ON evaluations(run_id);
+  CREATE TABLE episodes (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    morphology TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    damage TEXT NOT NULL DEFAULT '[]',
+    fitness REAL NOT NULL,
+    steps INTEGER NOT NULL,
+    trajectory BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX episodes_run ON episodes(run_id);
+  CREATE TABLE morphologies (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    mjcf TEXT NOT NULL,
+    builtin INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL
+  );
+  `,
+];

@@ -1,0 +1,306 @@
+/**
+ * The experiment store: one SQLite file (better-sqlite3), WAL, foreign keys, numbered migrations at open.
+ *
+ * Opening never damages a file it cannot use: a foreign or corrupt file, or one written by a newer workbench, is
+ * inspected read-only and refused with a message saying which, before anything is written.
+ */
+import Database from 'better-sqlite3';
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { MIGRATIONS } from './migrations';
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+/** `PRAGMA application_id` of a workbench database: "HBWB". */
+export const APPLICATION_ID = 0x48425742;
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+export class StoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreError';
+  }
+}
+
+/** `$XDG_DATA_HOME/hebbian-workbench/workbench.db` (XDG default `~/.local/share`). */
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share');
+  return join(base, 'hebbian-workbench', 'workbench.db');
+}
+
+export type RunStatus = 'queued' | 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+
+export interface RunRow {
+  readonly id: number;
+  readonly name: string;
+  readonly config: unknown;
+  readonly seed: number;
+  readonly status: RunStatus;
+  readonly error: string | null;
+  readonly tags: readonly string[];
+  readonly notes: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export interface GenerationRecord {
+  readonly generation: number;
+  readonly mean: number;
+  readonly max: number;
+  readonly min: number;
+  readonly std: number;
+  /** Population mean fitness per training morphology. */
+  readonly perMorphology: Readonly<Record<string, number>>;
+  readonly lr: number;
+  readonly sigma: number;
+  readonly envSteps: number;
+  readonly wallMs: number;
+}
+
+/** Checkpoints kept per run: the latest few, plus the best generation's. */
+const KEEP_LATEST = 3;
+
+/** Refuses files that are not (or not yet) ours, reading them only. */
+function inspect(path: string): void {
+  if (!existsSync(path)) return;
+  if (!statSync(path).isFile()) throw new StoreError(`${path} is not a file`);
+  const head = Buffer.alloc(16);
+  const fd = openSync(path, 'r');
+  const n = readSync(fd, head, 0, 16, 0);
+  closeSync(fd);
+  if (n === 0) return; // an empty file becomes a new database
+  if (n < 16 || head.toString('latin1') !== SQLITE_HEADER) {
+    throw new StoreError(`${path} is not a SQLite database (corrupt, or another kind of file); it was left untouched`);
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const appId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    db.pragma('quick_check');
+    if (appId !== 0 && appId !== APPLICATION_ID) {
+      throw new StoreError(`${path} is a SQLite database of another application (application_id ${appId}); it was left untouched`);
+    }
+    if (version > SCHEMA_VERSION) {
+      throw new StoreError(`${path} has schema version ${version}, newer than this workbench's ${SCHEMA_VERSION}: update the workbench; the file was left untouched`);
+    }
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    throw new StoreError(`${path} cannot be read as a workbench database (${(e as Error).message}); it was left untouched`);
+  } finally {
+    db?.close();
+  }
+}
+
+function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new StoreError(`${where} is not valid JSON (corrupt row)`);
+  }
+}
+
+interface RawRun {
+  id: number;
+  name: string;
+  config: string;
+  seed: number;
+  status: RunStatus;
+  error: string | null;
+  tags: string;
+  notes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export class Store {
+  readonly db: Database.Database;
+
+  private constructor(db: Database.Database) {
+    this.db = db;
+  }
+
+  /** Opens (creating if needed) and migrates the database at `path`; `:memory:` for a throw-away store. */
+  static open(path: string): Store {
+    if (path !== ':memory:') {
+      inspect(path);
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (e) {
+        throw new StoreError(`cannot create the directory for ${path}: ${(e as Error).message}`);
+      }
+    }
+    let db: Database.Database;
+    try {
+      db = new Database(path);
+    } catch (e) {
+      throw new StoreError(`cannot open ${path}: ${(e as Error).message}`);
+    }
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      const store = new Store(db);
+      store.migrate();
+      return store;
+    } catch (e) {
+      db.close();
+      if (e instanceof StoreError) throw e;
+      throw new StoreError(`cannot prepare ${path}: ${(e as Error).message}`);
+    }
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  private migrate(): void {
+    const from = this.schemaVersion;
+    for (let v = from; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+        this.db.pragma(`application_id = ${APPLICATION_ID}`);
+      })();
+    }
+  }
+
+  // --- runs --------------------------------------------------------------------------------------------
+
+  createRun(run: { name: string; config: unknown; seed: number; status?: RunStatus; tags?: readonly string[]; notes?: string }): RunRow {
+    const now = Date.now();
+    const info = this.db
+      .prepare('INSERT INTO runs (name, config, seed, status, tags, notes, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(run.name, JSON.stringify(run.config), run.seed, run.status ?? 'queued', JSON.stringify(run.tags ?? []), run.notes ?? '', now, now);
+    return this.getRun(Number(info.lastInsertRowid));
+  }
+
+  getRun(id: number): RunRow {
+    const raw = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
+    if (!raw) throw new StoreError(`no run with id ${id}`);
+    return this.toRun(raw);
+  }
+
+  listRuns(): RunRow[] {
+    return (this.db.prepare('SELECT * FROM runs ORDER BY id').all() as RawRun[]).map((r) => this.toRun(r));
+  }
+
+  setRunStatus(id: number, status: RunStatus, error: string | null = null): void {
+    const info = this.db.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, Date.now(), id);
+    if (info.changes === 0) throw new StoreError(`no run with id ${id}`);
+  }
+
+  deleteRun(id: number): void {
+    const info = this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    if (info.changes === 0) throw new StoreError(`no run with id ${id}`);
+  }
+
+  private toRun(r: RawRun): RunRow {
+    const tags = parseJson(r.tags, `runs.tags of run ${r.id}`);
+    if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new StoreError(`runs.tags of run ${r.id} is not a list of strings (corrupt row)`);
+    return {
+      id: r.id,
+      name: r.name,
+      config: parseJson(r.config, `runs.config of run ${r.id}`),
+      seed: r.seed,
+      status: r.status,
+      error: r.error,
+      tags,
+      notes: r.notes,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  // --- generations and checkpoints ---------------------------------------------------------------------
+
+  /**
+   * Records a finished generation and its ES checkpoint in one transaction (DESIGN: durability), then prunes
+   * checkpoints to the latest few and the best. Callers emit events about the generation only after this returns.
+   */
+  commitGeneration(runId: number, record: GenerationRecord, checkpoint: Uint8Array): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO generations (run_id, generation, mean, max, min, std, per_morphology, lr, sigma, env_steps, wall_ms)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(runId, record.generation, record.mean, record.max, record.min, record.std, JSON.stringify(record.perMorphology),
+          record.lr, record.sigma, record.envSteps, record.wallMs);
+      this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, ?, ?)').run(runId, record.generation, checkpoint);
+      // The best generation by population mean keeps its checkpoint.
+      const best = this.db.prepare('SELECT generation FROM generations WHERE run_id = ? ORDER BY mean DESC, generation LIMIT 1').get(runId) as { generation: number };
+      this.db.prepare('UPDATE checkpoints SET best = (generation = ?) WHERE run_id = ?').run(best.generation, runId);
+      this.db
+        .prepare(
+          `DELETE FROM checkpoints WHERE run_id = ? AND best = 0 AND generation NOT IN
+             (SELECT generation FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT ?)`,
+        )
+        .run(runId, runId, KEEP_LATEST);
+      this.db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(Date.now(), runId);
+    })();
+  }
+
+  generations(runId: number): GenerationRecord[] {
+    const rows = this.db.prepare('SELECT * FROM generations WHERE run_id = ? ORDER BY generation').all(runId) as {
+      generation: number; mean: number; max: number; min: number; std: number; per_morphology: string; lr: number; sigma: number; env_steps: number; wall_ms: number;
+    }[];
+    return rows.map((r) => {
+      const per = parseJson(r.per_morphology, `generations.per_morphology of run ${runId} generation ${r.generation}`);
+      if (typeof per !== 'object' || per === null || Array.isArray(per)) {
+        throw new StoreError(`generations.per_morphology of run ${runId} generation ${r.generation} is not an object (corrupt row)`);
+      }
+      return {
+        generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, perMorphology: per as Record<string, number>,
+        lr: r.lr, sigma: r.sigma, envSteps: r.env_steps, wallMs: r.wall_ms,
+      };
+    });
+  }
+
+  /** The checkpoint of `generation` (default: the latest), or undefined if the run has none. */
+  checkpoint(runId: number, generation?: number): { generation: number; state: Uint8Array } | undefined {
+    const row = (generation === undefined
+      ? this.db.prepare('SELECT generation, state FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT 1').get(runId)
+      : this.db.prepare('SELECT generation, state FROM checkpoints WHERE run_id = ? AND generation = ?').get(runId, generation)) as
+      | { generation: number; state: Buffer }
+      | undefined;
+    return row && { generation: row.generation, state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) };
+  }
+
+  checkpointGenerations(runId: number): number[] {
+    return (this.db.prepare('SELECT generation FROM checkpoints WHERE run_id = ? ORDER BY generation').all(runId) as { generation: number }[]).map((r) => r.generation);
+  }
+
+  // --- morphologies -------------------------------------------------------------------------------------
+
+  /** Adds the built-in presets that are missing (by name); user morphologies are never overwritten. */
+  ensureMorphologies(presets: readonly { name: string; mjcf: string }[]): void {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO morphologies (name, mjcf, builtin, created_at) VALUES (?, ?, 1, ?)');
+    this.db.transaction(() => presets.forEach((p) => insert.run(p.name, p.mjcf, Date.now())))();
+  }
+
+  saveMorphology(name: string, mjcf: string): void {
+    const existing = this.db.prepare('SELECT builtin FROM morphologies WHERE name = ?').get(name) as { builtin: number } | undefined;
+    if (existing?.builtin) throw new StoreError(`morphology '${name}' is built in and cannot be replaced; save it under another name`);
+    this.db
+      .prepare('INSERT INTO morphologies (name, mjcf, builtin, created_at) VALUES (?, ?, 0, ?) ON CONFLICT(name) DO UPDATE SET mjcf = excluded.mjcf')
+      .run(name, mjcf, Date.now());
+  }
+
+  morphology(name: string): { name: string; mjcf: string; builtin: boolean } {
+    const row = this.db.prepare('SELECT name, mjcf, builtin FROM morphologies WHERE name = ?').get(name) as { name: string; mjcf: string; builtin: number } | undefined;
+    if (!row) throw new StoreError(`no morphology named '${name}'`);
+    return { name: row.name, mjcf: row.mjcf, builtin: row.builtin === 1 };
+  }
+
+  listMorphologies(): { name: string; builtin: boolean }[] {
+    return (this.db.prepare('SELECT name, builtin FROM morphologies ORDER BY builtin DESC, name').all() as { name: string; builtin: number }[]).map((r) => ({
+      name: r.name,
+      builtin: r.builtin === 1,
+    }));
+  }
+}
