@@ -4,6 +4,7 @@
  */
 import { loadAmmo } from '../core/envs/quadruped/ammo';
 import { coreBenchmarks } from './bench/core';
+import { poolBenchmarks } from './bench/pool';
 import { quadrupedBenchmarks } from './bench/quadruped';
 import { runBenchmarks, type BenchResult } from './bench/registry';
 
@@ -23,7 +24,7 @@ const printRow = (r: BenchResult): void => {
 };
 
 if (!json) process.stdout.write(`${'benchmark'.padEnd(38)} ${'median'.padStart(9)}      (of ${REPETITIONS} runs)\n`);
-const benchmarks = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo())];
+const benchmarks = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo()), ...poolBenchmarks()];
 const results = await runBenchmarks(benchmarks, REPETITIONS, json ? undefined : printRow);
 if (json) {
   const out: Record<string, number> = {};

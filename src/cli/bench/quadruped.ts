@@ -68,6 +68,7 @@ function networkShare(env: QuadrupedEnv, spec: PolicySpec): Benchmark {
       actNs += Number(process.hrtime.bigint() - start);
       return out;
     },
+    load: (genome) => inner.load(genome),
     snapshotWeights: (out, offset) => inner.snapshotWeights(out, offset),
     zeroSynapses: (l, s) => inner.zeroSynapses(l, s),
     stopPlasticity: () => inner.stopPlasticity(),

@@ -6,6 +6,8 @@ export interface Benchmark {
   readonly description: string;
   /** One measurement (the runner repeats it and reports the median). */
   measure(): number | Promise<number>;
+  /** Releases what the measurements held (workers). */
+  dispose?(): void | Promise<void>;
 }
 
 export interface BenchResult {
@@ -22,6 +24,7 @@ export async function runBenchmarks(benchmarks: readonly Benchmark[], repetition
     for (let i = 0; i < repetitions; i++) samples.push(await benchmark.measure());
     const sorted = [...samples].sort((a, b) => a - b);
     const result = { benchmark, median: sorted[Math.floor(sorted.length / 2)]!, samples };
+    await benchmark.dispose?.();
     onResult?.(result);
     results.push(result);
   }

@@ -63,8 +63,12 @@ export function ask(state: EsState): Candidate[] {
 /** Writes a candidate's parameters, float32 as in the reference: θ_i = θ + sign·σ·ε. */
 export function candidateParams(state: EsState, noise: NoiseTable, candidate: Candidate, out: Float32Array): Float32Array {
   checkTable(state, noise);
-  const { theta, sigma } = state;
-  const eps = noise.data;
+  return perturb(state.theta, state.sigma, noise.data, candidate, out);
+}
+
+/** θ + sign·σ·ε[offset …]: a candidate's parameters from the centre and the shared noise (workers call this). */
+export function perturb(theta: Float32Array, sigma: number, eps: Float32Array, candidate: Candidate, out: Float32Array): Float32Array {
+  if (candidate.offset + theta.length > eps.length) throw new RangeError(`noise offset ${candidate.offset} runs past the table (${eps.length})`);
   const scale = candidate.sign * sigma;
   for (let j = 0; j < theta.length; j++) out[j] = theta[j]! + scale * eps[candidate.offset + j]!;
   return out;

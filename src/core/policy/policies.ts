@@ -15,6 +15,8 @@ export interface Policy {
   act(observation: ArrayLike<number>): Float32Array;
   readonly outputSize: number;
   readonly net: MlpSpec;
+  /** Loads another genome of the same layout (a worker reuses one policy for every candidate). */
+  load(genome: Float32Array): void;
   /**
    * Writes the weights the last forward pass used, every layer as [out][in], concatenated, from `offset`.
    * Observes without disturbing the lifetime.
@@ -52,13 +54,18 @@ export class HebbianPolicy implements Policy {
     genome: Float32Array,
   ) {
     this.network = new HebbianNetwork(net, { rule: ruleDef(spec.rule), indexing: spec.indexing, normalise: spec.normalise });
-    this.network.setCoefficients(genome, segmentStart(layout, 'rule'));
     this.initial = new Float32Array(synapseCount(net));
-    if (spec.init === 'coevolve') {
-      const start = segmentStart(layout, 'initialWeights');
+    this.outputSize = net.sizes[net.sizes.length - 1]!;
+    this.load(genome);
+  }
+
+  load(genome: Float32Array): void {
+    checkGenome(this.layout, genome);
+    this.network.setCoefficients(genome, segmentStart(this.layout, 'rule'));
+    if (this.spec.init === 'coevolve') {
+      const start = segmentStart(this.layout, 'initialWeights');
       this.initial.set(genome.subarray(start, start + this.initial.length));
     }
-    this.outputSize = net.sizes[net.sizes.length - 1]!;
   }
 
   reset(rng: RandomStream): void {
@@ -93,14 +100,24 @@ export class StaticPolicy implements Policy {
   /** Set when damage edited the weights, so the next lifetime starts from the genome again. */
   private damaged = false;
 
+  private genome: Float32Array;
+
   constructor(
     readonly net: MlpSpec,
     private readonly layout: GenomeLayout,
-    private readonly genome: Float32Array,
+    genome: Float32Array,
   ) {
     this.network = new StaticMlp(net);
-    this.network.setWeights(genome, segmentStart(layout, 'weights'));
     this.outputSize = net.sizes[net.sizes.length - 1]!;
+    this.genome = genome;
+    this.load(genome);
+  }
+
+  load(genome: Float32Array): void {
+    checkGenome(this.layout, genome);
+    this.genome = genome;
+    this.network.setWeights(genome, segmentStart(this.layout, 'weights'));
+    this.damaged = false;
   }
 
   reset(): void {
@@ -127,11 +144,15 @@ export class StaticPolicy implements Policy {
   }
 }
 
-/** Builds the policy a genome encodes. The genome's length must match the layout. */
-export function makePolicy(net: MlpSpec, spec: PolicySpec, genome: Float32Array): Policy {
-  const layout = genomeLayout(net, spec);
+function checkGenome(layout: GenomeLayout, genome: Float32Array): void {
   if (genome.length !== layout.size) {
     throw new RangeError(`genome must have ${layout.size} parameters for this network and policy, got ${genome.length}`);
   }
+}
+
+/** Builds the policy a genome encodes. The genome's length must match the layout. */
+export function makePolicy(net: MlpSpec, spec: PolicySpec, genome: Float32Array): Policy {
+  const layout = genomeLayout(net, spec);
+  checkGenome(layout, genome);
   return spec.kind === 'static' ? new StaticPolicy(net, layout, genome) : new HebbianPolicy(net, spec, layout, genome);
 }

@@ -1,0 +1,40 @@
+/**
+ * An evaluator worker: one ammo.js instance, one quadruped world per training morphology, one policy reused
+ * for every candidate. Candidates arrive as (index, noise offset, sign); parameters are rebuilt here from the
+ * shared centre and noise table, never sent.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadAmmo } from '../../core/envs/quadruped/ammo';
+import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { perturb } from '../../core/es/openai-es';
+import { parseMjcf } from '../../core/morphology/mjcf';
+import { genomeLayout } from '../../core/policy/genome';
+import { makePolicy } from '../../core/policy/policies';
+import { evaluateCandidate } from '../../core/rollout/candidate';
+import type { CandidateResult, EvaluateTask, WorkerInit, WorkerReply } from './protocol';
+
+const init = (workerData as { init: WorkerInit }).init;
+const port = parentPort!;
+const ammo = await loadAmmo();
+const envs = init.morphologies.map((m) => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name)));
+const layout = genomeLayout(init.net, init.policy);
+const theta = new Float32Array(init.theta);
+const eps = new Float32Array(init.noise);
+const genome = new Float32Array(layout.size);
+const policy = makePolicy(init.net, init.policy, theta.slice());
+
+port.on('message', (task: EvaluateTask) => {
+  let reply: WorkerReply;
+  try {
+    const results: CandidateResult[] = task.candidates.map((c) => {
+      perturb(theta, task.sigma, eps, c, genome);
+      const r = evaluateCandidate(policy, envs, layout, genome, { seed: init.runSeed, generation: task.generation, candidate: c.index }, init.l2Coefficient);
+      return { index: c.index, ...r };
+    });
+    reply = { kind: 'results', id: task.id, results };
+  } catch (e) {
+    reply = { kind: 'failed', id: task.id, message: e instanceof Error ? e.message : String(e) };
+  }
+  port.postMessage(reply);
+});
+port.postMessage({ kind: 'ready' } satisfies WorkerReply);

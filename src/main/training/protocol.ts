@@ -1,0 +1,35 @@
+/** Messages between the evaluator pool (main thread) and its workers. Plain data: structured-clone safe. */
+import type { MlpSpec } from '../../core/nn/mlp';
+import type { Candidate } from '../../core/es/openai-es';
+import type { PolicySpec } from '../../core/policy/genome';
+
+export interface WorkerInit {
+  readonly runSeed: number;
+  readonly policy: PolicySpec;
+  readonly net: MlpSpec;
+  /** Training morphologies as MJCF, in the run's order. */
+  readonly morphologies: readonly { readonly name: string; readonly mjcf: string }[];
+  /** The shared noise table (Float32) and the centre θ (Float32), both written by the main thread only. */
+  readonly noise: SharedArrayBuffer;
+  readonly theta: SharedArrayBuffer;
+  readonly l2Coefficient: number;
+}
+
+export interface EvaluateTask {
+  readonly id: number;
+  readonly generation: number;
+  readonly sigma: number;
+  readonly candidates: readonly Candidate[];
+}
+
+export interface CandidateResult {
+  readonly index: number;
+  readonly fitness: number;
+  readonly perMorphology: number[];
+  readonly envSteps: number;
+}
+
+export type WorkerReply =
+  | { readonly kind: 'ready' }
+  | { readonly kind: 'results'; readonly id: number; readonly results: CandidateResult[] }
+  | { readonly kind: 'failed'; readonly id: number; readonly message: string };
