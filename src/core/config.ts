@@ -89,3 +89,32 @@ export function parseConfig<T extends z.ZodType>(schema: T, input: unknown, root
 export function esConfig(input: EsConfigInput = {}): EsConfig {
   return parseConfig(esConfigSchema, input, 'es');
 }
+
+/** Preset morphologies the quadruped runs on unless a run names saved ones. */
+export const DEFAULT_TRAINING_MORPHOLOGIES = ['standard', 'damaged-right'];
+
+/**
+ * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
+ * `seed` keys the initial centre, the candidates' noise offsets and every episode.
+ */
+export const runConfigSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  env: z.literal('quadruped').default('quadruped'),
+  policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }),
+  morphologies: z
+    .array(z.string().min(1).max(200))
+    .min(1)
+    .max(16)
+    .refine((m) => new Set(m).size === m.length, { message: 'must not repeat a morphology' })
+    .default(DEFAULT_TRAINING_MORPHOLOGIES),
+  es: esConfigSchema.default(esConfigSchema.parse({})),
+  generations: z.int().min(1).max(1_000_000).default(300),
+  seed: seed.default(0),
+});
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+export function runConfig(input: unknown): RunConfig {
+  return parseConfig(runConfigSchema, input, 'run');
+}

@@ -1,0 +1,128 @@
+/**
+ * The ES loop of one run: ask → evaluate in the worker pool → tell → commit the generation and its checkpoint in
+ * one transaction → only then report it. A run resumes from its latest checkpoint exactly as if never stopped:
+ * every random draw is keyed by (run seed, generation, candidate, morphology), never by time or worker.
+ */
+import { runConfig, type RunConfig } from '../../core/config';
+import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type EsState, type NoiseTable } from '../../core/es';
+import { QUADRUPED_MLP } from '../../core/nn/mlp';
+import { genomeLayout, initialCentre } from '../../core/policy/genome';
+import { Domain, RandomStream } from '../../core/random';
+import { PRESET_NAMES, presetXml } from '../services/presets';
+import type { GenerationRecord, Store } from '../store/store';
+import { EvaluatorPool } from './evaluator-pool';
+
+export interface TrainOptions {
+  /** Worker threads (default: one per available core). */
+  readonly workers?: number;
+  /** Called after each generation is committed. */
+  readonly onGeneration?: (record: GenerationRecord) => void;
+  /** Checked between generations: when it returns true the run stops after the generation in flight. */
+  readonly shouldStop?: () => boolean;
+}
+
+/** Noise tables are pure functions of (seed, size); runs in one process with the same pair share one. */
+const noiseTables = new Map<string, NoiseTable>();
+function noiseTable(seed: number, size: number): NoiseTable {
+  const key = `${seed}:${size}`;
+  let table = noiseTables.get(key);
+  if (!table) {
+    table = createNoiseTable(seed, size);
+    noiseTables.set(key, table);
+  }
+  return table;
+}
+
+export function populationStats(fitness: readonly number[]): { mean: number; max: number; min: number; std: number } {
+  const n = fitness.length;
+  const mean = fitness.reduce((s, f) => s + f, 0) / n;
+  const variance = fitness.reduce((s, f) => s + (f - mean) ** 2, 0) / n;
+  return { mean, max: Math.max(...fitness), min: Math.min(...fitness), std: Math.sqrt(variance) };
+}
+
+/** Validates a run config and records the run as queued; nothing is written if the config is invalid. */
+export function createRun(store: Store, input: unknown): { id: number; config: RunConfig } {
+  const config = runConfig(input);
+  for (const name of config.morphologies) store.morphology(name); // throws "no morphology named …"
+  const row = store.createRun({ name: config.name, config, seed: config.seed });
+  return { id: row.id, config };
+}
+
+/** The ES state a run continues from: its latest checkpoint, or generation 0's. */
+function startingState(store: Store, runId: number, config: RunConfig): EsState {
+  const saved = store.checkpoint(runId);
+  if (saved) return decodeEsState(saved.state);
+  const layout = genomeLayout(QUADRUPED_MLP, config.policy);
+  const centre = initialCentre(QUADRUPED_MLP, layout, RandomStream.of(config.seed, Domain.initialCentre));
+  return init({ ...config.es, seed: config.seed }, centre);
+}
+
+/** Built-in presets are in every store. */
+export function ensurePresets(store: Store): void {
+  store.ensureMorphologies(PRESET_NAMES.map((name) => ({ name, mjcf: presetXml(name) })));
+}
+
+/**
+ * Trains run `runId` from where it stands until its last generation, or until `shouldStop`. Returns the status
+ * the run was left in.
+ */
+export async function train(store: Store, runId: number, options: TrainOptions = {}): Promise<'finished' | 'stopped'> {
+  const config = runConfig(store.getRun(runId).config);
+  let state = startingState(store, runId, config);
+  if (state.generation >= config.generations) {
+    store.setRunStatus(runId, 'finished');
+    return 'finished';
+  }
+  const layout = genomeLayout(QUADRUPED_MLP, config.policy);
+  const noise = noiseTable(state.config.noiseSeed, state.config.noiseTableSize);
+  const theta = new SharedArrayBuffer(layout.size * 4);
+  const centre = new Float32Array(theta);
+  const pool = new EvaluatorPool(
+    {
+      runSeed: config.seed,
+      policy: config.policy,
+      net: QUADRUPED_MLP,
+      morphologies: config.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
+      noise: noise.data.buffer as SharedArrayBuffer,
+      theta,
+      l2Coefficient: state.config.l2Coefficient,
+    },
+    options.workers,
+  );
+  store.setRunStatus(runId, 'running');
+  try {
+    await pool.ready();
+    while (state.generation < config.generations) {
+      if (options.shouldStop?.()) {
+        store.setRunStatus(runId, 'stopped');
+        return 'stopped';
+      }
+      const started = performance.now();
+      centre.set(state.theta); // workers read the centre only while evaluating, never concurrently with this
+      const results = await pool.evaluate(state.generation, state.sigma, ask(state));
+      const fitness = results.map((r) => r.fitness);
+      const next = tell(state, fitness, noise);
+      const record: GenerationRecord = {
+        generation: state.generation,
+        ...populationStats(fitness),
+        perMorphology: Object.fromEntries(
+          config.morphologies.map((name, m) => [name, results.reduce((s, r) => s + r.perMorphology[m]!, 0) / results.length]),
+        ),
+        lr: state.lr,
+        sigma: state.sigma,
+        envSteps: results.reduce((s, r) => s + r.envSteps, 0),
+        wallMs: performance.now() - started,
+      };
+      store.commitGeneration(runId, record, encodeEsState(next));
+      state = next;
+      options.onGeneration?.(record);
+    }
+    store.setRunStatus(runId, 'finished');
+    return 'finished';
+  } catch (e) {
+    store.setRunStatus(runId, 'failed', e instanceof Error ? e.message : String(e));
+    throw e;
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,57 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/config';
+import { Store, StoreError, type GenerationRecord } from '../../src/main/store/store';
+import { createRun, ensurePresets, populationStats, train } from '../../src/main/training/coordinator';
+
+const CONFIG = { name: 'tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, seed: 4, morphologies: ['standard'] };
+const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
+
+let store: Store;
+beforeEach(() => {
+  store = Store.open(':memory:');
+  ensurePresets(store);
+});
+
+describe('training coordinator', () => {
+  it('population statistics: mean, max, min and the population standard deviation', () => {
+    expect(populationStats([1, 2, 3, 4])).toEqual({ mean: 2.5, max: 4, min: 1, std: Math.sqrt(1.25) });
+  });
+
+  it('commits one record and checkpoint per generation; 1 and 2 workers give identical records', async () => {
+    const a = createRun(store, CONFIG);
+    const seen: number[] = [];
+    expect(await train(store, a.id, { workers: 1, onGeneration: (r) => seen.push(r.generation) })).toBe('finished');
+    expect(seen).toEqual([0, 1, 2]);
+    const b = createRun(store, CONFIG);
+    await train(store, b.id, { workers: 2 });
+    const recA = store.generations(a.id);
+    expect(recA).toHaveLength(3);
+    expect(withoutTime(store.generations(b.id))).toEqual(withoutTime(recA));
+    expect(recA[0]!.lr).toBe(0.2);
+    expect(recA[1]!.lr).toBeCloseTo(0.2 * 0.995, 12);
+    expect(recA[0]!.envSteps).toBeGreaterThanOrEqual(4 * 241);
+    expect(Object.keys(recA[0]!.perMorphology)).toEqual(['standard']);
+    expect(store.getRun(a.id).status).toBe('finished');
+    expect(store.checkpoint(a.id)!.generation).toBe(2);
+  });
+
+  it('a stopped run resumes from its checkpoint and ends exactly like an uninterrupted one', async () => {
+    const whole = createRun(store, CONFIG);
+    await train(store, whole.id, { workers: 2 });
+    const split = createRun(store, CONFIG);
+    let generations = 0;
+    expect(await train(store, split.id, { workers: 2, onGeneration: () => generations++, shouldStop: () => generations >= 1 })).toBe('stopped');
+    expect(store.generations(split.id)).toHaveLength(1);
+    expect(store.getRun(split.id).status).toBe('stopped');
+    expect(await train(store, split.id, { workers: 1 })).toBe('finished');
+    expect(withoutTime(store.generations(split.id))).toEqual(withoutTime(store.generations(whole.id)));
+  });
+
+  it('refuses a bad config or an unknown morphology before writing anything', () => {
+    expect(() => createRun(store, { ...CONFIG, es: { popSize: 3 } })).toThrow(ConfigError);
+    expect(() => createRun(store, { ...CONFIG, es: { sigma: 0 } })).toThrow(/run\.es\.sigma/);
+    expect(() => createRun(store, { ...CONFIG, morphologies: ['standard', 'three-legged'] })).toThrow(StoreError);
+    expect(() => createRun(store, { ...CONFIG, morphologies: ['standard', 'three-legged'] })).toThrow("no morphology named 'three-legged'");
+    expect(store.listRuns()).toEqual([]);
+  });
+});
