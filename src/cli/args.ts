@@ -1,0 +1,63 @@
+/**
+ * Command-line flags: `--name value` or `--name=value`, booleans as bare `--json`. Every problem is a UsageError
+ * naming the flag, which the CLI turns into exit code 2.
+ */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagKind = 'string' | 'int' | 'number' | 'list' | 'boolean';
+
+export interface ParsedArgs {
+  readonly positional: string[];
+  readonly flags: Map<string, string | boolean>;
+}
+
+export function parseArgs(argv: readonly string[], known: Readonly<Record<string, FlagKind>>, command: string): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | boolean>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const kind = known[name];
+    if (!kind) throw new UsageError(`unknown option --${name} for ${command} (known: ${Object.keys(known).map((k) => `--${k}`).join(' ')})`);
+    if (kind === 'boolean') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value`);
+      flags.set(name, true);
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
+    flags.set(name, value);
+  }
+  return { positional, flags };
+}
+
+/** Typed read of a flag; `undefined` when absent. */
+export function flag(args: ParsedArgs, name: string, kind: 'int' | 'number'): number | undefined;
+export function flag(args: ParsedArgs, name: string, kind: 'string'): string | undefined;
+export function flag(args: ParsedArgs, name: string, kind: 'list'): string[] | undefined;
+export function flag(args: ParsedArgs, name: string, kind: 'boolean'): boolean;
+export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
+  const v = args.flags.get(name);
+  if (kind === 'boolean') return v === true;
+  if (v === undefined) return undefined;
+  const text = String(v);
+  if (kind === 'int' || kind === 'number') {
+    const n = Number(text);
+    if (text.trim() === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) {
+      throw new UsageError(`--${name} must be ${kind === 'int' ? 'an integer' : 'a number'}, got "${text}"`);
+    }
+    return n;
+  }
+  if (kind === 'list') return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return text;
+}

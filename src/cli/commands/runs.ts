@@ -1,0 +1,44 @@
+/** `hebb runs` and `hebb runs show RUN`. */
+import type { Store } from '../../main/store/store';
+import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+
+export const RUNS_FLAGS = { db: 'string', json: 'boolean' } as const;
+
+export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
+  const args = parseArgs(argv, RUNS_FLAGS, 'hebb runs');
+  const json = flag(args, 'json', 'boolean');
+  const [sub, idText, ...rest] = args.positional;
+  if (sub !== undefined && sub !== 'show') throw new UsageError(`unknown subcommand "${sub}" (usage: hebb runs [show RUN])`);
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const store = open(args);
+  try {
+    if (sub === 'show') {
+      const id = Number(idText);
+      if (!Number.isInteger(id) || id < 1) throw new UsageError('usage: hebb runs show RUN (a run id)');
+      const run = store.getRun(id);
+      const generations = store.generations(id);
+      if (json) {
+        process.stdout.write(`${JSON.stringify({ ...run, generation: generations.length, generations })}\n`);
+      } else {
+        process.stdout.write(`run ${run.id} "${run.name}"  ${run.status}${run.error ? ` (${run.error})` : ''}\n`);
+        process.stdout.write(`config ${JSON.stringify(run.config)}\n`);
+        for (const g of generations) process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}\n`);
+      }
+      return;
+    }
+    const runs = store.listRuns().map((r) => {
+      const generations = store.generations(r.id);
+      const last = generations.at(-1);
+      return { id: r.id, name: r.name, status: r.status, generation: generations.length, mean: last?.mean ?? null, max: last?.max ?? null, config: r.config };
+    });
+    if (json) {
+      process.stdout.write(`${JSON.stringify(runs)}\n`);
+    } else {
+      for (const r of runs) {
+        process.stdout.write(`${String(r.id).padStart(4)}  ${r.status.padEnd(9)} gen ${String(r.generation).padStart(5)}  mean ${r.mean === null ? '—' : r.mean.toFixed(1)}  ${r.name}\n`);
+      }
+    }
+  } finally {
+    store.close();
+  }
+}

@@ -1,0 +1,134 @@
+/** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
+import { ConfigError, runConfig, type RunConfigInput } from '../../core/config';
+import { StoreError, type GenerationRecord, type Store } from '../../main/store/store';
+import { createRun, train } from '../../main/training/coordinator';
+import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+
+export const TRAIN_FLAGS = {
+  db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
+  pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int',
+} as const;
+export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
+
+/** Config field → the flag that sets it, so validation errors name what the user typed. */
+const FLAG_OF: Record<string, string> = {
+  'run.name': '--name', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
+  'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
+  'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
+};
+
+export function configFromFlags(args: ParsedArgs): RunConfigInput {
+  const policyKind = flag(args, 'policy', 'string') ?? 'hebbian';
+  const es: Record<string, unknown> = {};
+  const put = (key: string, v: unknown): void => {
+    if (v !== undefined) es[key] = v;
+  };
+  put('popSize', flag(args, 'pop', 'int'));
+  put('sigma', flag(args, 'sigma', 'number'));
+  put('lr', flag(args, 'lr', 'number'));
+  put('optimizer', flag(args, 'optimizer', 'string'));
+  if (policyKind === 'static' && (args.flags.has('rule') || args.flags.has('init'))) {
+    throw new UsageError('--rule and --init apply to --policy hebbian only');
+  }
+  const policy = policyKind === 'hebbian'
+    ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string') }
+    : { kind: policyKind };
+  return {
+    name: flag(args, 'name', 'string') ?? `run ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
+    policy: policy as RunConfigInput['policy'],
+    morphologies: flag(args, 'morphologies', 'list'),
+    es,
+    generations: flag(args, 'generations', 'int'),
+    seed: flag(args, 'seed', 'int'),
+  };
+}
+
+/** Rewrites a ConfigError's field paths as flags. */
+export function asUsage(e: ConfigError): UsageError {
+  return new UsageError(e.issues.map((i) => `${FLAG_OF[i.path] ?? i.path}: ${i.message}`).join('; '));
+}
+
+function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord) => void {
+  const started = Date.now();
+  return (r) => {
+    if (json) {
+      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+      return;
+    }
+    const done = r.generation + 1;
+    const perGen = (Date.now() - started) / Math.max(1, done);
+    const eta = Math.round(((total - done) * perGen) / 1000);
+    const text = `run ${runId}  generation ${done}/${total}  mean ${r.mean.toFixed(1)}  max ${r.max.toFixed(1)}  ETA ${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
+    process.stdout.write(process.stdout.isTTY ? `\r${text}\u001b[K` : `${text}\n`);
+  };
+}
+
+/** Finishes the generation in flight on SIGINT / SIGTERM, then returns. */
+function stopSignal(): { stop: () => boolean; dispose: () => void } {
+  let requested = false;
+  const on = (): void => {
+    if (!requested) process.stderr.write('\nstopping after the generation in flight…\n');
+    requested = true;
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return { stop: () => requested, dispose: () => (process.off('SIGINT', on), process.off('SIGTERM', on)) };
+}
+
+async function runLoop(store: Store, runId: number, total: number, args: ParsedArgs): Promise<void> {
+  const json = flag(args, 'json', 'boolean');
+  const signal = stopSignal();
+  try {
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), onGeneration: reporter(runId, json, total), shouldStop: signal.stop });
+    if (!json && process.stdout.isTTY) process.stdout.write('\n');
+    if (!json) process.stdout.write(`run ${runId} ${status}\n`);
+  } finally {
+    signal.dispose();
+  }
+}
+
+function checkWorkers(args: ParsedArgs): void {
+  const w = flag(args, 'workers', 'int');
+  if (w !== undefined && (w < 1 || w > 256)) throw new UsageError(`--workers must be in [1, 256], got ${w}`);
+}
+
+export async function trainCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
+  const args = parseArgs(argv, TRAIN_FLAGS, 'hebb train');
+  if (args.positional.length > 0) throw new UsageError(`hebb train takes no arguments, got "${args.positional[0]}"`);
+  checkWorkers(args);
+  const input = configFromFlags(args);
+  // Validate before touching the database, so bad input leaves it exactly as it was.
+  try {
+    runConfig(input);
+  } catch (e) {
+    throw e instanceof ConfigError ? asUsage(e) : e;
+  }
+  const store = open(args);
+  try {
+    let run: ReturnType<typeof createRun>;
+    try {
+      run = createRun(store, input);
+    } catch (e) {
+      throw e instanceof StoreError ? new UsageError(`--morphologies: ${e.message}`) : e;
+    }
+    await runLoop(store, run.id, run.config.generations, args);
+  } finally {
+    store.close();
+  }
+}
+
+export async function resumeCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
+  const args = parseArgs(argv, RESUME_FLAGS, 'hebb resume');
+  checkWorkers(args);
+  const id = Number(args.positional[0]);
+  if (args.positional.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError('usage: hebb resume RUN (a run id)');
+  const store = open(args);
+  try {
+    const run = store.getRun(id);
+    const total = (run.config as { generations?: number }).generations ?? 0;
+    await runLoop(store, id, total, args);
+  } finally {
+    store.close();
+  }
+}
