@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
 import { Store, StoreError, type GenerationRecord } from '../../src/main/store/store';
-import { createRun, ensurePresets, populationStats, train } from '../../src/main/training/coordinator';
+import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 
 const CONFIG = { name: 'tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, seed: 4, morphologies: ['standard'] };
 const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
@@ -13,10 +13,6 @@ beforeEach(() => {
 });
 
 describe('training coordinator', () => {
-  it('population statistics: mean, max, min and the population standard deviation', () => {
-    expect(populationStats([1, 2, 3, 4])).toEqual({ mean: 2.5, max: 4, min: 1, std: Math.sqrt(1.25) });
-  });
-
   it('commits one record and checkpoint per generation; 1 and 2 workers give identical records', async () => {
     const a = createRun(store, CONFIG);
     const seen: number[] = [];

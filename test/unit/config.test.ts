@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, esConfig, parseConfig, policySpecSchema } from '../../src/core/config';
+import { summarise } from '../../src/core/stats';
 
 describe('experiment config', () => {
   it("defaults to the reference code's ES hyper-parameters (spec §2)", () => {
@@ -27,5 +28,12 @@ describe('experiment config', () => {
     }
     expect(() => parseConfig(policySpecSchema, { kind: 'hebbian', rule: 'XYZ' }, 'policy')).toThrow(/policy\.rule/);
     expect(() => parseConfig(policySpecSchema, { kind: 'plastic' }, 'policy')).toThrow(/policy\.kind/);
+  });
+});
+
+describe('summary statistics', () => {
+  it('mean, max, min and the population standard deviation', () => {
+    expect(summarise([1, 2, 3, 4])).toEqual({ mean: 2.5, max: 4, min: 1, std: Math.sqrt(1.25) });
+    expect(() => summarise([])).toThrow(/empty/);
   });
 });

@@ -34,12 +34,21 @@ export interface LifetimeStreams {
   readonly damage: RandomStream;
 }
 
-/** Streams for the episode keyed by (seed, …path), e.g. (run seed, generation, candidate, morphology). */
+/** Streams for the training episode keyed by (seed, …path), e.g. (run seed, generation, candidate, morphology). */
 export function lifetimeStreams(seed: number, ...path: readonly number[]): LifetimeStreams {
+  return streamsIn(Domain.episode, seed, path);
+}
+
+/** Streams for test lifetimes (evaluation, recording): disjoint from every training episode. */
+export function testStreams(seed: number, ...path: readonly number[]): LifetimeStreams {
+  return streamsIn(Domain.test, seed, path);
+}
+
+function streamsIn(domain: number, seed: number, path: readonly number[]): LifetimeStreams {
   return {
-    env: RandomStream.of(seed, Domain.episode, ...path, 0),
-    policy: RandomStream.of(seed, Domain.episode, ...path, 1),
-    damage: RandomStream.of(seed, Domain.episode, ...path, 2),
+    env: RandomStream.of(seed, domain, ...path, 0),
+    policy: RandomStream.of(seed, domain, ...path, 1),
+    damage: RandomStream.of(seed, domain, ...path, 2),
   };
 }
 

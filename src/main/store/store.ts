@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
@@ -55,6 +56,20 @@ export interface GenerationRecord {
   readonly sigma: number;
   readonly envSteps: number;
   readonly wallMs: number;
+}
+
+export interface EvaluationRow {
+  readonly id: number;
+  readonly runId: number;
+  readonly generation: number;
+  readonly morphology: string;
+  /** Whether the run trained on this morphology. */
+  readonly seen: boolean;
+  readonly episodes: number;
+  readonly mean: number;
+  /** Population standard deviation over the episodes. */
+  readonly std: number;
+  readonly fitness: number[];
 }
 
 /** Checkpoints kept per run: the latest few, plus the best generation's. */
@@ -273,6 +288,29 @@ export class Store {
 
   checkpointGenerations(runId: number): number[] {
     return (this.db.prepare('SELECT generation FROM checkpoints WHERE run_id = ? ORDER BY generation').all(runId) as { generation: number }[]).map((r) => r.generation);
+  }
+
+  // --- evaluations ----------------------------------------------------------------------------------------
+
+  addEvaluation(e: { runId: number; generation: number; morphology: string; seen: boolean; fitness: readonly number[] }): EvaluationRow {
+    const n = e.fitness.length;
+    if (n === 0) throw new StoreError('an evaluation needs at least one episode');
+    const { mean, std } = summarise(e.fitness);
+    const info = this.db
+      .prepare('INSERT INTO evaluations (run_id, generation, morphology, seen, episodes, mean, std, fitness, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.runId, e.generation, e.morphology, e.seen ? 1 : 0, n, mean, std, JSON.stringify(e.fitness), Date.now());
+    return { id: Number(info.lastInsertRowid), runId: e.runId, generation: e.generation, morphology: e.morphology, seen: e.seen, episodes: n, mean, std, fitness: [...e.fitness] };
+  }
+
+  evaluations(runId: number): EvaluationRow[] {
+    const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as {
+      id: number; run_id: number; generation: number; morphology: string; seen: number; episodes: number; mean: number; std: number; fitness: string;
+    }[];
+    return rows.map((r) => {
+      const fitness = parseJson(r.fitness, `evaluations.fitness of evaluation ${r.id}`);
+      if (!Array.isArray(fitness) || !fitness.every((f) => typeof f === 'number')) throw new StoreError(`evaluations.fitness of evaluation ${r.id} is not a list of numbers (corrupt row)`);
+      return { id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, seen: r.seen === 1, episodes: r.episodes, mean: r.mean, std: r.std, fitness };
+    });
   }
 
   // --- morphologies -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type E
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { genomeLayout, initialCentre } from '../../core/policy/genome';
 import { Domain, RandomStream } from '../../core/random';
+import { summarise } from '../../core/stats';
 import { PRESET_NAMES, presetXml } from '../services/presets';
 import type { GenerationRecord, Store } from '../store/store';
 import { EvaluatorPool } from './evaluator-pool';
@@ -31,13 +32,6 @@ function noiseTable(seed: number, size: number): NoiseTable {
     noiseTables.set(key, table);
   }
   return table;
-}
-
-export function populationStats(fitness: readonly number[]): { mean: number; max: number; min: number; std: number } {
-  const n = fitness.length;
-  const mean = fitness.reduce((s, f) => s + f, 0) / n;
-  const variance = fitness.reduce((s, f) => s + (f - mean) ** 2, 0) / n;
-  return { mean, max: Math.max(...fitness), min: Math.min(...fitness), std: Math.sqrt(variance) };
 }
 
 /** Validates a run config and records the run as queued; nothing is written if the config is invalid. */
@@ -104,7 +98,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
       const next = tell(state, fitness, noise);
       const record: GenerationRecord = {
         generation: state.generation,
-        ...populationStats(fitness),
+        ...summarise(fitness),
         perMorphology: Object.fromEntries(
           config.morphologies.map((name, m) => [name, results.reduce((s, r) => s + r.perMorphology[m]!, 0) / results.length]),
         ),
