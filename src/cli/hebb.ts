@@ -6,6 +6,7 @@ import { ConfigError } from '../core/config';
 import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
+import { compareCommand, evalCommand } from './commands/evaluate';
 import { runsCommand } from './commands/runs';
 import { resumeCommand, trainCommand } from './commands/train';
 
@@ -14,6 +15,8 @@ const USAGE = `usage: hebb <command> [options]
                                    --generations --sigma --lr --optimizer sgd|adam --workers --seed)
   resume   continue a run         RUN [--workers]
   runs     list runs, or show one [show RUN]
+  eval     test a run's ES centre  RUN [--morphologies a,b] [--episodes N] [--generation G]
+  compare  the seen/unseen table   RUN...
 every command takes --db PATH (default ${defaultDbPath()}) and --json`;
 
 /** Opens the store named by --db; a path it cannot use is bad input. */
@@ -37,6 +40,10 @@ async function main(argv: readonly string[]): Promise<void> {
       return resumeCommand(rest, openStore);
     case 'runs':
       return runsCommand(rest, openStore);
+    case 'eval':
+      return evalCommand(rest, openStore);
+    case 'compare':
+      return compareCommand(rest, openStore);
     case undefined:
     case 'help':
     case '--help':

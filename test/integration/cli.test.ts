@@ -55,6 +55,22 @@ describe('hebb CLI', () => {
     expect(records(db, 1)).toEqual(records(join(dir, 'a.db'), 1));
   });
 
+  it('eval stores test lifetimes of the ES centre; compare prints the seen/unseen table', () => {
+    const db = join(dir, 'a.db');
+    const out = hebb('eval', '1', '--db', db, '--episodes', '2', '--json');
+    expect(out.status).toBe(0);
+    const rows = JSON.parse(out.stdout) as { morphology: string; seen: boolean; episodes: number; generation: number }[];
+    expect(rows.map((r) => [r.morphology, r.seen, r.episodes, r.generation])).toEqual([
+      ['standard', true, 2, 2],
+      ['damaged-right', false, 2, 2],
+      ['damaged-left', false, 2, 2],
+    ]);
+    const table = JSON.parse(hebb('compare', '1', '--db', db, '--json').stdout) as { morphologies: string[]; rows: { label: string }[] };
+    expect(table.morphologies).toEqual(['standard', 'damaged-right', 'damaged-left']);
+    expect(table.rows.map((r) => r.label)).toEqual(['hebbian ABCD_lr']);
+    expect(hebb('eval', '1', '--db', db, '--generation', '9').stderr).toContain('no checkpoint for generation 9');
+  });
+
   it.each([
     [['--pop', '0'], '--pop'],
     [['--pop', '7'], '--pop: must be even'],

@@ -1,0 +1,68 @@
+/** `hebb eval RUN` and `hebb compare RUN...`. */
+import type { Store } from '../../main/store/store';
+import { compareRuns, evaluateRun } from '../../main/services/evaluation';
+import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+
+export const EVAL_FLAGS = { db: 'string', json: 'boolean', morphologies: 'list', episodes: 'int', generation: 'int' } as const;
+export const COMPARE_FLAGS = { db: 'string', json: 'boolean' } as const;
+
+const runId = (text: string | undefined, usage: string): number => {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
+  return id;
+};
+
+export async function evalCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
+  const args = parseArgs(argv, EVAL_FLAGS, 'hebb eval');
+  if (args.positional.length !== 1) throw new UsageError('usage: hebb eval RUN --morphologies a,b --episodes N [--generation G]');
+  const id = runId(args.positional[0], 'hebb eval RUN');
+  const episodes = flag(args, 'episodes', 'int') ?? 20;
+  if (episodes < 1 || episodes > 10_000) throw new UsageError(`--episodes must be in [1, 10000], got ${episodes}`);
+  const morphologies = flag(args, 'morphologies', 'list') ?? ['standard', 'damaged-right', 'damaged-left'];
+  const store = open(args);
+  try {
+    for (const m of morphologies) {
+      try {
+        store.morphology(m);
+      } catch (e) {
+        throw new UsageError(`--morphologies: ${(e as Error).message}`);
+      }
+    }
+    const rows = await evaluateRun(store, id, { morphologies, episodes, generation: flag(args, 'generation', 'int') });
+    if (flag(args, 'json', 'boolean')) {
+      process.stdout.write(`${JSON.stringify(rows)}\n`);
+      return;
+    }
+    for (const r of rows) {
+      process.stdout.write(`${r.morphology.padEnd(16)} ${r.seen ? 'seen  ' : 'unseen'}  ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)}  (${r.episodes} lifetimes, generation ${r.generation})\n`);
+    }
+  } finally {
+    store.close();
+  }
+}
+
+export function compareCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
+  const args = parseArgs(argv, COMPARE_FLAGS, 'hebb compare');
+  if (args.positional.length === 0) throw new UsageError('usage: hebb compare RUN...');
+  const ids = args.positional.map((p) => runId(p, 'hebb compare RUN...'));
+  const store = open(args);
+  try {
+    const table = compareRuns(store, ids);
+    if (flag(args, 'json', 'boolean')) {
+      process.stdout.write(`${JSON.stringify(table)}\n`);
+      return;
+    }
+    const width = 22;
+    process.stdout.write(`${'network'.padEnd(26)}${table.morphologies.map((m) => m.padStart(width)).join('')}\n`);
+    for (const row of table.rows) {
+      const cells = table.morphologies.map((m) => {
+        const c = row.cells[m];
+        return (c ? `${c.mean.toFixed(1)} ± ${c.std.toFixed(1)}${c.seen ? '' : ' *'}` : '—').padStart(width);
+      });
+      process.stdout.write(`${`${row.label} (runs ${row.runs.join(',')})`.padEnd(26)}${cells.join('')}\n`);
+    }
+    process.stdout.write('* unseen in training; mean ± std over all lifetimes of the runs in the row\n');
+  } finally {
+    store.close();
+  }
+}
