@@ -5,16 +5,13 @@
 import { parentPort } from 'node:worker_threads';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
-import { QUADRUPED_MLP } from '../../core/nn/mlp';
-import { genomeLayout, initialCentre } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
-import { Domain, RandomStream } from '../../core/random';
 import { lifetimeStreams, runLifetime } from '../../core/rollout/lifetime';
 import { loadPreset, PRESET_NAMES } from '../../main/services/presets';
+import { centrePolicy } from './quadruped';
 
 const ammo = await loadAmmo();
 const envs = PRESET_NAMES.map((name) => new QuadrupedEnv(ammo, loadPreset(name)));
 const spec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false } as const;
-const policy = makePolicy(QUADRUPED_MLP, spec, initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre)));
+const policy = centrePolicy(spec);
 envs.forEach((env, m) => runLifetime(env, policy, lifetimeStreams(1, m)));
 parentPort!.postMessage('ready');

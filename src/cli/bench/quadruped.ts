@@ -13,6 +13,11 @@ import { timeNs, type Benchmark } from './registry';
 /** Lifetimes per measurement: several genomes' motions, so the rollout figures average over gaits. */
 const LIFETIMES = 6;
 
+/** The quadruped policy at the initial ES centre of seed 1: what every quadruped benchmark runs. */
+export function centrePolicy(spec: PolicySpec): Policy {
+  return makePolicy(QUADRUPED_MLP, spec, initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre)));
+}
+
 function physics(env: QuadrupedEnv): Benchmark {
   const zero = new Float32Array(env.actionSize);
   return {
@@ -33,8 +38,7 @@ function physics(env: QuadrupedEnv): Benchmark {
 }
 
 function rollout(env: QuadrupedEnv, spec: PolicySpec, key: string, what: string): Benchmark {
-  const genome = initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre));
-  const policy = makePolicy(QUADRUPED_MLP, spec, genome);
+  const policy = centrePolicy(spec);
   return {
     key,
     unit: '/s',
@@ -51,8 +55,7 @@ function rollout(env: QuadrupedEnv, spec: PolicySpec, key: string, what: string)
 
 /** The Hebbian network's share of a lifetime's time: act() timed inside whole lifetimes (stable on a noisy VM). */
 function networkShare(env: QuadrupedEnv, spec: PolicySpec): Benchmark {
-  const genome = initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre));
-  const inner = makePolicy(QUADRUPED_MLP, spec, genome);
+  const inner = centrePolicy(spec);
   let actNs = 0;
   const timed: Policy = {
     outputSize: inner.outputSize,

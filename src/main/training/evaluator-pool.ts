@@ -43,6 +43,7 @@ export class EvaluatorPool {
   private job:
     | { generation: number; sigma: number; queue: Batch[]; results: (CandidateResult | undefined)[]; remaining: number; ok: (r: CandidateResult[]) => void; fail: (e: Error) => void }
     | undefined;
+  private readonly readyWaiters: (() => void)[] = [];
   /** Workers replaced after dying (diagnostics and tests). */
   replacements = 0;
 
@@ -79,13 +80,8 @@ export class EvaluatorPool {
 
   /** Resolves once every worker has loaded its worlds. */
   ready(): Promise<void> {
-    return new Promise((ok) => {
-      const check = (): void => {
-        if (this.slots.every((s) => s.ready)) ok();
-        else setTimeout(check, 10);
-      };
-      check();
-    });
+    if (this.slots.every((s) => s.ready)) return Promise.resolve();
+    return new Promise((ok) => this.readyWaiters.push(ok));
   }
 
   /** Simulates a crash of worker i (tests, diagnostics): it is replaced and its work re-run. */
@@ -115,6 +111,7 @@ export class EvaluatorPool {
   private onMessage(slot: Slot, m: WorkerReply): void {
     if (m.kind === 'ready') {
       slot.ready = true;
+      if (this.slots.every((s) => s.ready)) this.readyWaiters.splice(0).forEach((ok) => ok());
       this.dispatch();
       return;
     }

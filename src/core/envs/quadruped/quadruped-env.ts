@@ -127,6 +127,8 @@ export class QuadrupedEnv implements Env {
   private readonly partContact: Uint8Array;
   private readonly initialZ: number;
   private potential = 0;
+  /** Height of the torso's centre of mass, as of the last calcState. */
+  private torsoZ = 0;
   private disposed = false;
 
   constructor(ammo: AmmoModule, morphology: Morphology, options: QuadrupedOptions = {}) {
@@ -229,8 +231,7 @@ export class QuadrupedEnv implements Env {
     const finite = this.calcState();
 
     const r = this.rewards;
-    const z = this.state[2]! + rotateZAt(this.state, 0, this.assembly.links[0]!.com);
-    r[0] = z > FALLEN_Z ? 1 : -1;
+    r[0] = this.torsoZ > FALLEN_Z ? 1 : -1;
     const potential = this.calcPotential();
     r[1] = potential - this.potential;
     this.potential = potential;
@@ -468,8 +469,8 @@ export class QuadrupedEnv implements Env {
     mean2[1] = sy / count;
   }
 
+  /** Potential of the state the last calcState saw (its x̄, ȳ). */
   private calcPotential(): number {
-    this.meanXY();
     return -Math.hypot(TARGET_X - mean2[0]!, TARGET_Y - mean2[1]!) / CONTROL_DT;
   }
 
@@ -488,6 +489,7 @@ export class QuadrupedEnv implements Env {
     rotateInto(qx0, qy0, qz0, qw0, torso.com[0], torso.com[1], torso.com[2], scratch3);
     const rx = scratch3[0]!, ry = scratch3[1]!, rz = scratch3[2]!;
     const torsoZ = st[2]! + rz;
+    this.torsoZ = torsoZ;
     // Velocity of the torso's centre of mass: v + ω × r.
     const vx = st[7]! + st[11]! * rz - st[12]! * ry;
     const vy = st[8]! + st[12]! * rx - st[10]! * rz;
@@ -559,11 +561,6 @@ function rotateInto(qx: number, qy: number, qz: number, qw: number, vx: number, 
 
 function rotateZ(q: readonly number[], v: readonly number[]): number {
   rotateInto(q[0]!, q[1]!, q[2]!, q[3]!, v[0]!, v[1]!, v[2]!, scratch3);
-  return scratch3[2]!;
-}
-
-function rotateZAt(st: Float64Array, b: number, v: readonly number[]): number {
-  rotateInto(st[b + 3]!, st[b + 4]!, st[b + 5]!, st[b + 6]!, v[0]!, v[1]!, v[2]!, scratch3);
   return scratch3[2]!;
 }
 
