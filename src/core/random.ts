@@ -76,6 +76,7 @@ export const Domain = {
   episode: 3,
   initialCentre: 4,
   test: 99,
+  recording: 100,
 } as const;
 
 /**

@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Store, StoreError } from '../../src/main/store/store';
-import { compareRuns, evaluateRun } from '../../src/main/services/evaluation';
+import { ConfigError } from '../../src/core/config';
+import { decodeRecording } from '../../src/core/rollout/recording-codec';
+import { compareRuns, evaluateRun, recordEpisode } from '../../src/main/services/evaluation';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 
 const BASE = { es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 1, morphologies: ['standard'] };
@@ -27,6 +29,8 @@ describe('evaluation and comparison', () => {
     const again = await evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 3 });
     expect(again[0]!.fitness).toEqual(rows[0]!.fitness); // deterministic
     expect(new Set(rows[0]!.fitness).size).toBe(3); // each episode its own random start
+    expect(rows[0]!.distance).toHaveLength(3);
+    expect(again[0]!.distance).toEqual(rows[0]!.distance);
     expect(store.evaluations(ids[0]!)).toHaveLength(3);
   });
 
@@ -49,5 +53,39 @@ describe('evaluation and comparison', () => {
     const r1 = store.evaluations(ids[1]!).filter((e) => e.morphology === 'standard').at(-1)!.fitness;
     const all = [...r0, ...r1];
     expect(hebbian['standard']!.mean).toBeCloseTo(all.reduce((s, f) => s + f, 0) / 6, 10);
+    const metres = [ids[0]!, ids[1]!].flatMap((id) => store.evaluations(id).filter((e) => e.morphology === 'standard').at(-1)!.distance);
+    expect(hebbian['standard']!.distance!.mean).toBeCloseTo(metres.reduce((s, d) => s + d, 0) / 6, 10);
+  });
+});
+
+describe('recording an episode for replay', () => {
+  const freeze = [{ kind: 'freezeActuators', from: 50, to: 80, value: 0 }];
+
+  it('stores one lifetime with its body, damage and trajectory; the same seed records the same lifetime', async () => {
+    const row = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
+    expect(row).toMatchObject({ runId: ids[0], generation: 0, morphology: 'damaged-left', seed: 5, mjcf: store.morphology('damaged-left').mjcf });
+    expect(row.damage).toEqual([{ kind: 'freezeActuators', from: 50, to: 80, value: 0 }]);
+    const rec = decodeRecording(store.episodeTrajectory(row.id));
+    expect(rec.envSteps).toBe(row.envSteps);
+    expect(row.envSteps).toBe(row.steps + 40);
+    expect(rec.weightSteps.length).toBe(Math.ceil(row.steps / 25));
+    // Fitness is Σ progress over the policy's steps; actions inside the freeze window are exactly 0.
+    let progress = 0;
+    for (let s = rec.burnIn; s < rec.envSteps; s++) progress += rec.rewards[s * 5 + 1]!;
+    expect(row.fitness).toBeCloseTo(progress, 2);
+    if (row.steps > 80) expect(Array.from(rec.actions.subarray((40 + 50) * 8, (40 + 80) * 8)).every((a) => a === 0)).toBe(true);
+    const again = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
+    expect(store.episodeTrajectory(again.id)).toEqual(store.episodeTrajectory(row.id));
+    expect(store.episodes(ids[0]!).map((e) => e.id)).toEqual([row.id, again.id]);
+  });
+
+  it('rejects a malformed damage schedule, naming the field, and stores nothing', async () => {
+    const before = store.episodes().length;
+    await expect(recordEpisode(store, ids[0]!, { morphology: 'standard', seed: 1, damage: [{ kind: 'freezeActuators', from: 9, to: 3, value: 0 }] }))
+      .rejects.toThrow(/damage\.0\.to: must be after from/);
+    await expect(recordEpisode(store, ids[0]!, { morphology: 'standard', seed: 1, damage: [{ kind: 'zeroWeights', at: 0, fraction: 0.5, layers: [3] }] }))
+      .rejects.toThrow(ConfigError);
+    await expect(recordEpisode(store, ids[0]!, { morphology: 'no-such-body', seed: 1 })).rejects.toThrow(StoreError);
+    expect(store.episodes()).toHaveLength(before);
   });
 });

@@ -240,7 +240,7 @@ describe('quadruped env: rewards (spec §3.6)', () => {
 describe('locomotion is possible: the open-loop trot over the lifetime protocol, mean of 8 reset seeds', () => {
   const metres = async (name: string): Promise<number[]> => {
     const e = name === 'standard' ? env : await quadruped(name);
-    const out = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => runLifetime(e, new GaitPolicy(), lifetimeStreams(seed)).fitness / 56.3);
+    const out = [0, 1, 2, 3, 4, 5, 6, 7].map((seed) => runLifetime(e, new GaitPolicy(), lifetimeStreams(seed)).distance);
     if (e !== env) e.dispose();
     return out;
   };

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/main/store/migrations';
 import { APPLICATION_ID, defaultDbPath, SCHEMA_VERSION, Store, StoreError, type GenerationRecord } from '../../src/main/store/store';
 
 let dir: string;
@@ -32,6 +33,22 @@ describe('opening the store', () => {
     again.close();
   });
 
+  it('migrates a schema-1 database in place, keeping its runs and evaluations', () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    raw.prepare("INSERT INTO runs (name, config, seed, status, created_at, updated_at) VALUES ('old', '{}', 3, 'finished', 1, 1)").run();
+    raw.prepare("INSERT INTO evaluations (run_id, generation, morphology, seen, episodes, mean, std, fitness, created_at) VALUES (1, 4, 'standard', 1, 2, 1.5, 0.5, '[1,2]', 1)").run();
+    raw.close();
+    const store = Store.open(path);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+    expect(store.listRuns().map((r) => [r.name, r.seed])).toEqual([['old', 3]]);
+    expect(store.evaluations(1)).toMatchObject([{ generation: 4, fitness: [1, 2], distance: [] }]);
+    store.close();
+  });
+
   it('refuses a database from a newer workbench and leaves it untouched', () => {
     const path = join(dir, 'newer.db');
     const raw = new Database(path);
@@ -39,7 +56,7 @@ describe('opening the store', () => {
     raw.pragma('user_version = 99');
     raw.close();
     const before = digest(path);
-    expect(() => Store.open(path)).toThrow(/schema version 99, newer than this workbench's 1/);
+    expect(() => Store.open(path)).toThrow(`schema version 99, newer than this workbench's ${SCHEMA_VERSION}:`);
     expect(digest(path)).toBe(before);
   });
 

@@ -218,6 +218,17 @@ describe('ES state codec', () => {
     expect(() => decodeEsState(corrupt)).toThrow(/not valid JSON/);
   });
 
+  it('keeps the documented layout: θ as float32 at the first 8-aligned offset after the header, then Adam m and v', () => {
+    const bytes = encodeEsState({ ...state, optimizer: { t: 2, m: Float64Array.from([4, 5, 6]), v: Float64Array.from([7, 8, 9]) } });
+    const view = new DataView(bytes.buffer);
+    expect(String.fromCharCode(...bytes.subarray(0, 4))).toBe('HBES');
+    const thetaAt = (12 + view.getUint32(8, true) + 7) & ~7;
+    expect([0, 1, 2].map((j) => view.getFloat32(thetaAt + 4 * j, true))).toEqual([1, 2, 3]);
+    const mAt = (thetaAt + 12 + 7) & ~7;
+    expect([0, 1, 2, 3, 4, 5].map((j) => view.getFloat64(mAt + 8 * j, true))).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(bytes.length).toBe(mAt + 48);
+  });
+
   it('names the invalid field of a tampered header', () => {
     const bytes = encodeEsState(state);
     const headerLength = new DataView(bytes.buffer).getUint32(8, true);

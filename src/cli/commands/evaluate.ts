@@ -1,4 +1,5 @@
 /** `hebb eval RUN` and `hebb compare RUN...`. */
+import { summarise } from '../../core/stats';
 import type { Store } from '../../main/store/store';
 import { compareRuns, evaluateRun } from '../../main/services/evaluation';
 import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
@@ -34,7 +35,10 @@ export async function evalCommand(argv: readonly string[], open: (args: ParsedAr
       return;
     }
     for (const r of rows) {
-      process.stdout.write(`${r.morphology.padEnd(16)} ${r.seen ? 'seen  ' : 'unseen'}  ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)}  (${r.episodes} lifetimes, generation ${r.generation})\n`);
+      const d = summarise(r.distance);
+      process.stdout.write(
+        `${r.morphology.padEnd(16)} ${r.seen ? 'seen  ' : 'unseen'}  fitness ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)}  distance ${d.mean.toFixed(2)} ± ${d.std.toFixed(2)} m  (${r.episodes} lifetimes, generation ${r.generation})\n`,
+      );
     }
   } finally {
     store.close();
@@ -52,16 +56,17 @@ export function compareCommand(argv: readonly string[], open: (args: ParsedArgs)
       process.stdout.write(`${JSON.stringify(table)}\n`);
       return;
     }
-    const width = 22;
-    process.stdout.write(`${'network'.padEnd(26)}${table.morphologies.map((m) => m.padStart(width)).join('')}\n`);
+    const width = 34;
+    process.stdout.write(`${'network'.padEnd(30)}${table.morphologies.map((m) => m.padStart(width)).join('')}\n`);
     for (const row of table.rows) {
       const cells = table.morphologies.map((m) => {
         const c = row.cells[m];
-        return (c ? `${c.mean.toFixed(1)} ± ${c.std.toFixed(1)}${c.seen ? '' : ' *'}` : '—').padStart(width);
+        const metres = c?.distance ? ` (${c.distance.mean.toFixed(2)} ± ${c.distance.std.toFixed(2)} m)` : '';
+        return (c ? `${c.mean.toFixed(1)} ± ${c.std.toFixed(1)}${metres}${c.seen ? '' : ' *'}` : '—').padStart(width);
       });
-      process.stdout.write(`${`${row.label} (runs ${row.runs.join(',')})`.padEnd(26)}${cells.join('')}\n`);
+      process.stdout.write(`${`${row.label} (runs ${row.runs.join(',')})`.padEnd(30)}${cells.join('')}\n`);
     }
-    process.stdout.write('* unseen in training; mean ± std over all lifetimes of the runs in the row\n');
+    process.stdout.write('fitness (distance walked) as mean ± std over all lifetimes of the runs in the row; * unseen in training\n');
   } finally {
     store.close();
   }

@@ -28,6 +28,8 @@ export interface Env {
   /** Starts an episode; `rng` draws its initial-state randomisation. Returns the first observation. */
   reset(rng: RandomStream): Float32Array;
   step(action: ArrayLike<number>): StepResult;
+  /** Metres the body has moved along the task's forward direction since the last reset. */
+  forwardDistance(): number;
   /** Writes every body's pose as (x, y, z, qx, qy, qz, qw) in `bodyNames` order, starting at `offset`. */
   poses(out: Float32Array, offset?: number): void;
   /** Frees the engine resources; the env is unusable afterwards. */

@@ -44,6 +44,14 @@ export function testStreams(seed: number, ...path: readonly number[]): LifetimeS
   return streamsIn(Domain.test, seed, path);
 }
 
+/**
+ * Streams for a recorded lifetime, keyed by the recording seed alone: any two runs recorded with the same seed
+ * start from the same initial state (and, for equal networks, the same initial weights).
+ */
+export function recordingStreams(seed: number): LifetimeStreams {
+  return streamsIn(Domain.recording, seed, []);
+}
+
 function streamsIn(domain: number, seed: number, path: readonly number[]): LifetimeStreams {
   return {
     env: RandomStream.of(seed, domain, ...path, 0),
@@ -80,10 +88,14 @@ export interface Recording {
   /** snapshots × synapses: the weights each snapshot's forward pass used, layers concatenated as [out][in]. */
   readonly weights: Float32Array;
   readonly synapses: number;
+  /** The policy network's layer sizes (input first): snapshot rows are its layers' [out][in] matrices in turn. */
+  readonly layerSizes: readonly number[];
 }
 
 export interface LifetimeResult {
   readonly fitness: number;
+  /** Metres travelled forward from reset to the end of the lifetime (`Env.forwardDistance`). */
+  readonly distance: number;
   /** Policy steps taken (forward passes). */
   readonly steps: number;
   readonly envSteps: number;
@@ -164,6 +176,7 @@ class Recorder {
       weightSteps: this.weightSteps.slice(0, this.snapshots),
       weights: this.weights.slice(0, this.snapshots * this.synapses),
       synapses: this.synapses,
+      layerSizes: [...this.policy.net.sizes],
     };
   }
 }
@@ -215,5 +228,5 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
       if (r.done || negative > protocol.negativePatience) break;
     }
   }
-  return { fitness, steps: t, envSteps, recording: recorder?.finish() };
+  return { fitness, distance: env.forwardDistance(), steps: t, envSteps, recording: recorder?.finish() };
 }

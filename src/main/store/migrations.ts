@@ -72,4 +72,11 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 2: distance walked per evaluation episode, and recorded episodes keep the body they ran on.
+  `
+  ALTER TABLE evaluations ADD COLUMN distance TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE episodes ADD COLUMN distance REAL NOT NULL DEFAULT 0;
+  ALTER TABLE episodes ADD COLUMN env_steps INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE episodes ADD COLUMN mjcf TEXT NOT NULL DEFAULT '';
+  `,
 ];

@@ -70,6 +70,41 @@ export interface EvaluationRow {
   /** Population standard deviation over the episodes. */
   readonly std: number;
   readonly fitness: number[];
+  /** Metres walked forward in each episode (empty for evaluations stored before schema 2). */
+  readonly distance: number[];
+}
+
+/** A recorded lifetime, without its trajectory blob (`Store.episodeTrajectory` reads that). */
+export interface EpisodeRow {
+  readonly id: number;
+  readonly runId: number;
+  readonly generation: number;
+  readonly morphology: string;
+  /** The MJCF the episode ran on, as it was when recorded. */
+  readonly mjcf: string;
+  readonly seed: number;
+  /** The damage schedule, as given (validated JSON). */
+  readonly damage: unknown;
+  readonly fitness: number;
+  readonly distance: number;
+  /** Policy steps and env steps (burn-in included). */
+  readonly steps: number;
+  readonly envSteps: number;
+  readonly createdAt: number;
+}
+
+export interface NewEpisode {
+  readonly runId: number;
+  readonly generation: number;
+  readonly morphology: string;
+  readonly mjcf: string;
+  readonly seed: number;
+  readonly damage: unknown;
+  readonly fitness: number;
+  readonly distance: number;
+  readonly steps: number;
+  readonly envSteps: number;
+  readonly trajectory: Uint8Array;
 }
 
 /** Checkpoints kept per run: the latest few, plus the best generation's. */
@@ -113,6 +148,17 @@ function parseJson(text: string, where: string): unknown {
   } catch {
     throw new StoreError(`${where} is not valid JSON (corrupt row)`);
   }
+}
+
+function numberList(text: string, where: string): number[] {
+  const list = parseJson(text, where);
+  if (!Array.isArray(list) || !list.every((f) => typeof f === 'number')) throw new StoreError(`${where} is not a list of numbers (corrupt row)`);
+  return list as number[];
+}
+
+interface RawEpisode {
+  id: number; run_id: number; generation: number; morphology: string; mjcf: string; seed: number; damage: string;
+  fitness: number; distance: number; steps: number; env_steps: number; created_at: number;
 }
 
 interface RawRun {
@@ -292,25 +338,77 @@ export class Store {
 
   // --- evaluations ----------------------------------------------------------------------------------------
 
-  addEvaluation(e: { runId: number; generation: number; morphology: string; seen: boolean; fitness: readonly number[] }): EvaluationRow {
+  addEvaluation(e: { runId: number; generation: number; morphology: string; seen: boolean; fitness: readonly number[]; distance: readonly number[] }): EvaluationRow {
     const n = e.fitness.length;
     if (n === 0) throw new StoreError('an evaluation needs at least one episode');
+    if (e.distance.length !== n) throw new StoreError(`an evaluation needs one distance per episode (${n}), got ${e.distance.length}`);
     const { mean, std } = summarise(e.fitness);
     const info = this.db
-      .prepare('INSERT INTO evaluations (run_id, generation, morphology, seen, episodes, mean, std, fitness, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.runId, e.generation, e.morphology, e.seen ? 1 : 0, n, mean, std, JSON.stringify(e.fitness), Date.now());
-    return { id: Number(info.lastInsertRowid), runId: e.runId, generation: e.generation, morphology: e.morphology, seen: e.seen, episodes: n, mean, std, fitness: [...e.fitness] };
+      .prepare('INSERT INTO evaluations (run_id, generation, morphology, seen, episodes, mean, std, fitness, distance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.runId, e.generation, e.morphology, e.seen ? 1 : 0, n, mean, std, JSON.stringify(e.fitness), JSON.stringify(e.distance), Date.now());
+    return {
+      id: Number(info.lastInsertRowid), runId: e.runId, generation: e.generation, morphology: e.morphology, seen: e.seen, episodes: n, mean, std,
+      fitness: [...e.fitness], distance: [...e.distance],
+    };
   }
 
   evaluations(runId: number): EvaluationRow[] {
     const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as {
-      id: number; run_id: number; generation: number; morphology: string; seen: number; episodes: number; mean: number; std: number; fitness: string;
+      id: number; run_id: number; generation: number; morphology: string; seen: number; episodes: number; mean: number; std: number; fitness: string; distance: string;
     }[];
-    return rows.map((r) => {
-      const fitness = parseJson(r.fitness, `evaluations.fitness of evaluation ${r.id}`);
-      if (!Array.isArray(fitness) || !fitness.every((f) => typeof f === 'number')) throw new StoreError(`evaluations.fitness of evaluation ${r.id} is not a list of numbers (corrupt row)`);
-      return { id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, seen: r.seen === 1, episodes: r.episodes, mean: r.mean, std: r.std, fitness };
-    });
+    return rows.map((r) => ({
+      id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, seen: r.seen === 1, episodes: r.episodes, mean: r.mean, std: r.std,
+      fitness: numberList(r.fitness, `evaluations.fitness of evaluation ${r.id}`),
+      distance: numberList(r.distance, `evaluations.distance of evaluation ${r.id}`),
+    }));
+  }
+
+  // --- episodes -----------------------------------------------------------------------------------------
+
+  addEpisode(e: NewEpisode): EpisodeRow {
+    const info = this.db
+      .prepare(
+        `INSERT INTO episodes (run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, trajectory, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(e.runId, e.generation, e.morphology, e.mjcf, e.seed, JSON.stringify(e.damage), e.fitness, e.distance, e.steps, e.envSteps, e.trajectory, Date.now());
+    return this.episode(Number(info.lastInsertRowid));
+  }
+
+  /** A run's recorded episodes (or every run's), newest last. */
+  episodes(runId?: number): EpisodeRow[] {
+    const columns = 'id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, created_at';
+    const rows = (runId === undefined
+      ? this.db.prepare(`SELECT ${columns} FROM episodes ORDER BY id`).all()
+      : this.db.prepare(`SELECT ${columns} FROM episodes WHERE run_id = ? ORDER BY id`).all(runId)) as RawEpisode[];
+    return rows.map((r) => this.toEpisode(r));
+  }
+
+  episode(id: number): EpisodeRow {
+    const raw = this.db
+      .prepare('SELECT id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, created_at FROM episodes WHERE id = ?')
+      .get(id) as RawEpisode | undefined;
+    if (!raw) throw new StoreError(`no episode with id ${id}`);
+    return this.toEpisode(raw);
+  }
+
+  /** The episode's trajectory blob (decode with `decodeRecording`). */
+  episodeTrajectory(id: number): Uint8Array {
+    const row = this.db.prepare('SELECT trajectory FROM episodes WHERE id = ?').get(id) as { trajectory: Buffer } | undefined;
+    if (!row) throw new StoreError(`no episode with id ${id}`);
+    return new Uint8Array(row.trajectory.buffer, row.trajectory.byteOffset, row.trajectory.byteLength);
+  }
+
+  deleteEpisode(id: number): void {
+    if (this.db.prepare('DELETE FROM episodes WHERE id = ?').run(id).changes === 0) throw new StoreError(`no episode with id ${id}`);
+  }
+
+  private toEpisode(r: RawEpisode): EpisodeRow {
+    return {
+      id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, mjcf: r.mjcf, seed: r.seed,
+      damage: parseJson(r.damage, `episodes.damage of episode ${r.id}`),
+      fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.env_steps, createdAt: r.created_at,
+    };
   }
 
   // --- morphologies -------------------------------------------------------------------------------------

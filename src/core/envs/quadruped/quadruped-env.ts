@@ -129,6 +129,9 @@ export class QuadrupedEnv implements Env {
   private potential = 0;
   /** Height of the torso's centre of mass, as of the last calcState. */
   private torsoZ = 0;
+  /** x of the torso's centre of mass, as of the last calcState, and at the last reset. */
+  private torsoX = 0;
+  private startX = 0;
   private disposed = false;
 
   constructor(ammo: AmmoModule, morphology: Morphology, options: QuadrupedOptions = {}) {
@@ -202,6 +205,7 @@ export class QuadrupedEnv implements Env {
     this.readState();
     this.calcState();
     this.potential = this.calcPotential();
+    this.startX = this.torsoX;
     return this.observation;
   }
 
@@ -250,6 +254,12 @@ export class QuadrupedEnv implements Env {
     this.result.done = r[0] < 0 || !finite;
     this.updateContacts(w);
     return this.result;
+  }
+
+  /** Torso centre-of-mass x now minus at reset: the target lies along +x (spec §3.6). */
+  forwardDistance(): number {
+    this.assertReady();
+    return this.torsoX - this.startX;
   }
 
   poses(out: Float32Array, offset = 0): void {
@@ -490,6 +500,7 @@ export class QuadrupedEnv implements Env {
     const rx = scratch3[0]!, ry = scratch3[1]!, rz = scratch3[2]!;
     const torsoZ = st[2]! + rz;
     this.torsoZ = torsoZ;
+    this.torsoX = st[0]! + rx;
     // Velocity of the torso's centre of mass: v + ω × r.
     const vx = st[7]! + st[11]! * rz - st[12]! * ry;
     const vy = st[8]! + st[12]! * rx - st[10]! * rz;
