@@ -61,3 +61,10 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
   if (kind === 'list') return text.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   return text;
 }
+
+/** A run id given as a positional argument; `usage` is shown when it is not one. */
+export function runIdArg(text: string | undefined, usage: string): number {
+  const id = Number(text);
+  if (!Number.isInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
+  return id;
+}

@@ -6,17 +6,30 @@ import { ConfigError } from '../core/config';
 import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
+import { benchCommand } from './commands/bench';
 import { compareCommand, evalCommand } from './commands/evaluate';
+import { exportCommand } from './commands/export';
+import { morphologyCommand } from './commands/morphology';
+import { interruptCommand, workCommand } from './commands/queue';
+import { recordCommand } from './commands/record';
 import { runsCommand } from './commands/runs';
 import { resumeCommand, trainCommand } from './commands/train';
 
 const USAGE = `usage: hebb <command> [options]
-  train    start a training run   (--name --policy hebbian|static --rule --init --morphologies a,b --pop
-                                   --generations --sigma --lr --optimizer sgd|adam --workers --seed)
-  resume   continue a run         RUN [--workers]
-  runs     list runs, or show one [show RUN]
-  eval     test a run's ES centre  RUN [--morphologies a,b] [--episodes N] [--generation G]
-  compare  the seen/unseen table   RUN...
+  train       start a training run: --name --policy hebbian|static --rule --init --morphologies a,b --pop
+              --generations --sigma --lr --optimizer sgd|adam --workers --seed [--queue: queue it for hebb work]
+  resume      continue a run: RUN [--workers]
+  work        train the queued runs one after another [--workers]
+  pause       pause a run after its generation in flight: RUN
+  stop        stop a run after its generation in flight: RUN
+  runs        list runs, or show one: [show RUN]
+  eval        test a run's ES centre: RUN [--morphologies a,b] [--episodes N] [--generation G]
+  compare     the seen/unseen table: RUN...
+  record      store one lifetime for replay: RUN --morphology M --seed S [--generation G] [--damage JSON|FILE]
+              [--weight-stride N]
+  export      a run's learning curve: RUN [--format csv|json] [--out FILE]
+  morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
+  bench       the benchmarks: [--only key,key] [--repetitions N]
 every command takes --db PATH (default ${defaultDbPath()}) and --json`;
 
 /** Opens the store named by --db; a path it cannot use is bad input. */
@@ -38,12 +51,26 @@ async function main(argv: readonly string[]): Promise<void> {
       return trainCommand(rest, openStore);
     case 'resume':
       return resumeCommand(rest, openStore);
+    case 'work':
+      return workCommand(rest, openStore);
+    case 'pause':
+      return interruptCommand('paused')(rest, openStore);
+    case 'stop':
+      return interruptCommand('stopped')(rest, openStore);
     case 'runs':
       return runsCommand(rest, openStore);
     case 'eval':
       return evalCommand(rest, openStore);
     case 'compare':
       return compareCommand(rest, openStore);
+    case 'record':
+      return recordCommand(rest, openStore);
+    case 'export':
+      return exportCommand(rest, openStore);
+    case 'morphology':
+      return morphologyCommand(rest, openStore);
+    case 'bench':
+      return benchCommand(rest);
     case undefined:
     case 'help':
     case '--help':

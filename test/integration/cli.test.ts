@@ -105,6 +105,106 @@ describe('hebb CLI', () => {
     expect(under.stderr).toContain('cannot create the directory');
   });
 
+  it('record stores one lifetime (optionally damaged) for replay; a malformed damage spec exits 2 and stores nothing', () => {
+    const db = join(dir, 'a.db');
+    const freeze = JSON.stringify({ kind: 'freezeActuators', from: 10, to: 20, value: 0 });
+    const out = hebb('record', '1', '--db', db, '--morphology', 'damaged-left', '--seed', '4', '--damage', freeze, '--json');
+    expect(out.status).toBe(0);
+    const episode = JSON.parse(out.stdout) as { runId: number; generation: number; morphology: string; seed: number; damage: unknown[]; steps: number; distance: number };
+    expect(episode).toMatchObject({ runId: 1, generation: 2, morphology: 'damaged-left', seed: 4, damage: [{ kind: 'freezeActuators', from: 10, to: 20, value: 0 }] });
+    const file = join(dir, 'damage.json');
+    writeFileSync(file, JSON.stringify([{ kind: 'zeroWeights', at: 5, fraction: 2 }]));
+    const before = digest(db);
+    for (const [spec, message] of [
+      [file, '--damage: damage.0.fraction'],
+      ['[{"kind":"freezeActuators","from":9,"to":3,"value":0}]', '--damage: damage.0.to: must be after from (9)'],
+      ['[{"kind":"melt"}', '--damage: not valid JSON'],
+      [join(dir, 'missing.json'), 'neither a JSON schedule nor an existing file'],
+    ] as const) {
+      const bad = hebb('record', '1', '--db', db, '--morphology', 'standard', '--damage', spec);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
+    expect(hebb('record', '1', '--db', db, '--morphology', 'tripod').stderr).toContain("--morphology: no morphology named 'tripod'");
+    expect(digest(db)).toBe(before);
+  });
+
+  it('export writes the learning curve as CSV or JSON, whole, to stdout or --out', () => {
+    const db = join(dir, 'a.db');
+    const csvFile = join(dir, 'curve.csv');
+    expect(hebb('export', '1', '--db', db, '--format', 'csv', '--out', csvFile).status).toBe(0);
+    const [header, ...rows] = readFileSync(csvFile, 'utf8').trim().split('\n');
+    expect(header).toBe('generation,mean,max,min,std,mean_standard,lr,sigma,env_steps,wall_ms,elapsed_s');
+    const shown = JSON.parse(hebb('runs', 'show', '1', '--db', db, '--json').stdout) as { generations: { mean: number; wallMs: number }[] };
+    expect(rows.map((r) => Number(r.split(',')[1]))).toEqual(shown.generations.map((g) => g.mean));
+    const elapsed = rows.map((r) => Number(r.split(',').at(-1)));
+    expect(elapsed.at(-1)).toBeCloseTo(shown.generations.reduce((s, g) => s + g.wallMs, 0) / 1000, 6);
+    const json = JSON.parse(hebb('export', '1', '--db', db, '--format', 'json').stdout) as { run: { id: number }; generations: unknown[]; evaluations: unknown[]; episodes: unknown[] };
+    expect(json.run.id).toBe(1);
+    expect(json.generations).toHaveLength(3);
+    expect(json.evaluations.length).toBeGreaterThan(0);
+    expect(json.episodes.length).toBeGreaterThan(0);
+    const bad = hebb('export', '1', '--db', db, '--format', 'xml');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--format must be csv or json');
+    expect(hebb('export', '1', '--db', db, '--out', join(dir, 'no', 'such', 'dir.csv')).stderr).toContain('--out: cannot write');
+  });
+
+  it('morphology export, edit and import round-trips; bad or built-in imports exit 2 and change nothing', () => {
+    const db = join(dir, 'morph.db');
+    const xml = join(dir, 'standard.xml');
+    expect(hebb('morphology', 'export', 'standard', '--db', db, '--out', xml).status).toBe(0);
+    // Shorten the front-left shin from 0.4·√2 to 0.2·√2 m.
+    const edited = readFileSync(xml, 'utf8').replace(/(name="left_ankle_geom"[^>]*fromto=")0 0 0 0\.4 0\.4 0"/, '$10 0 0 0.2 0.2 0"');
+    expect(edited).not.toBe(readFileSync(xml, 'utf8'));
+    const short = join(dir, 'short-shin.xml');
+    writeFileSync(short, edited);
+    expect(hebb('morphology', 'import', short, '--db', db).status).toBe(0);
+    const list = JSON.parse(hebb('morphology', 'list', '--db', db, '--json').stdout) as { name: string; builtin: boolean }[];
+    expect(list).toContainEqual({ name: 'short-shin', builtin: false });
+    const show = (name: string) => JSON.parse(hebb('morphology', 'show', name, '--db', db, '--json').stdout) as { mass: number; segments: { name: string; length: number }[] };
+    expect(show('short-shin').segments.find((g) => g.name === 'left_ankle_geom')!.length).toBeCloseTo(0.2 * Math.SQRT2, 9);
+    expect(show('short-shin').mass).toBeLessThan(show('standard').mass);
+    const before = digest(db);
+    const builtin = hebb('morphology', 'import', short, '--name', 'standard', '--db', db);
+    expect(builtin.status).toBe(2);
+    expect(builtin.stderr).toContain('built in and cannot be replaced');
+    writeFileSync(join(dir, 'broken.xml'), edited.replace('<motor joint="hip_1"', '<motor joint="hip_9"'));
+    expect(hebb('morphology', 'import', join(dir, 'broken.xml'), '--db', db).status).toBe(2);
+    expect(hebb('morphology', 'import', short, '--name', 'bad name!', '--db', db).stderr).toContain("name 'bad name!'");
+    expect(digest(db)).toBe(before);
+  });
+
+  it('train --queue queues runs; hebb work trains them; hebb pause from another process pauses the one training', async () => {
+    const db = join(dir, 'queue.db');
+    const queued = hebb('train', '--db', db, '--queue', ...TRAIN.slice(0, -1), '--generations', '30', '--json');
+    expect(queued.status).toBe(0);
+    expect(JSON.parse(queued.stdout)).toEqual({ run: 1, status: 'queued' });
+    expect(hebb('train', '--db', db, '--queue', '--name', 'second', ...TRAIN).status).toBe(0);
+    expect(hebb('pause', '2', '--db', db).stdout).toBe('run 2 paused\n'); // queued: set aside at once
+    const worker = spawn(process.execPath, [HEBB, 'work', '--db', db, '--workers', '1', '--json']);
+    let text = '';
+    await new Promise<void>((ok) => {
+      worker.stdout.on('data', (d: Buffer) => {
+        if (!text.includes('\n') && (text += d.toString()).includes('\n')) {
+          const paused = hebb('pause', '1', '--db', db);
+          expect(paused.stdout).toBe('run 1 will be paused after its generation in flight\n');
+        }
+      });
+      worker.on('exit', (code) => {
+        expect(code).toBe(0);
+        ok();
+      });
+    });
+    const runs = JSON.parse(hebb('runs', '--db', db, '--json').stdout) as { id: number; status: string; generation: number }[];
+    expect(runs.map((r) => r.status)).toEqual(['paused', 'paused']);
+    expect(runs[0]!.generation).toBeLessThan(30);
+    expect(runs[1]!.generation).toBe(0);
+    const bad = hebb('pause', '1', '--db', db);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('run 1 is paused; only running or queued runs can be paused');
+  });
+
   it('unknown commands and options exit 2', () => {
     expect(hebb('fly').status).toBe(2);
     const out = hebb('runs', '--verbose');

@@ -2,21 +2,15 @@
 import { summarise } from '../../core/stats';
 import type { Store } from '../../main/store/store';
 import { compareRuns, evaluateRun } from '../../main/services/evaluation';
-import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const EVAL_FLAGS = { db: 'string', json: 'boolean', morphologies: 'list', episodes: 'int', generation: 'int' } as const;
 export const COMPARE_FLAGS = { db: 'string', json: 'boolean' } as const;
 
-const runId = (text: string | undefined, usage: string): number => {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
-  return id;
-};
-
 export async function evalCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
   const args = parseArgs(argv, EVAL_FLAGS, 'hebb eval');
   if (args.positional.length !== 1) throw new UsageError('usage: hebb eval RUN --morphologies a,b --episodes N [--generation G]');
-  const id = runId(args.positional[0], 'hebb eval RUN');
+  const id = runIdArg(args.positional[0], 'hebb eval RUN');
   const episodes = flag(args, 'episodes', 'int') ?? 20;
   if (episodes < 1 || episodes > 10_000) throw new UsageError(`--episodes must be in [1, 10000], got ${episodes}`);
   const morphologies = flag(args, 'morphologies', 'list') ?? ['standard', 'damaged-right', 'damaged-left'];
@@ -48,7 +42,7 @@ export async function evalCommand(argv: readonly string[], open: (args: ParsedAr
 export function compareCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
   const args = parseArgs(argv, COMPARE_FLAGS, 'hebb compare');
   if (args.positional.length === 0) throw new UsageError('usage: hebb compare RUN...');
-  const ids = args.positional.map((p) => runId(p, 'hebb compare RUN...'));
+  const ids = args.positional.map((p) => runIdArg(p, 'hebb compare RUN...'));
   const store = open(args);
   try {
     const table = compareRuns(store, ids);

@@ -6,7 +6,7 @@ import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
 
 export const TRAIN_FLAGS = {
   db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
-  pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int',
+  pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int', queue: 'boolean',
 } as const;
 export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
 
@@ -48,24 +48,36 @@ export function asUsage(e: ConfigError): UsageError {
   return new UsageError(e.issues.map((i) => `${FLAG_OF[i.path] ?? i.path}: ${i.message}`).join('; '));
 }
 
-function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord) => void {
+/** "[#####·····]  gen 12/150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run. */
+export function progressLine(done: number, total: number, mean: number, max: number, etaSeconds: number, barWidth = 24): string {
+  const filled = Math.round((barWidth * Math.min(done, total)) / Math.max(1, total));
+  const eta = Math.max(0, Math.round(etaSeconds));
+  const clock = eta >= 3600
+    ? `${Math.floor(eta / 3600)}h${String(Math.floor((eta % 3600) / 60)).padStart(2, '0')}m`
+    : `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
+  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  gen ${done}/${total}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}  ETA ${clock}`;
+}
+
+export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord) => void {
   const started = Date.now();
+  let first: number | undefined;
   return (r) => {
     if (json) {
       const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs };
       process.stdout.write(`${JSON.stringify(line)}\n`);
       return;
     }
+    // ETA from this session's pace (a resumed run starts mid-way).
+    first ??= r.generation;
     const done = r.generation + 1;
-    const perGen = (Date.now() - started) / Math.max(1, done);
-    const eta = Math.round(((total - done) * perGen) / 1000);
-    const text = `run ${runId}  generation ${done}/${total}  mean ${r.mean.toFixed(1)}  max ${r.max.toFixed(1)}  ETA ${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
+    const perGen = (Date.now() - started) / (done - first);
+    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000)}`;
     process.stdout.write(process.stdout.isTTY ? `\r${text}\u001b[K` : `${text}\n`);
   };
 }
 
 /** Finishes the generation in flight on SIGINT / SIGTERM, then returns. */
-function stopSignal(): { stop: () => boolean; dispose: () => void } {
+export function stopSignal(): { stop: () => boolean; dispose: () => void } {
   let requested = false;
   const on = (): void => {
     if (!requested) process.stderr.write('\nstopping after the generation in flight…\n');
@@ -80,9 +92,9 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   const json = flag(args, 'json', 'boolean');
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), onGeneration: reporter(runId, json, total), shouldStop: signal.stop });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
-    if (!json) process.stdout.write(`run ${runId} ${status}\n`);
+    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` after generation ${store.generations(runId).length}; continue with: hebb resume ${runId}`}\n`);
   } finally {
     signal.dispose();
   }
@@ -112,6 +124,10 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
     } catch (e) {
       throw e instanceof StoreError ? new UsageError(`--morphologies: ${e.message}`) : e;
     }
+    if (flag(args, 'queue', 'boolean')) {
+      process.stdout.write(flag(args, 'json', 'boolean') ? `${JSON.stringify({ run: run.id, status: 'queued' })}\n` : `run ${run.id} queued; train the queue with: hebb work\n`);
+      return;
+    }
     await runLoop(store, run.id, run.config.generations, args);
   } finally {
     store.close();
@@ -126,7 +142,7 @@ export async function resumeCommand(argv: readonly string[], open: (args: Parsed
   const store = open(args);
   try {
     const run = store.getRun(id);
-    const total = (run.config as { generations?: number }).generations ?? 0;
+    const total = runConfig(run.config).generations;
     await runLoop(store, id, total, args);
   } finally {
     store.close();

@@ -79,4 +79,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE episodes ADD COLUMN env_steps INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE episodes ADD COLUMN mjcf TEXT NOT NULL DEFAULT '';
   `,
+  // 3: the process training a run, so two processes never train the same run and a crashed one is noticed.
+  `
+  ALTER TABLE runs ADD COLUMN owner TEXT;
+  `,
 ];

@@ -6,7 +6,7 @@
  */
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
@@ -40,8 +40,29 @@ export interface RunRow {
   readonly error: string | null;
   readonly tags: readonly string[];
   readonly notes: string;
+  /** `host:pid` of the process training the run while it is 'running'. */
+  readonly owner: string | null;
   readonly createdAt: number;
   readonly updatedAt: number;
+}
+
+/** This process as a run owner. */
+export function processOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/** Whether the owning process may still be alive (a process on another host is assumed to be). */
+export function ownerAlive(owner: string | null): boolean {
+  if (owner === null) return false;
+  const at = owner.lastIndexOf(':');
+  const pid = Number(owner.slice(at + 1));
+  if (owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export interface GenerationRecord {
@@ -170,6 +191,7 @@ interface RawRun {
   error: string | null;
   tags: string;
   notes: string;
+  owner: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -250,9 +272,33 @@ export class Store {
     return (this.db.prepare('SELECT * FROM runs ORDER BY id').all() as RawRun[]).map((r) => this.toRun(r));
   }
 
-  setRunStatus(id: number, status: RunStatus, error: string | null = null): void {
-    const info = this.db.prepare('UPDATE runs SET status = ?, error = ?, updated_at = ? WHERE id = ?').run(status, error, Date.now(), id);
+  /** Sets a run's status (not 'running': a trainer claims a run with `claimRun`). */
+  setRunStatus(id: number, status: Exclude<RunStatus, 'running'>, error: string | null = null): void {
+    const info = this.db.prepare('UPDATE runs SET status = ?, error = ?, owner = NULL, updated_at = ? WHERE id = ?').run(status, error, Date.now(), id);
     if (info.changes === 0) throw new StoreError(`no run with id ${id}`);
+  }
+
+  /**
+   * Asks the process training a run to pause or stop it after its generation in flight: the status changes, the
+   * owner stays until that process lets the run go (so nobody else can claim it meanwhile).
+   */
+  requestInterrupt(id: number, status: 'paused' | 'stopped'): void {
+    const info = this.db.prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND status = 'running'").run(status, Date.now(), id);
+    if (info.changes === 0) throw new StoreError(`run ${id} is not running`);
+  }
+
+  /**
+   * Marks the run 'running' under `owner`. Refused while another live process trains it, so two processes (a
+   * GUI and a CLI, say) never train one run; a run left 'running' by a process that died can be claimed.
+   */
+  claimRun(id: number, owner: string): void {
+    this.db.transaction(() => {
+      const run = this.getRun(id);
+      if (run.owner !== null && run.owner !== owner && ownerAlive(run.owner)) {
+        throw new StoreError(`run ${id} is being trained by another process (${run.owner ?? 'unknown'})`);
+      }
+      this.db.prepare("UPDATE runs SET status = 'running', error = NULL, owner = ?, updated_at = ? WHERE id = ?").run(owner, Date.now(), id);
+    }).immediate();
   }
 
   deleteRun(id: number): void {
@@ -272,6 +318,7 @@ export class Store {
       error: r.error,
       tags,
       notes: r.notes,
+      owner: r.owner,
       createdAt: r.created_at,
       updatedAt: r.updated_at,
     };

@@ -10,7 +10,7 @@ import { genomeLayout, initialCentre } from '../../core/policy/genome';
 import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
 import { PRESET_NAMES, presetXml } from '../services/presets';
-import type { GenerationRecord, Store } from '../store/store';
+import { processOwner, type GenerationRecord, type Store } from '../store/store';
 import { EvaluatorPool } from './evaluator-pool';
 
 export interface TrainOptions {
@@ -18,9 +18,16 @@ export interface TrainOptions {
   readonly workers?: number;
   /** Called after each generation is committed. */
   readonly onGeneration?: (record: GenerationRecord) => void;
-  /** Checked between generations: when it returns true the run stops after the generation in flight. */
-  readonly shouldStop?: () => boolean;
+  /**
+   * Checked between generations: a status ends the run there, after the generation in flight was committed.
+   * Another process can do the same by setting the run's status to 'paused' or 'stopped' in the store.
+   */
+  readonly interrupt?: () => InterruptStatus | null;
 }
+
+/** How a run can be interrupted: 'paused' means it is meant to continue, 'stopped' that it was ended early. */
+export type InterruptStatus = 'paused' | 'stopped';
+export type TrainOutcome = 'finished' | InterruptStatus;
 
 /** Noise tables are pure functions of (seed, size); runs in one process with the same pair share one. */
 const noiseTables = new Map<string, NoiseTable>();
@@ -56,40 +63,48 @@ export function ensurePresets(store: Store): void {
   store.ensureMorphologies(PRESET_NAMES.map((name) => ({ name, mjcf: presetXml(name) })));
 }
 
+/** A pause or stop requested through the store (by the GUI, or `hebb pause` from another process). */
+function externalInterrupt(store: Store, runId: number): InterruptStatus | null {
+  const { status } = store.getRun(runId);
+  return status === 'paused' || status === 'stopped' ? status : null;
+}
+
 /**
  * Trains run `runId` from where it stands until its last generation, or until `shouldStop`. Returns the status
  * the run was left in.
  */
-export async function train(store: Store, runId: number, options: TrainOptions = {}): Promise<'finished' | 'stopped'> {
+export async function train(store: Store, runId: number, options: TrainOptions = {}): Promise<TrainOutcome> {
   const config = runConfig(store.getRun(runId).config);
   let state = startingState(store, runId, config);
   if (state.generation >= config.generations) {
     store.setRunStatus(runId, 'finished');
     return 'finished';
   }
+  store.claimRun(runId, processOwner()); // before any worker starts: refused if another process trains this run
   const layout = genomeLayout(QUADRUPED_MLP, config.policy);
   const noise = noiseTable(state.config.noiseSeed, state.config.noiseTableSize);
   const theta = new SharedArrayBuffer(layout.size * 4);
   const centre = new Float32Array(theta);
-  const pool = new EvaluatorPool(
-    {
-      runSeed: config.seed,
-      policy: config.policy,
-      net: QUADRUPED_MLP,
-      morphologies: config.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
-      noise: noise.data.buffer as SharedArrayBuffer,
-      theta,
-      l2Coefficient: state.config.l2Coefficient,
-    },
-    options.workers,
-  );
-  store.setRunStatus(runId, 'running');
+  let pool: EvaluatorPool | undefined;
   try {
+    pool = new EvaluatorPool(
+      {
+        runSeed: config.seed,
+        policy: config.policy,
+        net: QUADRUPED_MLP,
+        morphologies: config.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
+        noise: noise.data.buffer as SharedArrayBuffer,
+        theta,
+        l2Coefficient: state.config.l2Coefficient,
+      },
+      options.workers,
+    );
     await pool.ready();
     while (state.generation < config.generations) {
-      if (options.shouldStop?.()) {
-        store.setRunStatus(runId, 'stopped');
-        return 'stopped';
+      const interrupted = options.interrupt?.() ?? externalInterrupt(store, runId);
+      if (interrupted) {
+        store.setRunStatus(runId, interrupted);
+        return interrupted;
       }
       const started = performance.now();
       centre.set(state.theta); // workers read the centre only while evaluating, never concurrently with this
@@ -117,6 +132,6 @@ export async function train(store: Store, runId: number, options: TrainOptions =
     store.setRunStatus(runId, 'failed', e instanceof Error ? e.message : String(e));
     throw e;
   } finally {
-    await pool.close();
+    await pool?.close();
   }
 }

@@ -1,0 +1,47 @@
+/**
+ * `hebb export RUN --format csv|json [--out FILE]`: a run's learning curve. CSV has one row per generation
+ * (population statistics, per-morphology means, lr, σ, env steps, wall time and cumulative wall time); JSON holds the
+ * run, its generations, its evaluations and its recorded episodes (without their trajectories).
+ */
+import type { GenerationRecord, Store } from '../../main/store/store';
+import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { writeOut } from '../output';
+
+export const EXPORT_FLAGS = { db: 'string', json: 'boolean', format: 'string', out: 'string' } as const;
+const USAGE = 'hebb export RUN --format csv|json [--out FILE]';
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break. */
+const field = (v: string | number): string => {
+  const text = String(v);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
+
+export function generationsCsv(generations: readonly GenerationRecord[]): string {
+  const morphologies = [...new Set(generations.flatMap((g) => Object.keys(g.perMorphology)))];
+  const header = ['generation', 'mean', 'max', 'min', 'std', ...morphologies.map((m) => `mean_${m}`), 'lr', 'sigma', 'env_steps', 'wall_ms', 'elapsed_s'];
+  let elapsed = 0;
+  const rows = generations.map((g) => {
+    elapsed += g.wallMs;
+    return [g.generation, g.mean, g.max, g.min, g.std, ...morphologies.map((m) => g.perMorphology[m] ?? ''), g.lr, g.sigma, g.envSteps, g.wallMs, elapsed / 1000];
+  });
+  return [header, ...rows].map((r) => r.map(field).join(',')).join('\n') + '\n';
+}
+
+export function exportCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
+  const args = parseArgs(argv, EXPORT_FLAGS, 'hebb export');
+  if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
+  const id = runIdArg(args.positional[0], USAGE);
+  const format = flag(args, 'format', 'string') ?? (flag(args, 'json', 'boolean') ? 'json' : 'csv');
+  if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got "${format}"`);
+  const store = open(args);
+  try {
+    const run = store.getRun(id);
+    const generations = store.generations(id);
+    const text = format === 'csv'
+      ? generationsCsv(generations)
+      : `${JSON.stringify({ run, generations, evaluations: store.evaluations(id), episodes: store.episodes(id) }, null, 1)}\n`;
+    writeOut(text, flag(args, 'out', 'string'));
+  } finally {
+    store.close();
+  }
+}

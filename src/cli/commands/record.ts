@@ -1,0 +1,75 @@
+/** `hebb record RUN`: one lifetime of a run's ES centre, stored as an episode for replay. */
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigError } from '../../core/config';
+import { parseDamage, type DamageSchedule } from '../../core/rollout/damage';
+import type { Store } from '../../main/store/store';
+import { recordEpisode } from '../../main/services/evaluation';
+import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+
+export const RECORD_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', seed: 'int', generation: 'int', damage: 'string', 'weight-stride': 'int' } as const;
+const USAGE = 'hebb record RUN --morphology M --seed S [--generation G] [--damage SPEC] [--weight-stride N]';
+
+/**
+ * A damage schedule from the command line: JSON text (a list of events, or one event), or the path of a file
+ * holding it. The schedule's own fields are validated by the recording service.
+ */
+export function damageArg(spec: string): unknown {
+  const inline = /^\s*[[{]/.test(spec);
+  if (!inline && !existsSync(spec)) throw new UsageError(`--damage: "${spec}" is neither a JSON schedule nor an existing file`);
+  let text: string;
+  try {
+    text = inline ? spec : readFileSync(spec, 'utf8');
+  } catch (e) {
+    throw new UsageError(`--damage: cannot read ${spec}: ${(e as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--damage: not valid JSON (${(e as Error).message})`);
+  }
+  return Array.isArray(value) ? value : [value];
+}
+
+function damageSchedule(spec: string): DamageSchedule {
+  try {
+    return parseDamage(damageArg(spec));
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(`--damage: ${e.message}`);
+    throw e;
+  }
+}
+
+export async function recordCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
+  const args = parseArgs(argv, RECORD_FLAGS, 'hebb record');
+  if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
+  const id = runIdArg(args.positional[0], USAGE);
+  const morphology = flag(args, 'morphology', 'string');
+  if (morphology === undefined) throw new UsageError(`--morphology is required (usage: ${USAGE})`);
+  const seed = flag(args, 'seed', 'int') ?? 0;
+  if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
+  const weightStride = flag(args, 'weight-stride', 'int');
+  if (weightStride !== undefined && weightStride < 0) throw new UsageError(`--weight-stride must be ≥ 0, got ${weightStride}`);
+  const spec = flag(args, 'damage', 'string');
+  const damage = spec === undefined ? [] : damageSchedule(spec); // checked before the DB is opened
+  const store = open(args);
+  try {
+    try {
+      store.morphology(morphology);
+    } catch (e) {
+      throw new UsageError(`--morphology: ${(e as Error).message}`);
+    }
+    const e = await recordEpisode(store, id, { morphology, seed, damage, generation: flag(args, 'generation', 'int'), weightStride });
+    if (flag(args, 'json', 'boolean')) {
+      process.stdout.write(`${JSON.stringify(e)}\n`);
+      return;
+    }
+    process.stdout.write(
+      `episode ${e.id}: run ${e.runId} generation ${e.generation} on ${e.morphology}, seed ${e.seed}` +
+        `${Array.isArray(e.damage) && e.damage.length > 0 ? `, ${e.damage.length} damage event(s)` : ''}: ` +
+        `fitness ${e.fitness.toFixed(1)}, ${e.distance.toFixed(2)} m in ${e.steps} steps\n`,
+    );
+  } finally {
+    store.close();
+  }
+}
