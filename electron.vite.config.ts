@@ -4,7 +4,19 @@ import { resolve } from 'node:path';
 
 export default defineConfig({
   main: {
-    build: { outDir: 'out/main', rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    // The evaluator worker and the hebb CLI are entries of their own; chunks stay next to them, so the pool finds
+    // './evaluator-worker.js' relative to whichever chunk it lands in.
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'evaluator-worker': resolve('src/main/training/evaluator-worker.ts'),
+          hebb: resolve('src/cli/hebb.ts'),
+        },
+        output: { chunkFileNames: '[name]-[hash].js' },
+      },
+    },
   },
   preload: {
     // Sandboxed preloads cannot be ES modules: emit CommonJS.

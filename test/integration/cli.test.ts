@@ -205,6 +205,16 @@ describe('hebb CLI', () => {
     expect(bad.stderr).toContain('run 1 is paused; only running or queued runs can be paused');
   });
 
+  it('the built CLI (out/main/hebb.js, built by npm test) trains with its bundled worker', () => {
+    const built = fileURLToPath(new URL('../../out/main/hebb.js', import.meta.url));
+    const db = join(dir, 'built.db');
+    const out = spawnSync(process.execPath, [built, 'train', '--db', db, '--workers', '2', ...TRAIN], { encoding: 'utf8' });
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    // The bundle computes exactly what the sources do.
+    expect(records(db, 1)).toEqual(records(join(dir, 'a.db'), 1));
+  });
+
   it('unknown commands and options exit 2', () => {
     expect(hebb('fly').status).toBe(2);
     const out = hebb('runs', '--verbose');
