@@ -18,7 +18,7 @@ try {
 const [command, args] =
   typeof electron === 'string' && existsSync(electron)
     ? [electron, ['.']]
-    : [process.execPath, ['--import', 'tsx', 'src/cli/serve.ts', ...process.argv.slice(2)]];
+    : [process.execPath, ['out/main/hebb.js', 'serve', ...process.argv.slice(2)]];
 if (command === process.execPath) console.log('Electron binary not installed: starting web mode.');
 const child = spawn(command, args, { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));

@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export';
 import { morphologyCommand } from './commands/morphology';
 import { interruptCommand, workCommand } from './commands/queue';
 import { recordCommand } from './commands/record';
+import { serveCommand } from './commands/serve';
 import { runsCommand } from './commands/runs';
 import { resumeCommand, trainCommand } from './commands/train';
 
@@ -30,6 +31,7 @@ const USAGE = `usage: hebb <command> [options]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
   bench       the benchmarks: [--only key,key] [--repetitions N]
+  serve       the workbench in a browser (web mode): [--port N] [--workers N]; prints the URL to open
 every command takes --db PATH (default ${defaultDbPath()}) and --json`;
 
 /** Opens the store named by --db; a path it cannot use is bad input. */
@@ -71,6 +73,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return morphologyCommand(rest, openStore);
     case 'bench':
       return benchCommand(rest);
+    case 'serve':
+      return serveCommand(rest, openStore);
     case undefined:
     case 'help':
     case '--help':

@@ -1,7 +1,12 @@
 /**
- * The contract between the renderer and the main-process services, shared by the Electron preload bridge and
- * (later) the web-mode client. Every channel's types are derived from this file.
+ * The one contract between the renderer and the main-process services. Every request is a zod schema (validated
+ * at the boundary, in main), every response and event a plain type; the Electron IPC adapter, the web-mode
+ * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
+import { z } from 'zod';
+import type { Comparison, EvaluationRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
+
+export const APP_NAME = 'Hebbian Workbench';
 
 /** What the renderer knows about the process that serves it. */
 export interface RuntimeInfo {
@@ -10,9 +15,128 @@ export interface RuntimeInfo {
   readonly versions: Readonly<Record<string, string>>;
 }
 
-/** The API the preload exposes on `window.workbench` (contextBridge); never raw ipcRenderer. */
-export interface WorkbenchApi {
-  readonly runtime: RuntimeInfo;
+/** A run as the runs table shows it. */
+export interface RunSummary extends Omit<RunRow, 'owner'> {
+  /** Generations completed. */
+  readonly generation: number;
+  /** Generations configured. */
+  readonly generations: number;
+  readonly lastMean: number | null;
+  readonly bestMean: number | null;
+  readonly bestMax: number | null;
+  /** Σ generation wall time, ms. */
+  readonly wallMs: number;
+  /** A pause or stop asked for while the run trains: it takes effect after the generation in flight. */
+  readonly pending: 'paused' | 'stopped' | null;
 }
 
-export const APP_NAME = 'Hebbian Workbench';
+export interface RunDetail {
+  readonly run: RunSummary;
+  readonly generations: GenerationRecord[];
+  readonly evaluations: EvaluationRow[];
+}
+
+const id = z.int().min(1);
+const runRef = z.object({ id }).strict();
+
+/** Request schemas, one per channel. */
+export const REQUESTS = {
+  'runs.list': z.object({}).strict(),
+  'runs.get': runRef,
+  /** Generations from `from` on (for incremental chart updates). */
+  'runs.generations': z.object({ id, from: z.int().min(0).default(0) }).strict(),
+  /** `config` is validated against the run config schema (errors name `run.<field>`). */
+  'runs.create': z.object({ config: z.unknown() }).strict(),
+  'runs.pause': runRef,
+  'runs.resume': runRef,
+  'runs.stop': runRef,
+  'runs.delete': runRef,
+  'runs.annotate': z
+    .object({ id, tags: z.array(z.string().trim().min(1).max(40)).max(20).optional(), notes: z.string().max(10_000).optional() })
+    .strict(),
+  'runs.evaluate': z
+    .object({ id, morphologies: z.array(z.string().min(1)).min(1).max(16), episodes: z.int().min(1).max(1000), generation: z.int().min(0).optional() })
+    .strict(),
+  'runs.compare': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
+  /** Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right. */
+  'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
+  'morphologies.list': z.object({}).strict(),
+} as const;
+
+export type Channel = keyof typeof REQUESTS;
+export type RequestOf<C extends Channel> = z.input<(typeof REQUESTS)[C]>;
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof REQUESTS)[C]>;
+
+export interface Responses {
+  'runs.list': RunSummary[];
+  'runs.get': RunDetail;
+  'runs.generations': GenerationRecord[];
+  'runs.create': { id: number };
+  'runs.pause': RunSummary;
+  'runs.resume': RunSummary;
+  'runs.stop': RunSummary;
+  'runs.delete': { id: number };
+  'runs.annotate': RunSummary;
+  'runs.evaluate': EvaluationRow[];
+  'runs.compare': Comparison;
+  'runs.reproducePaper': { ids: number[] };
+  'morphologies.list': MorphologySummary[];
+}
+export type ResponseOf<C extends Channel> = Responses[C];
+
+/** Pushed to every client; sent only after the store holds what they announce. */
+export interface Events {
+  /** A generation was committed. */
+  generation: { runId: number; record: GenerationRecord };
+  /** A run was created or changed status. */
+  status: { runId: number; status: RunStatus; error: string | null };
+  /** A run was deleted. */
+  deleted: { runId: number };
+}
+export type EventName = keyof Events;
+export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted'];
+
+/** Why a request failed. `issues` name the fields of invalid input. */
+export interface ApiErrorBody {
+  readonly kind: 'invalid' | 'not-found' | 'conflict' | 'internal';
+  readonly message: string;
+  readonly issues?: readonly { path: string; message: string }[];
+}
+
+/** What every transport returns for one request. */
+export type Envelope<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ApiErrorBody };
+
+/** The error a client throws for a failed request. */
+export class ApiError extends Error {
+  readonly kind: ApiErrorBody['kind'];
+  readonly issues: readonly { path: string; message: string }[];
+
+  constructor(body: ApiErrorBody) {
+    super(body.message);
+    this.name = 'ApiError';
+    this.kind = body.kind;
+    this.issues = body.issues ?? [];
+  }
+}
+
+/** The API the renderer uses, the same in Electron (preload bridge) and web mode (HTTP + WebSocket client). */
+export interface WorkbenchApi {
+  readonly runtime: RuntimeInfo;
+  invoke<C extends Channel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
+
+/** The raw transport the preload bridge exposes; the renderer wraps it into a WorkbenchApi. */
+export interface BridgeTransport {
+  readonly runtime: RuntimeInfo;
+  invoke(channel: string, request: unknown): Promise<Envelope<unknown>>;
+  on(listener: (event: EventName, payload: unknown) => void): () => void;
+}
+
+/** HTTP status for each error kind in web mode. */
+export const HTTP_STATUS: Record<ApiErrorBody['kind'], number> = { invalid: 400, 'not-found': 404, conflict: 409, internal: 500 };
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(REQUESTS, name);
+}

@@ -1,12 +1,23 @@
 /**
- * Electron main process: one locked-down window. The renderer gets no Node, runs sandboxed with context
- * isolation, cannot navigate away or open windows, and loads only the bundled files.
+ * Electron main process: the workbench services (store in userData, training queue) and one locked-down window.
+ * The renderer gets no Node, runs sandboxed with context isolation, cannot navigate away or open windows, loads
+ * only the bundled files, and reaches the services only through the preload's typed bridge.
  */
-import { app, BrowserWindow, Menu, shell } from 'electron';
-import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, dialog, Menu, shell } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { APP_NAME } from '../common/api';
+import { registerIpc } from './ipc';
+import { Workbench } from './services/workbench';
+import { Store } from './store/store';
+import { ensurePresets } from './training/coordinator';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererUrl = pathToFileURL(join(here, '../renderer/')).href;
+const devUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+/** Our own pages: the bundled renderer, or the dev server in development. */
+const trusted = (url: string): boolean => url.startsWith(rendererUrl) || (devUrl !== undefined && url.startsWith(devUrl));
+let workbench: Workbench | undefined;
 
 function createWindow(): void {
   const win = new BrowserWindow({
@@ -29,8 +40,7 @@ function createWindow(): void {
     return { action: 'deny' };
   });
   win.webContents.on('will-navigate', (event) => event.preventDefault());
-  const devUrl = process.env['ELECTRON_RENDERER_URL'];
-  if (!app.isPackaged && devUrl) void win.loadURL(devUrl);
+  if (devUrl) void win.loadURL(devUrl);
   else void win.loadFile(`${here}../renderer/index.html`);
 }
 
@@ -39,6 +49,17 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 void app.whenReady().then(() => {
+  try {
+    const store = Store.open(join(app.getPath('userData'), 'workbench.db'));
+    ensurePresets(store);
+    workbench = new Workbench(store);
+    registerIpc(workbench, trusted);
+    workbench.start();
+  } catch (e) {
+    dialog.showErrorBox(APP_NAME, `The experiment store cannot be opened: ${e instanceof Error ? e.message : String(e)}`);
+    app.exit(1);
+    return;
+  }
   Menu.setApplicationMenu(Menu.buildFromTemplate([{ role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }]));
   createWindow();
   app.on('activate', () => {
@@ -48,4 +69,16 @@ void app.whenReady().then(() => {
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
+});
+
+// Quitting pauses the training run after its generation in flight (it continues at the next launch).
+let closing = false;
+app.on('before-quit', (event) => {
+  if (closing || !workbench) return;
+  event.preventDefault();
+  closing = true;
+  void workbench.close().finally(() => {
+    workbench!.store.close();
+    app.quit();
+  });
 });

@@ -1,14 +1,22 @@
 /**
- * Web mode's transport: serves the built renderer on 127.0.0.1 only, behind a random per-launch token.
- * The printed URL carries the token; the first page load trades it for an HttpOnly, SameSite=Strict cookie so
- * the page's own asset requests are authorised. Anything without the token is refused (401), and requests whose
- * Host is not this loopback origin are refused too (DNS rebinding).
+ * Web mode's transport: serves the built renderer and the workbench API on 127.0.0.1 only, behind a random
+ * per-launch token. The printed URL carries the token; the first page load trades it for an HttpOnly,
+ * SameSite=Strict cookie so the page's own requests are authorised (scripts may also send it as the
+ * `x-workbench-token` header). Anything without the token is refused (401), and requests whose Host is not this
+ * loopback origin are refused too (DNS rebinding); API calls and the event socket must also come from this
+ * origin (403), so another site open in the same browser cannot drive them.
+ *
+ *   POST /api/<channel>   JSON request → JSON Envelope (HTTP status from the error kind)
+ *   GET  /events          WebSocket: {"event", "payload"} messages, pushed after the store commits
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { HTTP_STATUS, type Envelope, type EventName } from '../common/api';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,12 +36,23 @@ export interface WebServer {
   close(): Promise<void>;
 }
 
+/** What the server exposes: the services' dispatcher and event stream (the Workbench, in practice). */
+export interface ApiBackend {
+  dispatch(channel: string, payload: unknown): Promise<Envelope<unknown>>;
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+}
+
 export interface WebServerOptions {
   /** Directory of the built renderer (out/renderer). */
   readonly rendererDir: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Without one, only the renderer's files are served. */
+  readonly api?: ApiBackend;
 }
+
+/** Largest API request body accepted. */
+const MAX_BODY = 1 << 20;
 
 function tokenMatches(given: string | null | undefined, token: string): boolean {
   if (!given) return false;
@@ -55,16 +74,64 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const root = resolve(options.rendererDir);
   let port = 0;
 
+  const origin = (): string => `http://127.0.0.1:${port}`;
+  const hostOk = (req: IncomingMessage): boolean => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`;
+  // Browsers always send Origin on POST and WebSocket requests; a missing one means a non-browser client (tests,
+  // scripts) that must still hold the token.
+  const originOk = (req: IncomingMessage): boolean => {
+    const o = req.headers.origin;
+    return o === undefined || o === origin() || o === `http://localhost:${port}`;
+  };
+  const authorised = (req: IncomingMessage): boolean => {
+    const header = req.headers['x-workbench-token'];
+    return tokenMatches(cookieToken(req), token) || tokenMatches(typeof header === 'string' ? header : undefined, token);
+  };
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(JSON.stringify(body));
+  };
+
+  const handleApi = async (req: IncomingMessage, res: ServerResponse, channel: string): Promise<void> => {
+    if (!options.api) return sendJson(res, 404, { ok: false, error: { kind: 'not-found', message: 'no API in this server' } });
+    if (!originOk(req)) return sendJson(res, 403, { ok: false, error: { kind: 'invalid', message: 'cross-origin API requests are refused' } });
+    if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { kind: 'invalid', message: 'API requests are POST with a JSON body' } });
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return sendJson(res, 415, { ok: false, error: { kind: 'invalid', message: 'content-type must be application/json' } });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY) return sendJson(res, 413, { ok: false, error: { kind: 'invalid', message: `request body over ${MAX_BODY} bytes` } });
+      chunks.push(chunk);
+    }
+    let payload: unknown;
+    try {
+      const text = Buffer.concat(chunks).toString('utf8');
+      payload = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      return sendJson(res, 400, { ok: false, error: { kind: 'invalid', message: 'request body is not valid JSON' } });
+    }
+    const envelope = await options.api.dispatch(decodeURIComponent(channel), payload);
+    sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.kind], envelope);
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${port}` && host !== `localhost:${port}`) {
+    if (!hostOk(req)) {
       res.writeHead(403).end('forbidden host');
       return;
     }
     const url = new URL(req.url ?? '/', `http://${host}`);
     const fromQuery = tokenMatches(url.searchParams.get('token'), token);
-    if (!fromQuery && !tokenMatches(cookieToken(req), token)) {
-      res.writeHead(401, { 'content-type': 'text/plain' }).end('missing or wrong token: open the URL printed at launch');
+    if (!fromQuery && !authorised(req)) {
+      const message = 'missing or wrong token: open the URL printed at launch';
+      if (url.pathname.startsWith('/api/')) sendJson(res, 401, { ok: false, error: { kind: 'invalid', message } });
+      else res.writeHead(401, { 'content-type': 'text/plain' }).end(message);
+      return;
+    }
+    if (url.pathname.startsWith('/api/')) {
+      await handleApi(req, res, url.pathname.slice('/api/'.length));
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -106,6 +173,23 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       res.end();
     });
   });
+  // The event socket: same host, origin and token checks as every request, then one-way JSON pushes.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: 1024 });
+  const refuse = (socket: Duplex, status: number, text: string): void => {
+    socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  };
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (!hostOk(req) || !originOk(req)) return refuse(socket, 403, 'Forbidden');
+    if (!tokenMatches(url.searchParams.get('token'), token) && !authorised(req)) return refuse(socket, 401, 'Unauthorized');
+    if (url.pathname !== '/events' || !options.api) return refuse(socket, 404, 'Not Found');
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+  const unsubscribe = options.api?.subscribe((event, payload) => {
+    const message = JSON.stringify({ event, payload });
+    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(message);
+  });
+
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
     server.listen(options.port ?? 0, '127.0.0.1', () => ok());
@@ -115,6 +199,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: `http://127.0.0.1:${port}/?token=${token}`,
     port,
     token,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () =>
+      new Promise<void>((ok) => {
+        unsubscribe?.();
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
+        server.closeAllConnections();
+        server.close(() => ok());
+      }),
   };
 }

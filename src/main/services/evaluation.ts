@@ -2,6 +2,7 @@
  * Evaluation of a run's ES centre on chosen morphologies, and the paper's comparison table (spec §6.3): rows are
  * runs grouped by everything but their seed and name, columns morphologies, cells mean ± std over all episodes.
  */
+import type { Comparison, ComparisonCell } from '../../common/model';
 import { runConfig, type RunConfig } from '../../core/config';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
@@ -97,27 +98,6 @@ export async function recordEpisode(store: Store, runId: number, options: Record
     fitness: result.fitness, distance: result.distance, steps: result.steps, envSteps: result.envSteps,
     trajectory: encodeRecording(result.recording!),
   });
-}
-
-export interface ComparisonCell {
-  /** Fitness (Σ progress) over all pooled lifetimes: mean and population std. */
-  readonly mean: number;
-  readonly std: number;
-  /** Metres walked forward over the same lifetimes (null when an evaluation predates distance records). */
-  readonly distance: { readonly mean: number; readonly std: number } | null;
-  readonly episodes: number;
-  readonly seen: boolean;
-}
-
-export interface ComparisonRow {
-  readonly label: string;
-  readonly runs: number[];
-  readonly cells: Record<string, ComparisonCell>;
-}
-
-export interface Comparison {
-  readonly morphologies: string[];
-  readonly rows: ComparisonRow[];
 }
 
 /** The group of a run: its config without name and seed. */

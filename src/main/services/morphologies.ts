@@ -7,6 +7,7 @@ import { assemble } from '../../core/envs/quadruped/assembly';
 import { compatibilityProblems } from '../../core/morphology/edit';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { capsuleLength, orderedJoints, bodies, type Morphology } from '../../core/morphology/model';
+import type { MorphologySummary } from '../../common/model';
 import type { Store } from '../store/store';
 
 export class MorphologyError extends Error {
@@ -37,16 +38,6 @@ export function checkMorphology(name: string, mjcf: string): Morphology {
 export function importMorphology(store: Store, name: string, mjcf: string): void {
   checkMorphology(name, mjcf);
   store.saveMorphology(name, mjcf);
-}
-
-export interface MorphologySummary {
-  readonly name: string;
-  readonly builtin: boolean;
-  /** kg, at the simulator's density. */
-  readonly mass: number;
-  readonly joints: { name: string; range: readonly [number, number]; gear: number | null }[];
-  /** Capsule segments (name, length, radius), in body order. */
-  readonly segments: { name: string; length: number; radius: number }[];
 }
 
 export function summariseMorphology(entry: { name: string; mjcf: string; builtin: boolean }): MorphologySummary {

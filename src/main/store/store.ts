@@ -8,8 +8,11 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { EpisodeRow, EvaluationRow, GenerationRecord, RunRow, RunStatus } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
+
+export type { EpisodeRow, EvaluationRow, GenerationRecord, RunRow, RunStatus };
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** `PRAGMA application_id` of a workbench database: "HBWB". */
@@ -17,7 +20,8 @@ export const APPLICATION_ID = 0x48425742;
 const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 export class StoreError extends Error {
-  constructor(message: string) {
+  /** 'not-found': no such run / episode / morphology; 'conflict': the store's state forbids it; else bad input or file. */
+  constructor(message: string, readonly kind: 'invalid' | 'not-found' | 'conflict' = 'invalid') {
     super(message);
     this.name = 'StoreError';
   }
@@ -27,23 +31,6 @@ export class StoreError extends Error {
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share');
   return join(base, 'hebbian-workbench', 'workbench.db');
-}
-
-export type RunStatus = 'queued' | 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
-
-export interface RunRow {
-  readonly id: number;
-  readonly name: string;
-  readonly config: unknown;
-  readonly seed: number;
-  readonly status: RunStatus;
-  readonly error: string | null;
-  readonly tags: readonly string[];
-  readonly notes: string;
-  /** `host:pid` of the process training the run while it is 'running'. */
-  readonly owner: string | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
 }
 
 /** This process as a run owner. */
@@ -63,55 +50,6 @@ export function ownerAlive(owner: string | null): boolean {
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-}
-
-export interface GenerationRecord {
-  readonly generation: number;
-  readonly mean: number;
-  readonly max: number;
-  readonly min: number;
-  readonly std: number;
-  /** Population mean fitness per training morphology. */
-  readonly perMorphology: Readonly<Record<string, number>>;
-  readonly lr: number;
-  readonly sigma: number;
-  readonly envSteps: number;
-  readonly wallMs: number;
-}
-
-export interface EvaluationRow {
-  readonly id: number;
-  readonly runId: number;
-  readonly generation: number;
-  readonly morphology: string;
-  /** Whether the run trained on this morphology. */
-  readonly seen: boolean;
-  readonly episodes: number;
-  readonly mean: number;
-  /** Population standard deviation over the episodes. */
-  readonly std: number;
-  readonly fitness: number[];
-  /** Metres walked forward in each episode (empty for evaluations stored before schema 2). */
-  readonly distance: number[];
-}
-
-/** A recorded lifetime, without its trajectory blob (`Store.episodeTrajectory` reads that). */
-export interface EpisodeRow {
-  readonly id: number;
-  readonly runId: number;
-  readonly generation: number;
-  readonly morphology: string;
-  /** The MJCF the episode ran on, as it was when recorded. */
-  readonly mjcf: string;
-  readonly seed: number;
-  /** The damage schedule, as given (validated JSON). */
-  readonly damage: unknown;
-  readonly fitness: number;
-  readonly distance: number;
-  /** Policy steps and env steps (burn-in included). */
-  readonly steps: number;
-  readonly envSteps: number;
-  readonly createdAt: number;
 }
 
 export interface NewEpisode {
@@ -264,7 +202,7 @@ export class Store {
 
   getRun(id: number): RunRow {
     const raw = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
-    if (!raw) throw new StoreError(`no run with id ${id}`);
+    if (!raw) throw new StoreError(`no run with id ${id}`, 'not-found');
     return this.toRun(raw);
   }
 
@@ -275,7 +213,7 @@ export class Store {
   /** Sets a run's status (not 'running': a trainer claims a run with `claimRun`). */
   setRunStatus(id: number, status: Exclude<RunStatus, 'running'>, error: string | null = null): void {
     const info = this.db.prepare('UPDATE runs SET status = ?, error = ?, owner = NULL, updated_at = ? WHERE id = ?').run(status, error, Date.now(), id);
-    if (info.changes === 0) throw new StoreError(`no run with id ${id}`);
+    if (info.changes === 0) throw new StoreError(`no run with id ${id}`, 'not-found');
   }
 
   /**
@@ -284,7 +222,7 @@ export class Store {
    */
   requestInterrupt(id: number, status: 'paused' | 'stopped'): void {
     const info = this.db.prepare("UPDATE runs SET status = ?, updated_at = ? WHERE id = ? AND status = 'running'").run(status, Date.now(), id);
-    if (info.changes === 0) throw new StoreError(`run ${id} is not running`);
+    if (info.changes === 0) throw new StoreError(`run ${id} is not running`, 'conflict');
   }
 
   /**
@@ -295,15 +233,36 @@ export class Store {
     this.db.transaction(() => {
       const run = this.getRun(id);
       if (run.owner !== null && run.owner !== owner && ownerAlive(run.owner)) {
-        throw new StoreError(`run ${id} is being trained by another process (${run.owner ?? 'unknown'})`);
+        throw new StoreError(`run ${id} is being trained by another process (${run.owner ?? 'unknown'})`, 'conflict');
       }
       this.db.prepare("UPDATE runs SET status = 'running', error = NULL, owner = ?, updated_at = ? WHERE id = ?").run(owner, Date.now(), id);
     }).immediate();
   }
 
+  /** Replaces a run's tags and / or notes. */
+  annotateRun(id: number, change: { tags?: readonly string[]; notes?: string }): void {
+    this.db.transaction(() => {
+      this.getRun(id);
+      if (change.tags) this.db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify([...new Set(change.tags)]), id);
+      if (change.notes !== undefined) this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(change.notes, id);
+    })();
+  }
+
+  /** Per run: generations done, the latest and best population mean, the best max, and Σ wall time. */
+  runStats(): Map<number, { generations: number; lastMean: number | null; bestMean: number | null; bestMax: number | null; wallMs: number }> {
+    const rows = this.db
+      .prepare(
+        `SELECT run_id, COUNT(*) AS n, MAX(mean) AS best_mean, MAX(max) AS best_max, SUM(wall_ms) AS wall,
+                (SELECT g2.mean FROM generations g2 WHERE g2.run_id = g.run_id ORDER BY g2.generation DESC LIMIT 1) AS last_mean
+         FROM generations g GROUP BY run_id`,
+      )
+      .all() as { run_id: number; n: number; best_mean: number; best_max: number; wall: number; last_mean: number }[];
+    return new Map(rows.map((r) => [r.run_id, { generations: r.n, lastMean: r.last_mean, bestMean: r.best_mean, bestMax: r.best_max, wallMs: r.wall }]));
+  }
+
   deleteRun(id: number): void {
     const info = this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
-    if (info.changes === 0) throw new StoreError(`no run with id ${id}`);
+    if (info.changes === 0) throw new StoreError(`no run with id ${id}`, 'not-found');
   }
 
   private toRun(r: RawRun): RunRow {
@@ -353,8 +312,9 @@ export class Store {
     })();
   }
 
-  generations(runId: number): GenerationRecord[] {
-    const rows = this.db.prepare('SELECT * FROM generations WHERE run_id = ? ORDER BY generation').all(runId) as {
+  /** A run's generation records, from generation `from` on. */
+  generations(runId: number, from = 0): GenerationRecord[] {
+    const rows = this.db.prepare('SELECT * FROM generations WHERE run_id = ? AND generation >= ? ORDER BY generation').all(runId, from) as {
       generation: number; mean: number; max: number; min: number; std: number; per_morphology: string; lr: number; sigma: number; env_steps: number; wall_ms: number;
     }[];
     return rows.map((r) => {
@@ -435,19 +395,19 @@ export class Store {
     const raw = this.db
       .prepare('SELECT id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, created_at FROM episodes WHERE id = ?')
       .get(id) as RawEpisode | undefined;
-    if (!raw) throw new StoreError(`no episode with id ${id}`);
+    if (!raw) throw new StoreError(`no episode with id ${id}`, 'not-found');
     return this.toEpisode(raw);
   }
 
   /** The episode's trajectory blob (decode with `decodeRecording`). */
   episodeTrajectory(id: number): Uint8Array {
     const row = this.db.prepare('SELECT trajectory FROM episodes WHERE id = ?').get(id) as { trajectory: Buffer } | undefined;
-    if (!row) throw new StoreError(`no episode with id ${id}`);
+    if (!row) throw new StoreError(`no episode with id ${id}`, 'not-found');
     return new Uint8Array(row.trajectory.buffer, row.trajectory.byteOffset, row.trajectory.byteLength);
   }
 
   deleteEpisode(id: number): void {
-    if (this.db.prepare('DELETE FROM episodes WHERE id = ?').run(id).changes === 0) throw new StoreError(`no episode with id ${id}`);
+    if (this.db.prepare('DELETE FROM episodes WHERE id = ?').run(id).changes === 0) throw new StoreError(`no episode with id ${id}`, 'not-found');
   }
 
   private toEpisode(r: RawEpisode): EpisodeRow {
@@ -468,7 +428,7 @@ export class Store {
 
   saveMorphology(name: string, mjcf: string): void {
     const existing = this.db.prepare('SELECT builtin FROM morphologies WHERE name = ?').get(name) as { builtin: number } | undefined;
-    if (existing?.builtin) throw new StoreError(`morphology '${name}' is built in and cannot be replaced; save it under another name`);
+    if (existing?.builtin) throw new StoreError(`morphology '${name}' is built in and cannot be replaced; save it under another name`, 'conflict');
     this.db
       .prepare('INSERT INTO morphologies (name, mjcf, builtin, created_at) VALUES (?, ?, 0, ?) ON CONFLICT(name) DO UPDATE SET mjcf = excluded.mjcf')
       .run(name, mjcf, Date.now());
@@ -476,7 +436,7 @@ export class Store {
 
   morphology(name: string): { name: string; mjcf: string; builtin: boolean } {
     const row = this.db.prepare('SELECT name, mjcf, builtin FROM morphologies WHERE name = ?').get(name) as { name: string; mjcf: string; builtin: number } | undefined;
-    if (!row) throw new StoreError(`no morphology named '${name}'`);
+    if (!row) throw new StoreError(`no morphology named '${name}'`, 'not-found');
     return { name: row.name, mjcf: row.mjcf, builtin: row.builtin === 1 };
   }
 

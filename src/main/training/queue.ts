@@ -98,6 +98,11 @@ export class TrainingQueue {
     this.store.deleteRun(runId);
   }
 
+  /** The pause or stop requested for a run this queue is training, until it takes effect. */
+  pending(runId: number): InterruptStatus | null {
+    return this.current?.runId === runId && !this.current.closing ? this.current.request : null;
+  }
+
   /** The id of the run training now, if any. */
   get running(): number | null {
     return this.current?.runId ?? null;

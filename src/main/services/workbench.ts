@@ -1,0 +1,141 @@
+/**
+ * The workbench's services behind the one contract (src/common/api.ts): every channel's handler, request
+ * validation, error mapping, and the event stream. Transports (Electron IPC, web mode) only move envelopes;
+ * the CLI calls the same services directly.
+ */
+import { z } from 'zod';
+import {
+  isChannel, REQUESTS, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type ParsedRequestOf, type ResponseOf, type RunSummary,
+} from '../../common/api';
+import type { RunRow } from '../../common/model';
+import { ConfigError, runConfig } from '../../core/config';
+import { StoreError, type Store } from '../store/store';
+import { QueueError, TrainingQueue } from '../training/queue';
+import { compareRuns, evaluateRun } from './evaluation';
+import { MorphologyError, summariseMorphology } from './morphologies';
+
+type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
+type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
+
+/** Maps any failure to what a client is told: bad input names its fields; internal errors say what broke. */
+export function apiError(e: unknown): ApiErrorBody {
+  if (e instanceof ConfigError) return { kind: 'invalid', message: e.message, issues: e.issues };
+  if (e instanceof z.ZodError) {
+    const issues = e.issues.map((i) => ({ path: ['request', ...i.path.map(String)].join('.'), message: i.message }));
+    return { kind: 'invalid', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues };
+  }
+  if (e instanceof StoreError) return { kind: e.kind, message: e.message };
+  if (e instanceof QueueError) return { kind: 'conflict', message: e.message };
+  if (e instanceof MorphologyError) return { kind: 'invalid', message: e.message };
+  return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
+}
+
+export class Workbench {
+  readonly queue: TrainingQueue;
+  private readonly listeners = new Set<Listener>();
+  private readonly handlers: Handlers;
+
+  constructor(readonly store: Store, options: { workers?: number } = {}) {
+    this.queue = new TrainingQueue(store, options);
+    this.queue.subscribe((e) => {
+      if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record });
+      else this.emit('status', { runId: e.runId, status: e.status, error: e.error });
+    });
+    this.handlers = {
+      'runs.list': () => {
+        const stats = store.runStats();
+        return store.listRuns().map((r) => this.summary(r, stats.get(r.id)));
+      },
+      'runs.get': ({ id }) => ({ run: this.summaryOf(id), generations: store.generations(id), evaluations: store.evaluations(id) }),
+      'runs.generations': ({ id, from }) => {
+        store.getRun(id);
+        return store.generations(id, from);
+      },
+      'runs.create': ({ config }) => this.queue.enqueue(config),
+      'runs.pause': ({ id }) => (this.queue.pause(id), this.summaryOf(id)),
+      'runs.resume': ({ id }) => (this.queue.resume(id), this.summaryOf(id)),
+      'runs.stop': ({ id }) => (this.queue.stop(id), this.summaryOf(id)),
+      'runs.delete': ({ id }) => {
+        this.queue.delete(id);
+        this.emit('deleted', { runId: id });
+        return { id };
+      },
+      'runs.annotate': ({ id, tags, notes }) => {
+        store.annotateRun(id, { tags, notes });
+        return this.summaryOf(id);
+      },
+      'runs.evaluate': ({ id, morphologies, episodes, generation }) => evaluateRun(store, id, { morphologies, episodes, generation }),
+      'runs.compare': ({ ids }) => compareRuns(store, ids),
+      'runs.reproducePaper': ({ seeds, generations }) => {
+        // Validate all six configs before queueing any, so a bad request queues nothing.
+        const configs = seeds.flatMap((seed) =>
+          (['hebbian', 'static'] as const).map((kind) =>
+            runConfig({ name: `paper ${kind} seed ${seed}`, policy: { kind }, morphologies: ['standard', 'damaged-right'], seed, ...(generations ? { generations } : {}) })));
+        return { ids: configs.map((c) => this.queue.enqueue(c).id) };
+      },
+      'morphologies.list': () => store.listMorphologies().map((m) => summariseMorphology(store.morphology(m.name))),
+    };
+  }
+
+  /** Runs one request: validates the payload against the channel's schema, calls its handler, wraps the result. */
+  async dispatch(channel: string, payload: unknown): Promise<Envelope<unknown>> {
+    try {
+      if (!isChannel(channel)) return { ok: false, error: { kind: 'not-found', message: `unknown channel '${channel}'` } };
+      const request = REQUESTS[channel].parse(payload ?? {});
+      const handler = this.handlers[channel] as (r: unknown) => unknown;
+      return { ok: true, value: await handler(request) };
+    } catch (e) {
+      return { ok: false, error: apiError(e) };
+    }
+  }
+
+  /** Listens to every event; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts training whatever is queued (runs a crashed process left behind included). */
+  start(): void {
+    this.queue.start();
+  }
+
+  /** Pauses the training run after its generation in flight (it is queued again next launch) and waits. */
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  private summaryOf(id: number): RunSummary {
+    return this.summary(this.store.getRun(id), this.store.runStats().get(id));
+  }
+
+  private summary(run: RunRow, stats: ReturnType<Store['runStats']> extends Map<number, infer S> ? S | undefined : never): RunSummary {
+    const { owner: _owner, ...rest } = run;
+    let generations = 0;
+    try {
+      generations = runConfig(run.config).generations;
+    } catch {
+      // A config this version cannot read still lists; its total shows as 0.
+    }
+    return {
+      ...rest,
+      generation: stats?.generations ?? 0,
+      generations,
+      lastMean: stats?.lastMean ?? null,
+      bestMean: stats?.bestMean ?? null,
+      bestMax: stats?.bestMax ?? null,
+      wallMs: stats?.wallMs ?? 0,
+      pending: this.queue.pending(run.id),
+    };
+  }
+
+  private emit<E extends EventName>(event: E, payload: Events[E]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event, payload);
+      } catch {
+        // One broken client must not break the others or training.
+      }
+    }
+  }
+}

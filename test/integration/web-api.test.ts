@@ -1,0 +1,127 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { Envelope, EventName } from '../../src/common/api';
+import { startWebServer, type WebServer } from '../../src/main/server';
+import { Workbench } from '../../src/main/services/workbench';
+import { Store } from '../../src/main/store/store';
+import { ensurePresets } from '../../src/main/training/coordinator';
+
+const TINY = { name: 'tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 2, morphologies: ['standard'], seed: 3 };
+
+let dir: string;
+let store: Store;
+let workbench: Workbench;
+let server: WebServer;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'hebb-web-api-'));
+  store = Store.open(join(dir, 'w.db'));
+  ensurePresets(store);
+  workbench = new Workbench(store, { workers: 1 });
+  server = await startWebServer({ rendererDir: dir, port: 0, api: workbench });
+});
+afterAll(async () => {
+  await workbench.close();
+  await server.close();
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function call(channel: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; envelope: Envelope<unknown> }> {
+  const res = await fetch(`http://127.0.0.1:${server.port}/api/${channel}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-workbench-token': server.token, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, envelope: (await res.json()) as Envelope<unknown> };
+}
+const value = async <T>(channel: string, body: unknown): Promise<T> => {
+  const { envelope } = await call(channel, body);
+  if (!envelope.ok) throw new Error(envelope.error.message);
+  return envelope.value as T;
+};
+
+function events(query = `?token=${server?.token}`, headers: Record<string, string> = {}): Promise<{ socket: WebSocket; received: { event: EventName; payload: never; at: number }[] }> {
+  return new Promise((ok, fail) => {
+    const socket = new WebSocket(`ws://127.0.0.1:${server.port}/events${query}`, { headers });
+    const received: { event: EventName; payload: never; at: number }[] = [];
+    socket.on('message', (m) => received.push({ ...(JSON.parse(String(m)) as { event: EventName; payload: never }), at: Date.now() }));
+    socket.on('open', () => ok({ socket, received }));
+    socket.on('unexpected-response', (_req, res) => fail(new Error(`HTTP ${res.statusCode}`)));
+    socket.on('error', fail);
+  });
+}
+
+describe('web mode API', () => {
+  it('refuses calls and sockets without the token (401) or from another origin (403)', async () => {
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/runs.list`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(res.status).toBe(401);
+    expect((await call('runs.list', {}, { 'x-workbench-token': 'x'.repeat(32) })).status).toBe(401);
+    expect((await call('runs.list', {}, { origin: 'http://evil.example' })).status).toBe(403);
+    await expect(events('')).rejects.toThrow('HTTP 401');
+    await expect(events(`?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
+  });
+
+  it('answers bad requests with the field at fault and the right status', async () => {
+    const bad = await call('runs.create', { config: { ...TINY, es: { popSize: 3 } } });
+    expect(bad.status).toBe(400);
+    expect(bad.envelope).toMatchObject({ ok: false, error: { kind: 'invalid', issues: [{ path: 'run.es.popSize', message: 'must be even (mirrored sampling)' }] } });
+    const extra = await call('runs.get', { id: 1, colour: 'red' });
+    expect(extra.status).toBe(400);
+    expect(extra.envelope.ok || extra.envelope.error.message).toContain('request');
+    expect((await call('runs.get', { id: 999 })).status).toBe(404);
+    expect((await call('runs.fly', {})).status).toBe(404);
+    expect((await call('runs.list', '{not json')).status).toBe(400);
+    const get = await fetch(`http://127.0.0.1:${server.port}/api/runs.list`, { headers: { 'x-workbench-token': server.token } });
+    expect(get.status).toBe(405);
+    expect(store.listRuns()).toHaveLength(0);
+  });
+
+  it('creates a run that trains; its status and generation events arrive over the socket in order', async () => {
+    const { socket, received } = await events();
+    const { id } = await value<{ id: number }>('runs.create', { config: TINY });
+    const deadline = Date.now() + 60_000;
+    while (!received.some((e) => e.event === 'status' && (e.payload as { status: string }).status === 'finished') && Date.now() < deadline) {
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
+    socket.close();
+    const sequence = received.map((e) => (e.event === 'status' ? (e.payload as { status: string }).status : `g${(e.payload as { record: { generation: number } }).record.generation}`));
+    expect(sequence).toEqual(['queued', 'running', 'g0', 'g1', 'finished']);
+    const detail = await value<{ run: { generation: number; status: string }; generations: unknown[] }>('runs.get', { id });
+    expect(detail.run).toMatchObject({ generation: 2, status: 'finished' });
+    expect(detail.generations).toHaveLength(2);
+    expect(await value<unknown[]>('runs.generations', { id, from: 1 })).toHaveLength(1);
+  });
+
+  it('pause, resume, stop and delete; a conflicting action is a 409', async () => {
+    const { socket: watch, received: seen } = await events();
+    const { id } = await value<{ id: number }>('runs.create', { config: { ...TINY, name: 'second', generations: 50 } });
+    // It is training: the pause lands after the generation in flight.
+    expect(await value<{ status: string; pending: string }>('runs.pause', { id })).toMatchObject({ status: 'running', pending: 'paused' });
+    while (!seen.some((e) => e.event === 'status' && (e.payload as { status: string }).status === 'paused')) await new Promise((ok) => setTimeout(ok, 50));
+    watch.close();
+    expect(await value<{ status: string; pending: null }>('runs.get', { id })).toMatchObject({ run: { status: 'paused', pending: null } });
+    const again = await call('runs.pause', { id });
+    expect(again.status).toBe(409);
+    expect((await value<{ status: string }>('runs.resume', { id })).status).toMatch(/queued|running/);
+    expect(await value<{ pending: string }>('runs.stop', { id })).toMatchObject({ pending: 'stopped' });
+    await workbench.queue.idle();
+    expect(store.getRun(id).status).toBe('stopped');
+    expect((await call('runs.resume', { id: 999 })).status).toBe(404);
+    expect((await value<{ status: string }>('runs.annotate', { id, tags: ['baseline', 'baseline'], notes: 'n' }))).toMatchObject({ tags: ['baseline'], notes: 'n' });
+    const { socket, received } = await events();
+    expect(await value('runs.delete', { id })).toEqual({ id });
+    await new Promise((ok) => setTimeout(ok, 100));
+    socket.close();
+    expect(received.map((e) => e.event)).toContain('deleted');
+    expect((await call('runs.get', { id })).status).toBe(404);
+  });
+
+  it('lists morphologies with their summaries', async () => {
+    const list = await value<{ name: string; mass: number }[]>('morphologies.list', {});
+    expect(list.map((m) => m.name).sort()).toEqual(['damaged-left', 'damaged-right', 'standard']);
+  });
+});
