@@ -12,6 +12,7 @@ export default defineConfig({
         input: {
           index: resolve('src/main/index.ts'),
           'evaluator-worker': resolve('src/main/training/evaluator-worker.ts'),
+          'lifetimes-worker': resolve('src/main/services/lifetimes-worker.ts'),
           hebb: resolve('src/cli/hebb.ts'),
         },
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -92,9 +92,11 @@ export interface Events {
   status: { runId: number; status: RunStatus; error: string | null };
   /** A run was deleted. */
   deleted: { runId: number };
+  /** A long action (evaluation, recording) advanced: lifetimes done of total. */
+  progress: { runId: number; task: 'evaluate' | 'record'; done: number; total: number };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted'];
+export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted', 'progress'];
 
 /** Why a request failed. `issues` name the fields of invalid input. */
 export interface ApiErrorBody {

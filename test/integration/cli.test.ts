@@ -213,6 +213,11 @@ describe('hebb CLI', () => {
     expect(out.status).toBe(0);
     // The bundle computes exactly what the sources do.
     expect(records(db, 1)).toEqual(records(join(dir, 'a.db'), 1));
+    // …and its lifetime worker evaluates like the sources' does.
+    const built2 = spawnSync(process.execPath, [built, 'eval', '1', '--db', db, '--episodes', '2', '--morphologies', 'standard', '--json'], { encoding: 'utf8' });
+    const source = hebb('eval', '1', '--db', db, '--episodes', '2', '--morphologies', 'standard', '--json');
+    const fitness = (out: string): number[] => (JSON.parse(out) as { fitness: number[] }[])[0]!.fitness;
+    expect(fitness(built2.stdout)).toEqual(fitness(source.stdout));
   });
 
   it('unknown commands and options exit 2', () => {

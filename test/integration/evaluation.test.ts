@@ -34,6 +34,17 @@ describe('evaluation and comparison', () => {
     expect(store.evaluations(ids[0]!)).toHaveLength(3);
   });
 
+  it('runs in a worker thread, reporting progress, while this thread stays free', async () => {
+    const progress: string[] = [];
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const rows = await evaluateRun(store, ids[2]!, { morphologies: ['standard', 'damaged-left'], episodes: 2 }, (done, total) => progress.push(`${done}/${total}`));
+    clearInterval(timer);
+    expect(rows).toHaveLength(2);
+    expect(progress).toEqual(['1/4', '2/4', '3/4', '4/4']);
+    expect(ticks).toBeGreaterThan(3); // a blocked event loop would not tick at all
+  });
+
   it('refuses a generation without a checkpoint or a bad episode count', async () => {
     await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 1, generation: 7 })).rejects.toThrow('no checkpoint for generation 7 (kept: 0)');
     await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 0 })).rejects.toThrow(StoreError);

@@ -57,9 +57,10 @@ export function parseDamage(input: unknown): DamageSchedule {
   return parseConfig(damageScheduleSchema, input, 'damage');
 }
 
-/** Checks indices against the env and network a schedule is about to run on. */
-export function checkDamage(schedule: DamageSchedule, env: Env, policy: Policy): void {
-  const layers = policy.net.sizes.length - 1;
+/** Checks indices against the body (its actuator count) and network (its layer sizes) a schedule will run on. */
+export function checkDamage(schedule: DamageSchedule, actuators: number, layerSizes: readonly number[]): void {
+  const layers = layerSizes.length - 1;
+  const env = { actionSize: actuators };
   const issues: { path: string; message: string }[] = [];
   schedule.forEach((e, i) => {
     if ((e.kind === 'freezeActuators' || e.kind === 'actuatorStrength') && e.actuators) {
@@ -90,7 +91,7 @@ export class DamagePlan {
     private readonly policy: Policy,
     private readonly rng: RandomStream,
   ) {
-    checkDamage(schedule, env, policy);
+    checkDamage(schedule, env.actionSize, policy.net.sizes);
     const all = Array.from({ length: env.actionSize }, (_, j) => j);
     this.frozen = schedule.flatMap((e) => (e.kind === 'freezeActuators' ? [{ ...e, actuators: e.actuators ?? all }] : []));
     // Same-step events apply in schedule order.

@@ -4,20 +4,21 @@
  */
 import type { Comparison, ComparisonCell } from '../../common/model';
 import { runConfig, type RunConfig } from '../../core/config';
-import { loadAmmo } from '../../core/envs/quadruped/ammo';
-import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { assemble } from '../../core/envs/quadruped/assembly';
 import { decodeEsState } from '../../core/es';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
-import { makePolicy, type Policy } from '../../core/policy/policies';
 import { checkDamage, parseDamage } from '../../core/rollout/damage';
-import { recordingStreams, runLifetime, testStreams } from '../../core/rollout/lifetime';
-import { encodeRecording } from '../../core/rollout/recording-codec';
 import { summarise } from '../../core/stats';
 import { StoreError, type EpisodeRow, type EvaluationRow, type Store } from '../store/store';
+import { startWorker } from '../worker-entry';
+import type { LifetimeOutcome, LifetimeTask, MorphologySource } from './lifetimes';
 
-/** The ES centre of a stored generation (default: the latest checkpointed one) as a ready policy. */
-function centre(store: Store, runId: number, generation?: number): { config: RunConfig; generation: number; policy: Policy } {
+/** Progress of a long task: lifetimes done of total. */
+export type Progress = (done: number, total: number) => void;
+
+/** The ES centre of a stored generation (default: the latest checkpointed one). */
+function centre(store: Store, runId: number, generation?: number): { config: RunConfig; generation: number; genome: Float32Array } {
   const config = runConfig(store.getRun(runId).config);
   const saved = store.checkpoint(runId, generation);
   if (!saved) {
@@ -26,21 +27,27 @@ function centre(store: Store, runId: number, generation?: number): { config: Run
       generation === undefined
         ? `run ${runId} has no trained generation yet`
         : `run ${runId} has no checkpoint for generation ${generation} (kept: ${kept.join(', ') || 'none'})`,
+      generation === undefined ? 'conflict' : 'not-found',
     );
   }
-  const state = decodeEsState(saved.state);
-  return { config, generation: saved.generation, policy: makePolicy(QUADRUPED_MLP, config.policy, state.theta) };
+  return { config, generation: saved.generation, genome: decodeEsState(saved.state).theta };
 }
 
-/** Runs `body` with a fresh env of the named stored morphology, disposing it afterwards. */
-async function withMorphology<T>(store: Store, name: string, body: (env: QuadrupedEnv, mjcf: string) => T): Promise<T> {
-  const { mjcf } = store.morphology(name);
-  const env = new QuadrupedEnv(await loadAmmo(), parseMjcf(mjcf, name));
-  try {
-    return body(env, mjcf);
-  } finally {
-    env.dispose();
-  }
+/** Runs a lifetime task in a worker thread, so the caller's event loop (IPC, web server, events) stays free. */
+function inWorker<K extends LifetimeOutcome['kind']>(task: LifetimeTask, progress?: Progress): Promise<Extract<LifetimeOutcome, { kind: K }>> {
+  return new Promise((ok, fail) => {
+    const worker = startWorker(import.meta.url, 'lifetimes-worker', { task });
+    let settled = false;
+    worker.on('message', (m: { kind: 'progress'; done: number; total: number } | { kind: 'done'; outcome: LifetimeOutcome } | { kind: 'failed'; message: string }) => {
+      if (m.kind === 'progress') progress?.(m.done, m.total);
+      else if (m.kind === 'done') (settled = true), ok(m.outcome as Extract<LifetimeOutcome, { kind: K }>);
+      else (settled = true), fail(new Error(`lifetime worker: ${m.message}`));
+    });
+    worker.on('error', (e) => (settled = true, fail(e)));
+    worker.on('exit', (code) => {
+      if (!settled) fail(new Error(`lifetime worker exited (code ${code}) before finishing`));
+    });
+  });
 }
 
 export interface EvaluateOptions {
@@ -50,24 +57,21 @@ export interface EvaluateOptions {
   readonly generation?: number;
 }
 
-/** Runs `episodes` test lifetimes of the run's ES centre on each morphology and stores them. */
-export async function evaluateRun(store: Store, runId: number, options: EvaluateOptions): Promise<EvaluationRow[]> {
+/** Runs `episodes` test lifetimes of the run's ES centre on each morphology (in a worker) and stores them. */
+export async function evaluateRun(store: Store, runId: number, options: EvaluateOptions, progress?: Progress): Promise<EvaluationRow[]> {
   if (!Number.isInteger(options.episodes) || options.episodes < 1 || options.episodes > 10_000) {
     throw new StoreError(`episodes must be an integer in [1, 10000], got ${options.episodes}`);
   }
-  const { config, generation, policy } = centre(store, runId, options.generation);
-  for (const name of options.morphologies) store.morphology(name); // unknown names fail before any work
-  const rows: EvaluationRow[] = [];
-  for (const name of options.morphologies) {
-    // Episode e starts every morphology from the same seeds (common random numbers across columns).
-    const results = await withMorphology(store, name, (env) =>
-      Array.from({ length: options.episodes }, (_, e) => runLifetime(env, policy, testStreams(config.seed, generation, e))));
-    rows.push(store.addEvaluation({
-      runId, generation, morphology: name, seen: config.morphologies.includes(name),
-      fitness: results.map((r) => r.fitness), distance: results.map((r) => r.distance),
-    }));
-  }
-  return rows;
+  const { config, generation, genome } = centre(store, runId, options.generation);
+  const morphologies: MorphologySource[] = options.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf }));
+  const { results } = await inWorker<'evaluated'>(
+    { kind: 'evaluate', policy: config.policy, genome, seed: config.seed, generation, episodes: options.episodes, morphologies },
+    progress,
+  );
+  // Stored together: an evaluation is either all there or not at all.
+  return store.db.transaction(() =>
+    morphologies.map((m, i) =>
+      store.addEvaluation({ runId, generation, morphology: m.name, seen: config.morphologies.includes(m.name), fitness: results[i]!.fitness, distance: results[i]!.distance })))();
 }
 
 export interface RecordOptions {
@@ -82,21 +86,22 @@ export interface RecordOptions {
   readonly weightStride?: number;
 }
 
-/** Records one test lifetime of the run's ES centre and stores it as an episode for replay. */
-export async function recordEpisode(store: Store, runId: number, options: RecordOptions): Promise<EpisodeRow> {
+/** Records one test lifetime of the run's ES centre (in a worker) and stores it as an episode for replay. */
+export async function recordEpisode(store: Store, runId: number, options: RecordOptions, progress?: Progress): Promise<EpisodeRow> {
   const damage = parseDamage(options.damage ?? []);
   const weightStride = options.weightStride ?? 10;
   if (!Number.isInteger(weightStride) || weightStride < 0) throw new StoreError(`weightStride must be a non-negative integer, got ${weightStride}`);
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new StoreError(`seed must be a non-negative integer, got ${options.seed}`);
-  const { generation, policy } = centre(store, runId, options.generation);
-  const { result, mjcf } = await withMorphology(store, options.morphology, (env, text) => {
-    checkDamage(damage, env, policy);
-    return { result: runLifetime(env, policy, recordingStreams(options.seed), { damage, record: { weightStride } }), mjcf: text };
-  });
+  const { config, generation, genome } = centre(store, runId, options.generation);
+  const { mjcf } = store.morphology(options.morphology);
+  checkDamage(damage, assemble(parseMjcf(mjcf, options.morphology)).joints.length, QUADRUPED_MLP.sizes);
+  const r = await inWorker<'recorded'>(
+    { kind: 'record', policy: config.policy, genome, seed: options.seed, morphology: { name: options.morphology, mjcf }, damage, weightStride },
+    progress,
+  );
   return store.addEpisode({
     runId, generation, morphology: options.morphology, mjcf, seed: options.seed, damage,
-    fitness: result.fitness, distance: result.distance, steps: result.steps, envSteps: result.envSteps,
-    trajectory: encodeRecording(result.recording!),
+    fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: r.trajectory,
   });
 }
 

@@ -64,7 +64,8 @@ export class Workbench {
         store.annotateRun(id, { tags, notes });
         return this.summaryOf(id);
       },
-      'runs.evaluate': ({ id, morphologies, episodes, generation }) => evaluateRun(store, id, { morphologies, episodes, generation }),
+      'runs.evaluate': ({ id, morphologies, episodes, generation }) =>
+        evaluateRun(store, id, { morphologies, episodes, generation }, (done, total) => this.emit('progress', { runId: id, task: 'evaluate', done, total })),
       'runs.compare': ({ ids }) => compareRuns(store, ids),
       'runs.reproducePaper': ({ seeds, generations }) => {
         // Validate all six configs before queueing any, so a bad request queues nothing.

@@ -4,22 +4,16 @@
  * dies is replaced and its pair re-run (up to MAX_ATTEMPTS times per pair).
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { Candidate } from '../../core/es/openai-es';
+import { startWorker } from '../worker-entry';
 import type { CandidateResult, EvaluateTask, WorkerInit, WorkerReply } from './protocol';
 
 const MAX_ATTEMPTS = 3;
 const BATCH = 2;
 
-/** The worker script: the TypeScript source through the tsx bootstrap when running from source, else the bundle. */
 function spawn(init: WorkerInit): Worker {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    return new Worker(new URL('../../../scripts/ts-worker.mjs', self), {
-      workerData: { entry: new URL('./evaluator-worker.ts', self).href, init },
-    });
-  }
-  return new Worker(new URL('./evaluator-worker.js', self), { workerData: { init } });
+  return startWorker(import.meta.url, 'evaluator-worker', { init });
 }
 
 interface Slot {

@@ -1,0 +1,78 @@
+/**
+ * Test lifetimes of one genome, as a task for a worker thread: evaluation (N lifetimes per morphology) and
+ * recording (one lifetime, optional damage, encoded for storage). Plain data in, plain data out, so the main
+ * thread stays free while they run.
+ */
+import { loadAmmo } from '../../core/envs/quadruped/ammo';
+import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { parseMjcf } from '../../core/morphology/mjcf';
+import { QUADRUPED_MLP } from '../../core/nn/mlp';
+import type { PolicySpec } from '../../core/policy/genome';
+import { makePolicy } from '../../core/policy/policies';
+import type { DamageSchedule } from '../../core/rollout/damage';
+import { recordingStreams, runLifetime, testStreams } from '../../core/rollout/lifetime';
+import { encodeRecording } from '../../core/rollout/recording-codec';
+
+export interface MorphologySource {
+  readonly name: string;
+  readonly mjcf: string;
+}
+
+export type LifetimeTask =
+  | {
+      readonly kind: 'evaluate';
+      readonly policy: PolicySpec;
+      readonly genome: Float32Array;
+      /** Episode e uses test streams (seed, generation, e) on every morphology (common random numbers). */
+      readonly seed: number;
+      readonly generation: number;
+      readonly episodes: number;
+      readonly morphologies: readonly MorphologySource[];
+    }
+  | {
+      readonly kind: 'record';
+      readonly policy: PolicySpec;
+      readonly genome: Float32Array;
+      /** The recording seed alone picks the lifetime (see recordingStreams). */
+      readonly seed: number;
+      readonly morphology: MorphologySource;
+      readonly damage: DamageSchedule;
+      readonly weightStride: number;
+    };
+
+export type LifetimeOutcome =
+  | { readonly kind: 'evaluated'; readonly results: { fitness: number[]; distance: number[] }[] }
+  | { readonly kind: 'recorded'; readonly fitness: number; readonly distance: number; readonly steps: number; readonly envSteps: number; readonly trajectory: Uint8Array };
+
+export async function runLifetimeTask(task: LifetimeTask, progress: (done: number, total: number) => void): Promise<LifetimeOutcome> {
+  const ammo = await loadAmmo();
+  const policy = makePolicy(QUADRUPED_MLP, task.policy, task.genome);
+  const withEnv = <T>(m: MorphologySource, body: (env: QuadrupedEnv) => T): T => {
+    const env = new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name));
+    try {
+      return body(env);
+    } finally {
+      env.dispose();
+    }
+  };
+  if (task.kind === 'record') {
+    const r = withEnv(task.morphology, (env) => runLifetime(env, policy, recordingStreams(task.seed), { damage: task.damage, record: { weightStride: task.weightStride } }));
+    progress(1, 1);
+    return { kind: 'recorded', fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: encodeRecording(r.recording!) };
+  }
+  const total = task.episodes * task.morphologies.length;
+  let done = 0;
+  const results = task.morphologies.map((m) =>
+    withEnv(m, (env) => {
+      const fitness: number[] = [];
+      const distance: number[] = [];
+      for (let e = 0; e < task.episodes; e++) {
+        const r = runLifetime(env, policy, testStreams(task.seed, task.generation, e));
+        fitness.push(r.fitness);
+        distance.push(r.distance);
+        progress(++done, total);
+      }
+      return { fitness, distance };
+    }));
+  return { kind: 'evaluated', results };
+}
