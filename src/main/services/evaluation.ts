@@ -39,11 +39,18 @@ function inWorker<K extends LifetimeOutcome['kind']>(task: LifetimeTask, progres
     const worker = startWorker(import.meta.url, 'lifetimes-worker', { task });
     let settled = false;
     worker.on('message', (m: { kind: 'progress'; done: number; total: number } | { kind: 'done'; outcome: LifetimeOutcome } | { kind: 'failed'; message: string }) => {
-      if (m.kind === 'progress') progress?.(m.done, m.total);
-      else if (m.kind === 'done') (settled = true), ok(m.outcome as Extract<LifetimeOutcome, { kind: K }>);
-      else (settled = true), fail(new Error(`lifetime worker: ${m.message}`));
+      if (m.kind === 'progress') {
+        progress?.(m.done, m.total);
+        return;
+      }
+      settled = true;
+      if (m.kind === 'done') ok(m.outcome as Extract<LifetimeOutcome, { kind: K }>);
+      else fail(new Error(`lifetime worker: ${m.message}`));
     });
-    worker.on('error', (e) => (settled = true, fail(e)));
+    worker.on('error', (e) => {
+      settled = true;
+      fail(e);
+    });
     worker.on('exit', (code) => {
       if (!settled) fail(new Error(`lifetime worker exited (code ${code}) before finishing`));
     });
