@@ -17,13 +17,13 @@ export const mlpSpecSchema = z.object({
 export const policySpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('hebbian'),
-    rule: z.enum(RULE_NAMES).default('ABCD_lr'),
+    rule: z.enum(RULE_NAMES).default('ABCD_lr').describe('Plasticity rule: which of A·pre·post, B·pre, C·post, D and η each synapse evolves'),
     /** Synapse → coefficient row: `corrected` (default) or the first release's `original` (spec §1.2). */
-    indexing: z.enum(INDEXINGS).default('corrected'),
+    indexing: z.enum(INDEXINGS).default('corrected').describe('Synapse → coefficient row mapping (corrected, or the first release)'),
     /** Lifetime-initial weights: U(−0.1, 0.1), N(0, 0.024²), or evolved with the rule (spec §1.6). */
-    init: z.enum(INIT_MODES).default('uni'),
+    init: z.enum(INIT_MODES).default('uni').describe('Lifetime-initial weights: uniform U(±0.1), normal, or co-evolved'),
     /** Per-layer max-abs weight normalisation after each update (spec §1.7). */
-    normalise: z.boolean().default(false),
+    normalise: z.boolean().default(false).describe('Scale each layer to max |w| = 1 after every update'),
   }),
   z.object({ kind: z.literal('static') }),
 ]);
@@ -38,19 +38,19 @@ const seed = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 /** OpenAI-ES settings; defaults are the reference code's (spec §2). */
 export const esConfigSchema = z
   .object({
-    popSize: z.int().min(2).max(100_000).default(200),
-    sigma: positive.default(0.1),
-    sigmaDecay: decay.default(0.999),
-    sigmaFloor: z.number().min(0).finite().default(0.01),
-    lr: positive.default(0.2),
-    lrDecay: decay.default(0.995),
-    lrFloor: z.number().min(0).finite().default(0.001),
-    optimizer: z.enum(OPTIMIZER_NAMES).default('sgd'),
+    popSize: z.int().min(2).max(100_000).default(200).describe('Population size P (even: candidates come in mirrored pairs)'),
+    sigma: positive.default(0.1).describe('Initial noise standard deviation σ'),
+    sigmaDecay: decay.default(0.999).describe('σ ← σ · decay each generation while σ > floor'),
+    sigmaFloor: z.number().min(0).finite().default(0.01).describe('σ stops decaying at this value'),
+    lr: positive.default(0.2).describe('Initial ES learning rate α'),
+    lrDecay: decay.default(0.995).describe('α ← α · decay each generation while α > floor'),
+    lrFloor: z.number().min(0).finite().default(0.001).describe('α stops decaying at this value'),
+    optimizer: z.enum(OPTIMIZER_NAMES).default('sgd').describe('Update rule for the ES gradient (the reference uses plain SGD)'),
     adamBeta1: z.number().min(0).lt(1).default(0.9),
     adamBeta2: z.number().min(0).lt(1).default(0.999),
     adamEpsilon: positive.default(1e-8),
     /** Fitness −= l2Coefficient · mean(θ²) over the penalised genome entries. */
-    l2Coefficient: z.number().min(0).finite().default(0.01),
+    l2Coefficient: z.number().min(0).finite().default(0.01).describe('Fitness penalty: coefficient · mean(θ²)'),
     /** Seeds the candidates' noise offsets (with the generation). */
     seed: seed.default(0),
     /** Seeds the shared noise table; runs with the same table seed and size share one table. */
@@ -98,7 +98,7 @@ export const DEFAULT_TRAINING_MORPHOLOGIES = ['standard', 'damaged-right'];
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
  */
 export const runConfigSchema = z.object({
-  name: z.string().trim().min(1).max(200),
+  name: z.string().trim().min(1).max(200).describe('A name to find the run by'),
   env: z.literal('quadruped').default('quadruped'),
   policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }),
   morphologies: z
@@ -106,10 +106,11 @@ export const runConfigSchema = z.object({
     .min(1)
     .max(16)
     .refine((m) => new Set(m).size === m.length, { message: 'must not repeat a morphology' })
-    .default(DEFAULT_TRAINING_MORPHOLOGIES),
+    .default(DEFAULT_TRAINING_MORPHOLOGIES)
+    .describe('Bodies every candidate lives on once per generation (fitness is the mean)'),
   es: esConfigSchema.default(esConfigSchema.parse({})),
-  generations: z.int().min(1).max(1_000_000).default(300),
-  seed: seed.default(0),
+  generations: z.int().min(1).max(1_000_000).default(300).describe('Generations to train'),
+  seed: seed.default(0).describe('Keys the initial centre, the noise offsets and every episode: same seed, same run'),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;

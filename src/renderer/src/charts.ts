@@ -1,0 +1,73 @@
+/**
+ * Chart options built from run data (pure functions: data in, ECharts option out). A band is drawn the ECharts
+ * way: an invisible lower series and a stacked, filled (upper − lower) series on top of it.
+ */
+import type { GenerationRecord } from '../../common/model';
+
+type Series = Record<string, unknown>;
+const PALETTE = ['#58a6ff', '#f0883e', '#7ee787', '#d2a8ff', '#ff7b72', '#e3b341', '#79c0ff', '#ffa198', '#56d364', '#bc8cff'];
+
+/** A filled band between `lower` and `upper` (same x), under stack id `stack`. */
+export function band(name: string, x: number[], lower: number[], upper: number[], color: string, stack: string): Series[] {
+  return [
+    // stackStrategy 'all': stack across signs too (ECharts stacks negatives and positives apart by default).
+    { name: `${name} lower`, type: 'line', data: x.map((xi, i) => [xi, lower[i]]), stack, stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true },
+    {
+      name,
+      type: 'line',
+      data: x.map((xi, i) => [xi, upper[i]! - lower[i]!]),
+      stack,
+      stackStrategy: 'all',
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      itemStyle: { color },
+      areaStyle: { color, opacity: 0.18 },
+      tooltip: { show: false },
+      silent: true,
+    },
+  ];
+}
+
+/** One run's fitness: population mean with its min–max band, max, and per-morphology means. */
+export function fitnessOption(generations: readonly GenerationRecord[]): Record<string, unknown> {
+  const x = generations.map((g) => g.generation);
+  const morphologies = [...new Set(generations.flatMap((g) => Object.keys(g.perMorphology)))];
+  const line = (name: string, values: number[], color: string, extra: Series = {}): Series => ({
+    name, type: 'line', data: x.map((xi, i) => [xi, values[i]]), symbol: 'none', lineStyle: { color, width: 2 }, itemStyle: { color }, ...extra,
+  });
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['mean', 'min–max', 'max', ...morphologies.map((m) => `mean on ${m}`)] },
+    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: 'value', name: 'generation', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: { type: 'value', name: 'fitness', scale: true },
+    series: [
+      ...band('min–max', x, generations.map((g) => g.min), generations.map((g) => g.max), PALETTE[0]!, 'range'),
+      line('mean', generations.map((g) => g.mean), PALETTE[0]!, { lineStyle: { color: PALETTE[0], width: 2.5 } }),
+      line('max', generations.map((g) => g.max), PALETTE[1]!, { lineStyle: { color: PALETTE[1], width: 1, type: 'dashed' } }),
+      ...morphologies.map((m, k) => line(`mean on ${m}`, generations.map((g) => g.perMorphology[m] ?? NaN), PALETTE[2 + k]!, { lineStyle: { color: PALETTE[2 + k], width: 1 } })),
+    ],
+  };
+}
+
+/** The ES schedule of one run: lr and σ per generation. */
+export function scheduleOption(generations: readonly GenerationRecord[]): Record<string, unknown> {
+  const x = generations.map((g) => g.generation);
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['lr', 'σ'] },
+    grid: { left: 60, right: 60, top: 40, bottom: 40 },
+    xAxis: { type: 'value', name: 'generation', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: [{ type: 'value', name: 'lr', scale: true }, { type: 'value', name: 'σ', scale: true }],
+    series: [
+      { name: 'lr', type: 'line', symbol: 'none', data: x.map((xi, i) => [xi, generations[i]!.lr]), itemStyle: { color: PALETTE[3] } },
+      { name: 'σ', type: 'line', symbol: 'none', yAxisIndex: 1, data: x.map((xi, i) => [xi, generations[i]!.sigma]), itemStyle: { color: PALETTE[5] } },
+    ],
+  };
+}
+
+export { PALETTE };

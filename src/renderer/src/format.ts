@@ -1,0 +1,16 @@
+/** Display helpers shared by the views. */
+import type { RunSummary } from '../../common/api';
+
+export function policyOf(r: Pick<RunSummary, 'config'>): string {
+  const p = (r.config as { policy?: { kind?: string; rule?: string } }).policy;
+  return p?.kind === 'hebbian' ? `hebbian ${p.rule ?? ''}` : (p?.kind ?? '?');
+}
+
+export function morphologiesOf(r: Pick<RunSummary, 'config'>): string {
+  return ((r.config as { morphologies?: string[] }).morphologies ?? []).join(', ');
+}
+
+export function minutes(ms: number): string {
+  const s = Math.round(ms / 1000);
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}

@@ -1,0 +1,74 @@
+/**
+ * The new-run form, derived from the run config schema (src/core/config.ts) through its JSON Schema: every
+ * field's kind, bounds, default and description come from the schema, so a new option appears in the dialog by
+ * being added there. Validation is the schema's own (`runConfig`), mapped to field paths.
+ */
+import { z } from 'zod';
+import { ConfigError, runConfig, runConfigSchema } from '../../../core/config';
+
+export interface JsonSchema {
+  type?: string;
+  const?: unknown;
+  enum?: unknown[];
+  default?: unknown;
+  description?: string;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  oneOf?: JsonSchema[];
+  items?: JsonSchema;
+}
+
+export const RUN_SCHEMA = z.toJSONSchema(runConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
+/** ES options shown up front; the rest sit under "Advanced". */
+export const PRIMARY_ES_FIELDS = ['popSize', 'sigma', 'lr', 'optimizer'];
+
+/** The defaults of every field, as a fresh editable object (`name` empty: the user must give one). */
+export function defaultDraft(): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: '' };
+  for (const [key, s] of Object.entries(RUN_SCHEMA.properties ?? {})) {
+    if (s.default !== undefined) out[key] = structuredClone(s.default);
+  }
+  return out;
+}
+
+/** The branches of a discriminated union, by their `kind`. */
+export function branches(s: JsonSchema): { kind: string; schema: JsonSchema }[] {
+  return (s.oneOf ?? []).map((b) => ({ kind: String(b.properties?.['kind']?.const), schema: b }));
+}
+
+/** A branch's defaults (what the object becomes when the user picks that kind). */
+export function branchDefaults(b: JsonSchema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(b.properties ?? {})) out[key] = s.const ?? structuredClone(s.default);
+  return out;
+}
+
+/** Validates a draft; returns messages by field path (`es.popSize`), empty when valid. */
+export function validate(draft: unknown): Record<string, string> {
+  try {
+    runConfig(draft);
+    return {};
+  } catch (e) {
+    if (!(e instanceof ConfigError)) return { '': (e as Error).message };
+    return issuesByField(e.issues);
+  }
+}
+
+/** `run.es.popSize` → `es.popSize`; the first message per field wins. */
+export function issuesByField(issues: readonly { path: string; message: string }[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const i of issues) {
+    const key = i.path.replace(/^run\.?/, '');
+    out[key] ??= i.message;
+  }
+  return out;
+}
+
+/** A readable label from a field key: `popSize` → "pop size". */
+export function label(key: string): string {
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+}

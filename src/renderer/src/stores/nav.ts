@@ -1,0 +1,29 @@
+/** Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/compare/1,2) so reloads and links keep it. */
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+
+export type Route = { page: 'runs' } | { page: 'run'; id: number } | { page: 'compare'; ids: number[] };
+
+export function parseHash(hash: string): Route {
+  const parts = hash.replace(/^#\/?/, '').split('/');
+  if (parts[0] === 'runs' && parts[1] && /^\d+$/.test(parts[1])) return { page: 'run', id: Number(parts[1]) };
+  if (parts[0] === 'compare') return { page: 'compare', ids: (parts[1] ?? '').split(',').filter((p) => /^\d+$/.test(p)).map(Number) };
+  return { page: 'runs' };
+}
+
+export function routeHash(r: Route): string {
+  return r.page === 'run' ? `#/runs/${r.id}` : r.page === 'compare' ? `#/compare/${r.ids.join(',')}` : '#/runs';
+}
+
+export const useNav = defineStore('nav', () => {
+  const route = ref<Route>(parseHash(window.location.hash));
+  window.addEventListener('hashchange', () => {
+    route.value = parseHash(window.location.hash);
+  });
+  function go(r: Route): void {
+    route.value = r;
+    const hash = routeHash(r);
+    if (window.location.hash !== hash) window.history.pushState(null, '', hash);
+  }
+  return { route, go };
+});

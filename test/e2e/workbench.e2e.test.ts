@@ -1,0 +1,124 @@
+/**
+ * The workbench in Chromium against web mode: the new-run dialog (validation, creation), the live run page,
+ * pause / resume / stop, the comparison page and its CSV export. Screenshots land in test-artifacts/.
+ */
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startWorkbench, type Workbench } from './harness';
+
+let wb: Workbench;
+let page: Page;
+beforeAll(async () => {
+  wb = await startWorkbench();
+  page = await wb.page();
+  await page.goto(wb.url);
+  await page.getByTestId('runtime').getByText('Running in web mode').waitFor();
+});
+afterAll(async () => {
+  await page?.context().close();
+  await wb?.close();
+});
+
+/** Fills the new-run dialog for a small, fast run. */
+async function fillRun(name: string, pop: string, seed: string, policy = 'hebbian'): Promise<void> {
+  const dialog = page.getByTestId('new-run-dialog');
+  await dialog.locator('#field-name').fill(name);
+  await dialog.locator('#field-policy').selectOption(policy);
+  // Train on the standard body only.
+  await dialog.getByLabel('damaged-right').uncheck();
+  await dialog.locator('#field-es-popSize').fill(pop);
+  await dialog.locator('#field-generations').fill('3');
+  await dialog.locator('#field-seed').fill(seed);
+  await dialog.locator('details summary').click();
+  await dialog.locator('#field-es-noiseTableSize').fill('1048576');
+}
+
+describe('the workbench in web mode', () => {
+  it('rejects bad input in the new-run dialog, field by field, and creates nothing', async () => {
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    await fillRun('', '7', '1');
+    await dialog.locator('#field-es-sigma').fill('-1');
+    await page.getByTestId('create-run').click();
+    await dialog.locator('[data-error-for="es.popSize"]').getByText('must be even').waitFor();
+    await dialog.locator('[data-error-for="es.sigma"]').waitFor();
+    await dialog.locator('[data-error-for="name"]').waitFor();
+    expect(await page.getByTestId('create-run').isDisabled()).toBe(true);
+    await wb.shot(page, 'new-run-dialog-errors');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
+  });
+
+  it('creates a run from the dialog, opens its page and draws each generation as it lands', async () => {
+    await page.getByTestId('new-run').click();
+    await fillRun('gui hebbian', '6', '1');
+    await page.getByTestId('create-run').click();
+    const detail = page.getByTestId('run-detail');
+    await detail.getByText('Run 1 · gui hebbian').waitFor();
+    await detail.getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
+    expect(await detail.getByTestId('detail-generation').textContent()).toBe('3');
+    const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { es: { popSize: number }; morphologies: string[] };
+    expect(config.es.popSize).toBe(6);
+    expect(config.morphologies).toEqual(['standard']);
+    await page.getByTestId('fitness-chart').locator('canvas').first().waitFor();
+    await wb.shot(page, 'run-detail');
+  });
+
+  it('pauses, resumes and stops a run from the runs table', async () => {
+    const { id } = await wb.api<{ id: number }>('runs.create', {
+      config: { name: 'long', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 500, morphologies: ['standard'], seed: 2 },
+    });
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    const row = page.locator(`tr[data-run="${id}"]`);
+    const generation = async (): Promise<number> => Number((await row.getByTestId('generation').textContent())!.split('/')[0]);
+    const reach = async (n: number): Promise<void> => {
+      await page.waitForFunction(([run, min]) => {
+        const cell = document.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`);
+        return Number(cell?.textContent?.split('/')[0]) >= min;
+      }, [id, n] as const, { timeout: 30_000 });
+    };
+    await reach(1); // the table counts generations live
+    await row.getByRole('button', { name: 'Pause' }).click();
+    await row.getByTestId('status').getByText('paused').waitFor({ timeout: 30_000 });
+    const paused = await generation();
+    await page.waitForTimeout(500);
+    expect(await generation()).toBe(paused); // nothing trains while paused
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await reach(paused + 1);
+    await row.getByRole('button', { name: 'Stop' }).click();
+    await row.getByTestId('status').getByText('stopped').waitFor({ timeout: 30_000 });
+    expect(await generation()).toBeGreaterThan(paused);
+    expect(await generation()).toBeLessThan(500);
+    expect((await wb.api<{ run: { status: string; generation: number } }>('runs.get', { id })).run).toMatchObject({ status: 'stopped', generation: await generation() });
+    await wb.shot(page, 'runs-table');
+  });
+
+  it('compares a Hebbian and a static run: grouped bands, config diff, seen/unseen table, CSV export', async () => {
+    await page.getByTestId('new-run').click();
+    await fillRun('gui static', '6', '1', 'static');
+    await page.getByTestId('create-run').click();
+    await page.getByTestId('run-detail').getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
+    await wb.api('runs.evaluate', { id: 1, morphologies: ['standard', 'damaged-left'], episodes: 2 });
+    await wb.api('runs.evaluate', { id: 3, morphologies: ['standard', 'damaged-left'], episodes: 2 });
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    await page.getByLabel('select run 1').check();
+    await page.getByLabel('select run 3').check();
+    await page.getByTestId('compare-selected').click();
+    const compare = page.getByTestId('compare');
+    await compare.getByTestId('compare-table').getByText('hebbian ABCD_lr (runs 1)').waitFor();
+    await compare.getByTestId('compare-table').getByText('static (runs 3)').waitFor();
+    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard', 'damaged-left']);
+    await compare.getByTestId('config-diff').getByText('policy.kind').waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('group,run,name,generation,mean,max,min,std,elapsed_s');
+    expect(csv.filter((l) => l.startsWith('static,3,')).length).toBe(3);
+    expect(csv.filter((l) => l.startsWith('hebbian ABCD_lr,1,')).length).toBe(3);
+    const [svg] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-svg').click()]);
+    expect(readFileSync((await svg.path())!, 'utf8')).toContain('<svg');
+    const [png] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-png').click()]);
+    expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
+    await wb.shot(page, 'compare');
+  });
+});
