@@ -73,9 +73,12 @@ describe('the workbench in web mode', () => {
     const row = page.locator(`tr[data-run="${id}"]`);
     const generation = async (): Promise<number> => Number((await row.getByTestId('generation').textContent())!.split('/')[0]);
     const reach = async (n: number): Promise<void> => {
-      // A string predicate: it runs in the page (the Node-side test compiles without DOM types).
-      const cell = `document.querySelector('tr[data-run="${id}"] [data-testid="generation"]')`;
-      await page.waitForFunction(`Number(${cell}?.textContent?.split('/')[0]) >= ${n}`, undefined, { timeout: 30_000 });
+      // Runs in the page; the Node-side test project has no DOM types, hence the narrow cast. (A string
+      // predicate would need eval, which the renderer's CSP forbids.)
+      await page.waitForFunction(([run, min]) => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+        return Number(doc.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.textContent?.split('/')[0]) >= min;
+      }, [id, n] as const, { timeout: 30_000 });
     };
     await reach(1); // the table counts generations live
     await row.getByRole('button', { name: 'Pause' }).click();
