@@ -19,7 +19,14 @@ const [command, args] =
   typeof electron === 'string' && existsSync(electron)
     ? [electron, ['.']]
     : [process.execPath, ['out/main/hebb.js', 'serve', ...process.argv.slice(2)]];
-if (command === process.execPath) console.log('Electron binary not installed: starting web mode.');
-const child = spawn(command, args, { stdio: 'inherit' });
+let env = process.env;
+if (command === process.execPath) {
+  console.log('Electron binary not installed: starting web mode.');
+} else {
+  // Electron needs its own build of the SQLite addon (a different ABI from Node's).
+  const { ensureElectronBinding } = await import('./electron-native.mjs');
+  env = { ...process.env, HEBBIAN_SQLITE_BINDING: ensureElectronBinding() };
+}
+const child = spawn(command, args, { stdio: 'inherit', env });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

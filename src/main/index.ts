@@ -50,7 +50,8 @@ app.on('web-contents-created', (_event, contents) => {
 
 void app.whenReady().then(() => {
   try {
-    const store = Store.open(join(app.getPath('userData'), 'workbench.db'));
+    // `npm start` builds better-sqlite3 for Electron's ABI and names it here (scripts/electron-native.mjs).
+    const store = Store.open(join(app.getPath('userData'), 'workbench.db'), { nativeBinding: process.env['HEBBIAN_SQLITE_BINDING'] });
     ensurePresets(store);
     workbench = new Workbench(store);
     registerIpc(workbench, trusted);

@@ -70,7 +70,7 @@ export interface NewEpisode {
 const KEEP_LATEST = 3;
 
 /** Refuses files that are not (or not yet) ours, reading them only. */
-function inspect(path: string): void {
+function inspect(path: string, nativeBinding: string | undefined): void {
   if (!existsSync(path)) return;
   if (!statSync(path).isFile()) throw new StoreError(`${path} is not a file`);
   const head = Buffer.alloc(16);
@@ -83,7 +83,7 @@ function inspect(path: string): void {
   }
   let db: Database.Database | undefined;
   try {
-    db = new Database(path, { readonly: true, fileMustExist: true });
+    db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
     const appId = db.pragma('application_id', { simple: true }) as number;
     const version = db.pragma('user_version', { simple: true }) as number;
     db.pragma('quick_check');
@@ -141,10 +141,13 @@ export class Store {
     this.db = db;
   }
 
-  /** Opens (creating if needed) and migrates the database at `path`; `:memory:` for a throw-away store. */
-  static open(path: string): Store {
+  /**
+   * Opens (creating if needed) and migrates the database at `path`; `:memory:` for a throw-away store.
+   * `nativeBinding`: the better-sqlite3 addon to load instead of the default (Electron needs its own ABI's build).
+   */
+  static open(path: string, options: { nativeBinding?: string } = {}): Store {
     if (path !== ':memory:') {
-      inspect(path);
+      inspect(path, options.nativeBinding);
       try {
         mkdirSync(dirname(path), { recursive: true });
       } catch (e) {
@@ -153,7 +156,7 @@ export class Store {
     }
     let db: Database.Database;
     try {
-      db = new Database(path);
+      db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     } catch (e) {
       throw new StoreError(`cannot open ${path}: ${(e as Error).message}`);
     }
