@@ -33,9 +33,11 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function startWorkbench(): Promise<Workbench> {
+/** `prepare` may fill the database before the server opens it (load fixtures for measurements). */
+export async function startWorkbench(prepare?: (db: string) => void): Promise<Workbench> {
   const dir = mkdtempSync(join(tmpdir(), 'hebb-e2e-'));
   const db = join(dir, 'workbench.db');
+  prepare?.(db);
   const server: ChildProcess = spawn(process.execPath, [join(ROOT, 'out/main/hebb.js'), 'serve', '--db', db, '--port', '0', '--workers', '1', '--json'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
