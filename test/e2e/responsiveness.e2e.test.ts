@@ -44,10 +44,10 @@ function loadFixture(db: string): void {
 async function paintAfter(page: Page, action: () => Promise<void>): Promise<number> {
   const start = await page.evaluate(() => performance.now());
   await action();
-  return page.evaluate(
-    (t0) => new Promise<number>((ok) => requestAnimationFrame(() => requestAnimationFrame(() => ok(performance.now() - t0)))),
-    start,
-  );
+  return page.evaluate((t0) => {
+    const raf = (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame;
+    return new Promise<number>((ok) => raf(() => raf(() => ok(performance.now() - t0))));
+  }, start);
 }
 
 let wb: Workbench;
