@@ -120,6 +120,18 @@ describe('web mode API', () => {
     expect((await call('runs.get', { id })).status).toBe(404);
   });
 
+  it("queues the paper's experiment: Hebbian and static runs per seed on standard + damaged-right", async () => {
+    const { ids } = await value<{ ids: number[] }>('runs.reproducePaper', { seeds: [7], generations: 2 });
+    for (const id of ids) await call('runs.stop', { id }); // set aside before any generation is evaluated
+    await workbench.queue.idle();
+    const configs = ids.map((id) => store.getRun(id).config as { name: string; policy: { kind: string }; morphologies: string[]; seed: number; es: { popSize: number } });
+    expect(configs.map((c) => [c.name, c.policy.kind, c.seed, c.morphologies, c.es.popSize])).toEqual([
+      ['paper hebbian seed 7', 'hebbian', 7, ['standard', 'damaged-right'], 200],
+      ['paper static seed 7', 'static', 7, ['standard', 'damaged-right'], 200],
+    ]);
+    expect((await call('runs.reproducePaper', { seeds: [] })).status).toBe(400);
+  });
+
   it('lists morphologies with their summaries', async () => {
     const list = await value<{ name: string; mass: number }[]>('morphologies.list', {});
     expect(list.map((m) => m.name).sort()).toEqual(['damaged-left', 'damaged-right', 'standard']);
