@@ -68,7 +68,10 @@ export function issuesByField(issues: readonly { path: string; message: string }
   return out;
 }
 
-/** A readable label from a field key: `popSize` → "pop size". */
+/** Labels that read better than their keys. */
+const LABELS: Record<string, string> = { es: 'evolution strategy', popSize: 'population', init: 'initial weights', lr: 'learning rate', l2Coefficient: 'L2 penalty' };
+
+/** A readable label from a field key: `sigmaDecay` → "sigma decay". */
 export function label(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return LABELS[key] ?? key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
 }
