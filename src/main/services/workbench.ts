@@ -9,7 +9,7 @@ import {
 } from '../../common/api';
 import type { RunRow } from '../../common/model';
 import { ConfigError, runConfig } from '../../core/config';
-import { StoreError, type Store } from '../store/store';
+import { StoreError, type RunStats, type Store } from '../store/store';
 import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun } from './evaluation';
 import { MorphologyError, summariseMorphology } from './morphologies';
@@ -110,7 +110,7 @@ export class Workbench {
     return this.summary(this.store.getRun(id), this.store.runStats().get(id));
   }
 
-  private summary(run: RunRow, stats: ReturnType<Store['runStats']> extends Map<number, infer S> ? S | undefined : never): RunSummary {
+  private summary(run: RunRow, stats: RunStats | undefined): RunSummary {
     const { owner: _owner, ...rest } = run;
     let generations = 0;
     try {

@@ -33,6 +33,15 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'hebbian-workbench', 'workbench.db');
 }
 
+/** A run's progress figures, aggregated over its generation records. */
+export interface RunStats {
+  readonly generations: number;
+  readonly lastMean: number | null;
+  readonly bestMean: number | null;
+  readonly bestMax: number | null;
+  readonly wallMs: number;
+}
+
 /** This process as a run owner. */
 export function processOwner(): string {
   return `${hostname()}:${process.pid}`;
@@ -252,7 +261,7 @@ export class Store {
   }
 
   /** Per run: generations done, the latest and best population mean, the best max, and Σ wall time. */
-  runStats(): Map<number, { generations: number; lastMean: number | null; bestMean: number | null; bestMax: number | null; wallMs: number }> {
+  runStats(): Map<number, RunStats> {
     const rows = this.db
       .prepare(
         `SELECT run_id, COUNT(*) AS n, MAX(mean) AS best_mean, MAX(max) AS best_max, SUM(wall_ms) AS wall,
