@@ -12,6 +12,7 @@ export const useRuns = defineStore('runs', () => {
   const error = ref<string | null>(null);
   let api: WorkbenchApi | undefined;
 
+  /** Adds or replaces a run's summary (views that fetched a fresher one hand it here). */
   const put = (summary: RunSummary): void => {
     const i = runs.value.findIndex((r) => r.id === summary.id);
     if (i >= 0) runs.value[i] = summary;
@@ -55,5 +56,5 @@ export const useRuns = defineStore('runs', () => {
     void load();
   }
 
-  return { runs, loading, error, load, attach };
+  return { runs, loading, error, load, attach, put };
 });
