@@ -4,7 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
-import type { Comparison, EvaluationRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
+import type { Comparison, EpisodeRow, EvaluationRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
 
@@ -61,6 +61,25 @@ export const REQUESTS = {
   /** Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right. */
   'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
   'morphologies.list': z.object({}).strict(),
+  /** Recorded episodes, of one run or of all. */
+  'episodes.list': z.object({ runId: id.optional() }).strict(),
+  /**
+   * Records one lifetime of a run's ES centre on a body, optionally with a damage schedule (validated by its own
+   * schema; errors name `damage.<i>.<field>`). Progress events carry task 'record'.
+   */
+  'episodes.record': z
+    .object({
+      runId: id,
+      morphology: z.string().min(1),
+      seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
+      generation: z.int().min(0).optional(),
+      damage: z.unknown().optional(),
+      weightStride: z.int().min(0).max(1000).default(10),
+    })
+    .strict(),
+  /** The episode's recording as bytes (decode with core/rollout/recording-codec). */
+  'episodes.trajectory': z.object({ id }).strict(),
+  'episodes.delete': z.object({ id }).strict(),
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -81,6 +100,10 @@ export interface Responses {
   'runs.compare': Comparison;
   'runs.reproducePaper': { ids: number[] };
   'morphologies.list': MorphologySummary[];
+  'episodes.list': EpisodeRow[];
+  'episodes.record': EpisodeRow;
+  'episodes.trajectory': Uint8Array;
+  'episodes.delete': { id: number };
 }
 export type ResponseOf<C extends Channel> = Responses[C];
 

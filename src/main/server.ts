@@ -6,7 +6,8 @@
  * loopback origin are refused too (DNS rebinding); API calls and the event socket must also come from this
  * origin (403), so another site open in the same browser cannot drive them.
  *
- *   POST /api/<channel>   JSON request → JSON Envelope (HTTP status from the error kind)
+ *   POST /api/<channel>   JSON request → JSON Envelope (HTTP status from the error kind), or the raw bytes
+ *                         (application/octet-stream) when the value is binary
  *   GET  /events          WebSocket: {"event", "payload"} messages, pushed after the store commits
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -113,6 +114,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return sendJson(res, 400, { ok: false, error: { kind: 'invalid', message: 'request body is not valid JSON' } });
     }
     const envelope = await options.api.dispatch(decodeURIComponent(channel), payload);
+    if (envelope.ok && envelope.value instanceof Uint8Array) {
+      // Binary values (recorded trajectories) travel raw, not as JSON.
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(envelope.value);
+      return;
+    }
     sendJson(res, envelope.ok ? 200 : HTTP_STATUS[envelope.error.kind], envelope);
   };
 

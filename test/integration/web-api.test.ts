@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Envelope, EventName } from '../../src/common/api';
+import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import { startWebServer, type WebServer } from '../../src/main/server';
 import { Workbench } from '../../src/main/services/workbench';
 import { Store } from '../../src/main/store/store';
@@ -94,6 +95,29 @@ describe('web mode API', () => {
     expect(detail.run).toMatchObject({ generation: 2, status: 'finished' });
     expect(detail.generations).toHaveLength(2);
     expect(await value<unknown[]>('runs.generations', { id, from: 1 })).toHaveLength(1);
+  });
+
+  it('records an episode (with progress and damage), lists it, serves its trajectory as bytes, deletes it', async () => {
+    const { socket, received } = await events();
+    const damage = [{ kind: 'freezeActuators', from: 5, to: 15, value: 0 }];
+    const episode = await value<{ id: number; runId: number; damage: unknown; envSteps: number }>('episodes.record', { runId: 1, morphology: 'damaged-left', seed: 4, damage, weightStride: 20 });
+    socket.close();
+    expect(episode).toMatchObject({ runId: 1, damage });
+    expect(received.some((e) => e.event === 'progress' && (e.payload as { task: string; done: number }).task === 'record')).toBe(true);
+    expect((await value<{ id: number }[]>('episodes.list', { runId: 1 })).map((e) => e.id)).toEqual([episode.id]);
+    const res = await fetch(`http://127.0.0.1:${server.port}/api/episodes.trajectory`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-workbench-token': server.token }, body: JSON.stringify({ id: episode.id }),
+    });
+    expect(res.headers.get('content-type')).toBe('application/octet-stream');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes).toEqual(new Uint8Array(store.episodeTrajectory(episode.id)));
+    expect(decodeRecording(bytes).envSteps).toBe(episode.envSteps);
+    const bad = await call('episodes.record', { runId: 1, morphology: 'standard', damage: [{ kind: 'freezeActuators', from: 9, to: 3, value: 0 }] });
+    expect(bad.status).toBe(400);
+    expect(bad.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'damage.0.to' }] } });
+    expect((await call('episodes.record', { runId: 1, morphology: 'tripod' })).status).toBe(404);
+    expect(await value('episodes.delete', { id: episode.id })).toEqual({ id: episode.id });
+    expect(await value<unknown[]>('episodes.list', {})).toEqual([]);
   });
 
   it('pause, resume, stop and delete; a conflicting action is a 409', async () => {

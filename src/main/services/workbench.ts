@@ -11,7 +11,7 @@ import type { RunRow } from '../../common/model';
 import { ConfigError, runConfig } from '../../core/config';
 import { StoreError, type RunStats, type Store } from '../store/store';
 import { QueueError, TrainingQueue } from '../training/queue';
-import { compareRuns, evaluateRun } from './evaluation';
+import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { MorphologyError, summariseMorphology } from './morphologies';
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
@@ -75,6 +75,12 @@ export class Workbench {
         return { ids: configs.map((c) => this.queue.enqueue(c).id) };
       },
       'morphologies.list': () => store.listMorphologies().map((m) => summariseMorphology(store.morphology(m.name))),
+      'episodes.list': ({ runId }) => (runId === undefined ? store.episodes() : (store.getRun(runId), store.episodes(runId))),
+      'episodes.record': ({ runId, morphology, seed, generation, damage, weightStride }) =>
+        recordEpisode(store, runId, { morphology, seed, generation, damage, weightStride }, (done, total) =>
+          this.emit('progress', { runId, task: 'record', done, total })),
+      'episodes.trajectory': ({ id }) => store.episodeTrajectory(id),
+      'episodes.delete': ({ id }) => (store.deleteEpisode(id), { id }),
     };
   }
 

@@ -76,6 +76,9 @@ export function webTransport(base: Location = window.location): BridgeTransport 
       } catch (e) {
         return { ok: false, error: { kind: 'internal', message: `the workbench server cannot be reached (${(e as Error).message})` } };
       }
+      if (response.ok && (response.headers.get('content-type') ?? '').startsWith('application/octet-stream')) {
+        return { ok: true, value: new Uint8Array(await response.arrayBuffer()) };
+      }
       try {
         return (await response.json()) as Envelope<unknown>;
       } catch {
