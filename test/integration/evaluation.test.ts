@@ -1,7 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Store, StoreError } from '../../src/main/store/store';
 import { ConfigError } from '../../src/core/config';
+import type { DamageEvent } from '../../src/core/rollout/damage';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
+import { Replay } from '../../src/renderer/src/replay/model';
 import { compareRuns, evaluateRun, recordEpisode } from '../../src/main/services/evaluation';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 
@@ -85,6 +87,12 @@ describe('recording an episode for replay', () => {
     for (let s = rec.burnIn; s < rec.envSteps; s++) progress += rec.rewards[s * 5 + 1]!;
     expect(row.fitness).toBeCloseTo(progress, 2);
     if (row.steps > 80) expect(Array.from(rec.actions.subarray((40 + 50) * 8, (40 + 80) * 8)).every((a) => a === 0)).toBe(true);
+    // The replay model reads the stored episode: its body, its last frame's progress, its damage window.
+    const replay = Replay.from(rec, row.mjcf, row.damage as DamageEvent[]);
+    expect(replay.frames).toBe(row.envSteps + 1);
+    expect(replay.shapes.length).toBe(13); // the torso sphere and 4 legs × (hip stub, thigh, shin) capsules
+    expect(replay.progress(replay.frames - 1)).toBeCloseTo(row.fitness, 2);
+    expect(replay.damage).toEqual([{ kind: 'freezeActuators', fromFrame: 91, toFrame: Math.min(121, replay.frames) }]);
     const again = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
     expect(store.episodeTrajectory(again.id)).toEqual(store.episodeTrajectory(row.id));
     expect(store.episodes(ids[0]!).map((e) => e.id)).toEqual([row.id, again.id]);

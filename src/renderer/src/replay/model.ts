@@ -1,0 +1,146 @@
+/**
+ * The replay model of a recorded lifetime (parse → model; the Babylon scene and the Vue panels sit on top): the
+ * body's shapes from the episode's MJCF, and per frame the poses, the policy step, cumulative progress, the
+ * applied actions, foot contacts, the weight snapshot in force and the damage windows. DOM- and GPU-free; every
+ * per-frame accessor returns views, never copies, so scrubbing allocates nothing.
+ *
+ * Frame f is the state after env step f (frame 0: the reset pose); env step s is policy step s − burnIn.
+ */
+import { parseMjcf } from '../../../core/morphology/mjcf';
+import { bodies, type Vec3 } from '../../../core/morphology/model';
+import type { DamageEvent } from '../../../core/rollout/damage';
+import type { Recording } from '../../../core/rollout/lifetime';
+
+const POSE = 7;
+
+export interface ReplayShape {
+  /** Index into the recording's bodies (pose order). */
+  readonly body: number;
+  readonly kind: 'capsule' | 'sphere';
+  readonly radius: number;
+  /** In the body frame; a sphere has from = to = its centre. */
+  readonly from: Vec3;
+  readonly to: Vec3;
+}
+
+/** A damage event as a span of frames, for marking the timeline. */
+export interface DamageWindow {
+  readonly kind: DamageEvent['kind'];
+  readonly fromFrame: number;
+  /** Exclusive; for events that last to the end, the frame count. */
+  readonly toFrame: number;
+}
+
+export class Replay {
+  readonly frames: number;
+  readonly shapes: readonly ReplayShape[];
+  readonly damage: readonly DamageWindow[];
+  /** Σ fitness term up to each frame (0 through the burn-in). */
+  private readonly cumulative: Float64Array;
+  /** The action of frame 0 (nothing was applied yet). */
+  private readonly noAction: Float32Array;
+
+  private constructor(readonly recording: Recording, shapes: ReplayShape[], damage: DamageWindow[], fitnessTerm: number) {
+    this.frames = recording.envSteps + 1;
+    this.shapes = shapes;
+    this.damage = damage;
+    const terms = recording.rewardTerms.length;
+    this.cumulative = new Float64Array(this.frames);
+    this.noAction = new Float32Array(recording.actionSize);
+    for (let f = 1; f < this.frames; f++) {
+      const counted = f - 1 >= recording.burnIn ? recording.rewards[(f - 1) * terms + fitnessTerm]! : 0;
+      this.cumulative[f] = this.cumulative[f - 1]! + counted;
+    }
+  }
+
+  /** Builds the model; the MJCF must describe the recording's bodies (same names, same order). */
+  static from(recording: Recording, mjcf: string, damage: readonly DamageEvent[] = [], fitnessTerm = recording.rewardTerms.indexOf('progress')): Replay {
+    const order = bodies(parseMjcf(mjcf));
+    const names = order.map((b) => b.name);
+    if (names.join(',') !== recording.bodyNames.join(',')) {
+      throw new Error(`the MJCF's bodies [${names.join(', ')}] are not the recording's [${recording.bodyNames.join(', ')}]`);
+    }
+    const shapes: ReplayShape[] = order.flatMap((b, body) =>
+      b.geoms.map((g): ReplayShape => (g.type === 'capsule'
+        ? { body, kind: 'capsule', radius: g.radius, from: g.from, to: g.to }
+        : { body, kind: 'sphere', radius: g.radius, from: g.pos, to: g.pos })));
+    const frames = recording.envSteps + 1;
+    const frameOf = (t: number): number => Math.min(frames, t + recording.burnIn + 1);
+    const windows = damage.map((e): DamageWindow => {
+      switch (e.kind) {
+        case 'freezeActuators':
+          return { kind: e.kind, fromFrame: frameOf(e.from), toFrame: frameOf(e.to) };
+        case 'zeroWeights':
+          return { kind: e.kind, fromFrame: frameOf(e.at), toFrame: frameOf(e.at) + 1 };
+        default:
+          return { kind: e.kind, fromFrame: frameOf(e.at), toFrame: frames };
+      }
+    });
+    return new Replay(recording, shapes, windows, Math.max(0, fitnessTerm));
+  }
+
+  private check(frame: number): void {
+    if (!Number.isInteger(frame) || frame < 0 || frame >= this.frames) throw new RangeError(`frame must be an integer in [0, ${this.frames - 1}], got ${frame}`);
+  }
+
+  /** (x, y, z, qx, qy, qz, qw) of `body` at `frame`. */
+  pose(frame: number, body: number): Float32Array {
+    this.check(frame);
+    const o = (frame * this.recording.bodyNames.length + body) * POSE;
+    return this.recording.poses.subarray(o, o + POSE);
+  }
+
+  /** The policy step that produced this frame, or null for the reset frame and the burn-in. */
+  policyStep(frame: number): number | null {
+    this.check(frame);
+    const t = frame - 1 - this.recording.burnIn;
+    return t >= 0 ? t : null;
+  }
+
+  /** Σ fitness term (progress) up to and including the step into this frame. */
+  progress(frame: number): number {
+    this.check(frame);
+    return this.cumulative[frame]!;
+  }
+
+  /** The action applied in the step into this frame (zeros for frame 0 and the burn-in). */
+  action(frame: number): Float32Array {
+    this.check(frame);
+    const n = this.recording.actionSize;
+    const s = Math.max(0, frame - 1);
+    return frame === 0 ? this.noAction : this.recording.actions.subarray(s * n, (s + 1) * n);
+  }
+
+  /** The observed foot-contact flags at this frame (the last `feet` entries of the observation). */
+  contacts(frame: number, feet = 4): Float32Array {
+    this.check(frame);
+    const n = this.recording.observationSize;
+    return this.recording.observations.subarray((frame + 1) * n - feet, (frame + 1) * n);
+  }
+
+  /**
+   * The weight snapshot in force at this frame: the latest taken at or before its policy step (binary search), as
+   * one [out][in] matrix view per layer; null before the first snapshot or when none were recorded.
+   */
+  weights(frame: number): { step: number; layers: Float32Array[] } | null {
+    const t = this.policyStep(frame);
+    const steps = this.recording.weightSteps;
+    if (t === null || steps.length === 0 || steps[0]! > t) return null;
+    let lo = 0;
+    let hi = steps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (steps[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    const sizes = this.recording.layerSizes;
+    const layers: Float32Array[] = [];
+    let at = lo * this.recording.synapses;
+    for (let l = 1; l < sizes.length; l++) {
+      const n = sizes[l]! * sizes[l - 1]!;
+      layers.push(this.recording.weights.subarray(at, at + n));
+      at += n;
+    }
+    return { step: steps[lo]!, layers };
+  }
+}
