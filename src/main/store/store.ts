@@ -61,19 +61,8 @@ export function ownerAlive(owner: string | null): boolean {
   }
 }
 
-export interface NewEpisode {
-  readonly runId: number;
-  readonly generation: number;
-  readonly morphology: string;
-  readonly mjcf: string;
-  readonly seed: number;
-  readonly damage: unknown;
-  readonly fitness: number;
-  readonly distance: number;
-  readonly steps: number;
-  readonly envSteps: number;
-  readonly trajectory: Uint8Array;
-}
+/** What `addEpisode` stores: an episode's row fields and its trajectory blob. */
+export type NewEpisode = Omit<EpisodeRow, 'id' | 'createdAt'> & { readonly trajectory: Uint8Array };
 
 /** Checkpoints kept per run: the latest few, plus the best generation's. */
 const KEEP_LATEST = 3;
