@@ -111,8 +111,8 @@ export type ResponseOf<C extends Channel> = Responses[C];
 export interface Events {
   /** A generation was committed. */
   generation: { runId: number; record: GenerationRecord };
-  /** A run was created or changed status. */
-  status: { runId: number; status: RunStatus; error: string | null };
+  /** A run was created or changed status; `run` is its summary as of the change. */
+  status: { runId: number; status: RunStatus; error: string | null; run: RunSummary };
   /** A run was deleted. */
   deleted: { runId: number };
   /** A long action (evaluation, recording) advanced: lifetimes done of total. */

@@ -91,6 +91,8 @@ describe('web mode API', () => {
     socket.close();
     const sequence = received.map((e) => (e.event === 'status' ? (e.payload as { status: string }).status : `g${(e.payload as { record: { generation: number } }).record.generation}`));
     expect(sequence).toEqual(['queued', 'running', 'g0', 'g1', 'finished']);
+    // A status event carries the run's summary as of the change, so clients need not refetch it.
+    expect(received.at(-1)!.payload).toMatchObject({ run: { id, status: 'finished', generation: 2, pending: null } });
     const detail = await value<{ run: { generation: number; status: string }; generations: unknown[] }>('runs.get', { id });
     expect(detail.run).toMatchObject({ generation: 2, status: 'finished' });
     expect(detail.generations).toHaveLength(2);

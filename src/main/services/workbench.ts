@@ -39,7 +39,7 @@ export class Workbench {
     this.queue = new TrainingQueue(store, options);
     this.queue.subscribe((e) => {
       if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record });
-      else this.emit('status', { runId: e.runId, status: e.status, error: e.error });
+      else this.emit('status', { runId: e.runId, status: e.status, error: e.error, run: this.summaryOf(e.runId) });
     });
     this.handlers = {
       'runs.list': () => {
@@ -113,7 +113,7 @@ export class Workbench {
   }
 
   private summaryOf(id: number): RunSummary {
-    return this.summary(this.store.getRun(id), this.store.runStats().get(id));
+    return this.summary(this.store.getRun(id), this.store.runStats(id).get(id));
   }
 
   private summary(run: RunRow, stats: RunStats | undefined): RunSummary {

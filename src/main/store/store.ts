@@ -249,15 +249,15 @@ export class Store {
     })();
   }
 
-  /** Per run: generations done, the latest and best population mean, the best max, and Σ wall time. */
-  runStats(): Map<number, RunStats> {
+  /** Per run (or for one run): generations done, the latest and best population mean, the best max, Σ wall time. */
+  runStats(runId?: number): Map<number, RunStats> {
     const rows = this.db
       .prepare(
         `SELECT run_id, COUNT(*) AS n, MAX(mean) AS best_mean, MAX(max) AS best_max, SUM(wall_ms) AS wall,
                 (SELECT g2.mean FROM generations g2 WHERE g2.run_id = g.run_id ORDER BY g2.generation DESC LIMIT 1) AS last_mean
-         FROM generations g GROUP BY run_id`,
+         FROM generations g ${runId === undefined ? '' : 'WHERE run_id = ?'} GROUP BY run_id`,
       )
-      .all() as { run_id: number; n: number; best_mean: number; best_max: number; wall: number; last_mean: number }[];
+      .all(...(runId === undefined ? [] : [runId])) as { run_id: number; n: number; best_mean: number; best_max: number; wall: number; last_mean: number }[];
     return new Map(rows.map((r) => [r.run_id, { generations: r.n, lastMean: r.last_mean, bestMean: r.best_mean, bestMax: r.best_max, wallMs: r.wall }]));
   }
 

@@ -1,5 +1,5 @@
 /**
- * The runs the workbench knows, kept current by events: a status event refreshes that run's summary, a
+ * The runs the workbench knows, kept current by events: a status event carries that run's summary, a
  * generation event updates its counters in place (no reload), a deletion removes it.
  */
 import { defineStore } from 'pinia';
@@ -35,9 +35,7 @@ export const useRuns = defineStore('runs', () => {
   /** Binds the store to the API: loads the runs and follows events. */
   function attach(workbench: WorkbenchApi): void {
     api = workbench;
-    workbench.on('status', ({ runId }) => {
-      workbench.invoke('runs.get', { id: runId }).then((d) => put(d.run), (e: Error) => (error.value = e.message));
-    });
+    workbench.on('status', ({ run }) => put(run));
     workbench.on('generation', ({ runId, record }) => {
       const run = runs.value.find((r) => r.id === runId);
       if (!run) return;
