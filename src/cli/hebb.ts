@@ -26,7 +26,7 @@ const USAGE = `usage: hebb <command> [options]
   runs        list runs, or show one: [show RUN]
   eval        test a run's ES centre: RUN [--morphologies a,b] [--episodes N] [--generation G]
   compare     the seen/unseen table: RUN...
-  record      store one lifetime for replay: RUN --morphology M --seed S [--generation G] [--damage JSON|FILE]
+  record      store one lifetime for replay: RUN --morphology M --seed S [--generation G] [--damage JSON|FILE] [--early-stop]
               [--weight-stride N]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]

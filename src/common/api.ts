@@ -75,8 +75,11 @@ export const REQUESTS = {
       generation: z.int().min(0).optional(),
       damage: z.unknown().optional(),
       weightStride: z.int().min(0).max(1000).default(10),
+      /** Stop early as training's fitness protocol does; by default the whole lifetime runs. */
+      earlyStop: z.boolean().default(false),
     })
     .strict(),
+  'episodes.get': z.object({ id }).strict(),
   /** The episode's recording as bytes (decode with core/rollout/recording-codec). */
   'episodes.trajectory': z.object({ id }).strict(),
   'episodes.delete': z.object({ id }).strict(),
@@ -102,6 +105,7 @@ export interface Responses {
   'morphologies.list': MorphologySummary[];
   'episodes.list': EpisodeRow[];
   'episodes.record': EpisodeRow;
+  'episodes.get': EpisodeRow;
   'episodes.trajectory': Uint8Array;
   'episodes.delete': { id: number };
 }

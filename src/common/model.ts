@@ -66,6 +66,11 @@ export interface EpisodeRow {
   /** Policy steps and env steps (burn-in included). */
   readonly steps: number;
   readonly envSteps: number;
+  /**
+   * Whether the lifetime stopped early as training's fitness protocol does (after t = 200, on 30 steps of
+   * negative progress or a fall); otherwise it ran all its steps, as damage experiments need.
+   */
+  readonly earlyStop: boolean;
   readonly createdAt: number;
 }
 

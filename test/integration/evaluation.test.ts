@@ -80,22 +80,33 @@ describe('recording an episode for replay', () => {
     expect(row.damage).toEqual([{ kind: 'freezeActuators', from: 50, to: 80, value: 0 }]);
     const rec = decodeRecording(store.episodeTrajectory(row.id));
     expect(rec.envSteps).toBe(row.envSteps);
-    expect(row.envSteps).toBe(row.steps + 40);
+    expect(row).toMatchObject({ earlyStop: false, envSteps: 1000, steps: 960 }); // the whole lifetime by default
     expect(rec.weightSteps.length).toBe(Math.ceil(row.steps / 25));
     // Fitness is Σ progress over the policy's steps; actions inside the freeze window are exactly 0.
     let progress = 0;
     for (let s = rec.burnIn; s < rec.envSteps; s++) progress += rec.rewards[s * 5 + 1]!;
     expect(row.fitness).toBeCloseTo(progress, 2);
-    if (row.steps > 80) expect(Array.from(rec.actions.subarray((40 + 50) * 8, (40 + 80) * 8)).every((a) => a === 0)).toBe(true);
+    expect(Array.from(rec.actions.subarray((40 + 50) * 8, (40 + 80) * 8)).every((a) => a === 0)).toBe(true);
     // The replay model reads the stored episode: its body, its last frame's progress, its damage window.
     const replay = Replay.from(rec, row.mjcf, row.damage as DamageEvent[]);
     expect(replay.frames).toBe(row.envSteps + 1);
     expect(replay.shapes.length).toBe(13); // the torso sphere and 4 legs × (hip stub, thigh, shin) capsules
     expect(replay.progress(replay.frames - 1)).toBeCloseTo(row.fitness, 2);
-    expect(replay.damage).toEqual([{ kind: 'freezeActuators', fromFrame: 91, toFrame: Math.min(121, replay.frames) }]);
+    expect(replay.damage).toEqual([{ kind: 'freezeActuators', fromFrame: 91, toFrame: 121 }]);
     const again = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
     expect(store.episodeTrajectory(again.id)).toEqual(store.episodeTrajectory(row.id));
     expect(store.episodes(ids[0]!).map((e) => e.id)).toEqual([row.id, again.id]);
+  });
+
+  it("stops early as the fitness protocol does when asked: a prefix of the same seed's whole lifetime", async () => {
+    const whole = await recordEpisode(store, ids[0]!, { morphology: 'standard', seed: 8, weightStride: 0 });
+    const early = await recordEpisode(store, ids[0]!, { morphology: 'standard', seed: 8, weightStride: 0, earlyStop: true });
+    expect(early.earlyStop).toBe(true);
+    expect(early.envSteps).toBeLessThanOrEqual(whole.envSteps);
+    const a = decodeRecording(store.episodeTrajectory(early.id));
+    const b = decodeRecording(store.episodeTrajectory(whole.id));
+    expect(a.actions).toEqual(b.actions.subarray(0, a.actions.length));
+    expect(a.poses).toEqual(b.poses.subarray(0, a.poses.length));
   });
 
   it('rejects a malformed damage schedule, naming the field, and stores nothing', async () => {

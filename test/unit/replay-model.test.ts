@@ -74,3 +74,26 @@ describe('replay model', () => {
     expect(() => Replay.from({ ...recording(), bodyNames: ['torso', 'arm'] }, MJCF)).toThrow(/not the recording's/);
   });
 });
+
+describe('replay model: whole-frame views for the viewport and panel', () => {
+  const replay = Replay.from(recording(), MJCF);
+
+  it('gives all bodies of a frame at once, in body order', () => {
+    const p = replay.poses(3);
+    expect(p.length).toBe(14);
+    expect([p[0], p[7]].map((x) => Math.round(x! * 10) / 10)).toEqual([3, 3.1]);
+  });
+
+  it("gives each step's own progress (the difference of the cumulative sum)", () => {
+    expect([0, 3, 4, 5].map((f) => replay.stepProgress(f))).toEqual([0, 2, 3, -1]);
+  });
+
+  it("lists one layer's matrix in every snapshot", () => {
+    expect(replay.layerSnapshots(1).map((w) => Array.from(w))).toEqual([[5, 6], [50, 60]]);
+    expect(() => replay.layerSnapshots(2)).toThrow(RangeError);
+  });
+
+  it("marks feet the body does not have as −1 (this two-body fixture has none of the ant's)", () => {
+    expect(replay.feet).toEqual([-1, -1, -1, -1]);
+  });
+});

@@ -6,8 +6,8 @@ import type { Store } from '../../main/store/store';
 import { recordEpisode } from '../../main/services/evaluation';
 import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
-export const RECORD_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', seed: 'int', generation: 'int', damage: 'string', 'weight-stride': 'int' } as const;
-const USAGE = 'hebb record RUN --morphology M --seed S [--generation G] [--damage SPEC] [--weight-stride N]';
+export const RECORD_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', seed: 'int', generation: 'int', damage: 'string', 'weight-stride': 'int', 'early-stop': 'boolean' } as const;
+const USAGE = 'hebb record RUN --morphology M --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
 
 /**
  * A damage schedule from the command line: JSON text (a list of events, or one event), or the path of a file
@@ -59,7 +59,8 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
     } catch (e) {
       throw new UsageError(`--morphology: ${(e as Error).message}`);
     }
-    const e = await recordEpisode(store, id, { morphology, seed, damage, generation: flag(args, 'generation', 'int'), weightStride });
+    const earlyStop = flag(args, 'early-stop', 'boolean') ?? false;
+    const e = await recordEpisode(store, id, { morphology, seed, damage, generation: flag(args, 'generation', 'int'), weightStride, earlyStop });
     if (flag(args, 'json', 'boolean')) {
       process.stdout.write(`${JSON.stringify(e)}\n`);
       return;
@@ -67,7 +68,8 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
     process.stdout.write(
       `episode ${e.id}: run ${e.runId} generation ${e.generation} on ${e.morphology}, seed ${e.seed}` +
         `${Array.isArray(e.damage) && e.damage.length > 0 ? `, ${e.damage.length} damage event(s)` : ''}: ` +
-        `fitness ${e.fitness.toFixed(1)}, ${e.distance.toFixed(2)} m in ${e.steps} steps\n`,
+        `fitness ${e.fitness.toFixed(1)}, ${e.distance.toFixed(2)} m in ${e.steps} steps` +
+        `${e.earlyStop ? ' (stopping early as the fitness protocol does)' : ''}\n`,
     );
   } finally {
     store.close();

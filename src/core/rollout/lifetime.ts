@@ -24,6 +24,9 @@ export interface Protocol {
 /** AntBulletEnv-v0 as the reference runs it: 40 burn-in steps, 1000 in all, stop after t > 200 (spec §1.8). */
 export const QUADRUPED_PROTOCOL: Protocol = { burnIn: 40, maxEnvSteps: 1000, earlyStopAfter: 200, negativePatience: 30 };
 
+/** The same lifetime with no early stop: all 1000 env steps run (replays and damage experiments). */
+export const WHOLE_LIFETIME: Protocol = { ...QUADRUPED_PROTOCOL, earlyStopAfter: QUADRUPED_PROTOCOL.maxEnvSteps };
+
 /** The random streams of one lifetime, all derived from one episode key. */
 export interface LifetimeStreams {
   /** Initial-state randomisation of the env. */

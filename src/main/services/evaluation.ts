@@ -91,6 +91,11 @@ export interface RecordOptions {
   readonly damage?: unknown;
   /** Weight snapshots every this many policy steps (default 10; 0 for none). */
   readonly weightStride?: number;
+  /**
+   * Stop early as the fitness protocol does (default false: the whole lifetime runs, so a damage window late in
+   * it, or a recovery after a stall, is always seen).
+   */
+  readonly earlyStop?: boolean;
 }
 
 /** Records one test lifetime of the run's ES centre (in a worker) and stores it as an episode for replay. */
@@ -99,16 +104,17 @@ export async function recordEpisode(store: Store, runId: number, options: Record
   const weightStride = options.weightStride ?? 10;
   if (!Number.isInteger(weightStride) || weightStride < 0) throw new StoreError(`weightStride must be a non-negative integer, got ${weightStride}`);
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new StoreError(`seed must be a non-negative integer, got ${options.seed}`);
+  const earlyStop = options.earlyStop ?? false;
   const { config, generation, genome } = centre(store, runId, options.generation);
   const { mjcf } = store.morphology(options.morphology);
   checkDamage(damage, assemble(parseMjcf(mjcf, options.morphology)).joints.length, QUADRUPED_MLP.sizes);
   const r = await inWorker<'recorded'>(
-    { kind: 'record', policy: config.policy, genome, seed: options.seed, morphology: { name: options.morphology, mjcf }, damage, weightStride },
+    { kind: 'record', policy: config.policy, genome, seed: options.seed, morphology: { name: options.morphology, mjcf }, damage, weightStride, earlyStop },
     progress,
   );
   return store.addEpisode({
     runId, generation, morphology: options.morphology, mjcf, seed: options.seed, damage,
-    fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: r.trajectory,
+    fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, earlyStop, trajectory: r.trajectory,
   });
 }
 

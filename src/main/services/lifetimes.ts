@@ -10,7 +10,7 @@ import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import type { PolicySpec } from '../../core/policy/genome';
 import { makePolicy } from '../../core/policy/policies';
 import type { DamageSchedule } from '../../core/rollout/damage';
-import { recordingStreams, runLifetime, testStreams } from '../../core/rollout/lifetime';
+import { QUADRUPED_PROTOCOL, recordingStreams, runLifetime, testStreams, WHOLE_LIFETIME } from '../../core/rollout/lifetime';
 import { encodeRecording } from '../../core/rollout/recording-codec';
 
 export interface MorphologySource {
@@ -38,6 +38,7 @@ export type LifetimeTask =
       readonly morphology: MorphologySource;
       readonly damage: DamageSchedule;
       readonly weightStride: number;
+      readonly earlyStop: boolean;
     };
 
 export type LifetimeOutcome =
@@ -56,7 +57,9 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
     }
   };
   if (task.kind === 'record') {
-    const r = withEnv(task.morphology, (env) => runLifetime(env, policy, recordingStreams(task.seed), { damage: task.damage, record: { weightStride: task.weightStride } }));
+    const r = withEnv(task.morphology, (env) => runLifetime(env, policy, recordingStreams(task.seed), {
+      damage: task.damage, record: { weightStride: task.weightStride }, protocol: task.earlyStop ? QUADRUPED_PROTOCOL : WHOLE_LIFETIME,
+    }));
     progress(1, 1);
     return { kind: 'recorded', fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: encodeRecording(r.recording!) };
   }

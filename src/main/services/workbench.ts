@@ -76,9 +76,10 @@ export class Workbench {
       },
       'morphologies.list': () => store.listMorphologies().map((m) => summariseMorphology(store.morphology(m.name))),
       'episodes.list': ({ runId }) => (runId === undefined ? store.episodes() : (store.getRun(runId), store.episodes(runId))),
-      'episodes.record': ({ runId, morphology, seed, generation, damage, weightStride }) =>
-        recordEpisode(store, runId, { morphology, seed, generation, damage, weightStride }, (done, total) =>
+      'episodes.record': ({ runId, morphology, seed, generation, damage, weightStride, earlyStop }) =>
+        recordEpisode(store, runId, { morphology, seed, generation, damage, weightStride, earlyStop }, (done, total) =>
           this.emit('progress', { runId, task: 'record', done, total })),
+      'episodes.get': ({ id }) => store.episode(id),
       'episodes.trajectory': ({ id }) => store.episodeTrajectory(id),
       'episodes.delete': ({ id }) => (store.deleteEpisode(id), { id }),
     };

@@ -83,4 +83,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE runs ADD COLUMN owner TEXT;
   `,
+  // 4: whether an episode stopped early as the fitness protocol does (all episodes before this did).
+  `
+  ALTER TABLE episodes ADD COLUMN early_stop INTEGER NOT NULL DEFAULT 1;
+  `,
 ];

@@ -113,9 +113,12 @@ function numberList(text: string, where: string): number[] {
   return list as number[];
 }
 
+/** Every episode column but the trajectory blob (fetched on its own). */
+const EPISODE_COLUMNS = 'id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, early_stop, created_at';
+
 interface RawEpisode {
   id: number; run_id: number; generation: number; morphology: string; mjcf: string; seed: number; damage: string;
-  fitness: number; distance: number; steps: number; env_steps: number; created_at: number;
+  fitness: number; distance: number; steps: number; env_steps: number; early_stop: number; created_at: number;
 }
 
 interface RawRun {
@@ -376,25 +379,24 @@ export class Store {
   addEpisode(e: NewEpisode): EpisodeRow {
     const info = this.db
       .prepare(
-        `INSERT INTO episodes (run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, trajectory, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO episodes (run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, early_stop, trajectory, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(e.runId, e.generation, e.morphology, e.mjcf, e.seed, JSON.stringify(e.damage), e.fitness, e.distance, e.steps, e.envSteps, e.trajectory, Date.now());
+      .run(e.runId, e.generation, e.morphology, e.mjcf, e.seed, JSON.stringify(e.damage), e.fitness, e.distance, e.steps, e.envSteps, e.earlyStop ? 1 : 0, e.trajectory, Date.now());
     return this.episode(Number(info.lastInsertRowid));
   }
 
   /** A run's recorded episodes (or every run's), newest last. */
   episodes(runId?: number): EpisodeRow[] {
-    const columns = 'id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, created_at';
     const rows = (runId === undefined
-      ? this.db.prepare(`SELECT ${columns} FROM episodes ORDER BY id`).all()
-      : this.db.prepare(`SELECT ${columns} FROM episodes WHERE run_id = ? ORDER BY id`).all(runId)) as RawEpisode[];
+      ? this.db.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes ORDER BY id`).all()
+      : this.db.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE run_id = ? ORDER BY id`).all(runId)) as RawEpisode[];
     return rows.map((r) => this.toEpisode(r));
   }
 
   episode(id: number): EpisodeRow {
     const raw = this.db
-      .prepare('SELECT id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, created_at FROM episodes WHERE id = ?')
+      .prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = ?`)
       .get(id) as RawEpisode | undefined;
     if (!raw) throw new StoreError(`no episode with id ${id}`, 'not-found');
     return this.toEpisode(raw);
@@ -415,7 +417,7 @@ export class Store {
     return {
       id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, mjcf: r.mjcf, seed: r.seed,
       damage: parseJson(r.damage, `episodes.damage of episode ${r.id}`),
-      fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.env_steps, createdAt: r.created_at,
+      fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.env_steps, earlyStop: r.early_stop !== 0, createdAt: r.created_at,
     };
   }
 

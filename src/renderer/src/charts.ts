@@ -70,4 +70,41 @@ export function scheduleOption(generations: readonly GenerationRecord[]): Record
   };
 }
 
+/** A span of frames to shade (damage windows), labelled. */
+export interface FrameSpan {
+  readonly from: number;
+  readonly to: number;
+  readonly label: string;
+}
+
+/**
+ * One recorded lifetime over frames: cumulative progress (left axis) and each step's progress (right axis), with
+ * the damage windows shaded. The replay draws its time cursor over this chart, so the option never changes
+ * during playback.
+ */
+export function episodeOption(cumulative: ArrayLike<number>, perStep: ArrayLike<number>, spans: readonly FrameSpan[]): Record<string, unknown> {
+  const x = Array.from({ length: cumulative.length }, (_, f) => f);
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['progress (Σ)', 'per step'] },
+    grid: { left: 60, right: 60, top: 36, bottom: 36 },
+    xAxis: { type: 'value', name: 'frame', nameLocation: 'middle', nameGap: 24, min: 0, max: Math.max(1, cumulative.length - 1) },
+    yAxis: [{ type: 'value', name: 'Σ progress', scale: true }, { type: 'value', name: 'per step', scale: true, splitLine: { show: false } }],
+    series: [
+      {
+        name: 'progress (Σ)', type: 'line', symbol: 'none', data: x.map((f) => [f, cumulative[f]]), lineStyle: { width: 2, color: PALETTE[0] }, itemStyle: { color: PALETTE[0] },
+        markArea: {
+          silent: true,
+          itemStyle: { color: 'rgba(255, 123, 114, 0.16)' },
+          label: { color: '#ff7b72', position: 'insideTop' },
+          data: spans.map((s) => [{ xAxis: s.from, name: s.label }, { xAxis: Math.max(s.to, s.from + 1) }]),
+        },
+      },
+      { name: 'per step', type: 'line', symbol: 'none', yAxisIndex: 1, data: x.map((f) => [f, perStep[f]]), lineStyle: { width: 1, color: PALETTE[1], opacity: 0.6 }, itemStyle: { color: PALETTE[1] } },
+    ],
+  };
+}
+
 export { PALETTE };

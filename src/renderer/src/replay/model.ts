@@ -8,6 +8,7 @@
  */
 import { parseMjcf } from '../../../core/morphology/mjcf';
 import { bodies, type Vec3 } from '../../../core/morphology/model';
+import { ANT_INTERFACE } from '../../../core/morphology/edit';
 import type { DamageEvent } from '../../../core/rollout/damage';
 import type { Recording } from '../../../core/rollout/lifetime';
 
@@ -35,6 +36,8 @@ export class Replay {
   readonly frames: number;
   readonly shapes: readonly ReplayShape[];
   readonly damage: readonly DamageWindow[];
+  /** The body index of each foot-contact flag, in `contacts()` order (−1 where the body has no such foot). */
+  readonly feet: readonly number[];
   /** Σ fitness term up to each frame (0 through the burn-in). */
   private readonly cumulative: Float64Array;
   /** The action of frame 0 (nothing was applied yet). */
@@ -44,6 +47,7 @@ export class Replay {
     this.frames = recording.envSteps + 1;
     this.shapes = shapes;
     this.damage = damage;
+    this.feet = ANT_INTERFACE.feet.map((name) => recording.bodyNames.indexOf(name));
     const terms = recording.rewardTerms.length;
     this.cumulative = new Float64Array(this.frames);
     this.noAction = new Float32Array(recording.actionSize);
@@ -83,6 +87,13 @@ export class Replay {
     if (!Number.isInteger(frame) || frame < 0 || frame >= this.frames) throw new RangeError(`frame must be an integer in [0, ${this.frames - 1}], got ${frame}`);
   }
 
+  /** Every body's (x, y, z, qx, qy, qz, qw) at `frame`, in recording body order. */
+  poses(frame: number): Float32Array {
+    this.check(frame);
+    const n = this.recording.bodyNames.length * POSE;
+    return this.recording.poses.subarray(frame * n, (frame + 1) * n);
+  }
+
   /** (x, y, z, qx, qy, qz, qw) of `body` at `frame`. */
   pose(frame: number, body: number): Float32Array {
     this.check(frame);
@@ -103,6 +114,11 @@ export class Replay {
     return this.cumulative[frame]!;
   }
 
+  /** The fitness term (progress) earned by the step into this frame alone. */
+  stepProgress(frame: number): number {
+    return frame === 0 ? 0 : this.progress(frame) - this.progress(frame - 1);
+  }
+
   /** The action applied in the step into this frame (zeros for frame 0 and the burn-in). */
   action(frame: number): Float32Array {
     this.check(frame);
@@ -112,10 +128,23 @@ export class Replay {
   }
 
   /** The observed foot-contact flags at this frame (the last `feet` entries of the observation). */
-  contacts(frame: number, feet = 4): Float32Array {
+  contacts(frame: number, feet = this.feet.length): Float32Array {
     this.check(frame);
     const n = this.recording.observationSize;
     return this.recording.observations.subarray((frame + 1) * n - feet, (frame + 1) * n);
+  }
+
+  /** Layer `l`'s matrix in every snapshot, in time order (views). */
+  layerSnapshots(l: number): Float32Array[] {
+    const sizes = this.recording.layerSizes;
+    if (!Number.isInteger(l) || l < 0 || l >= sizes.length - 1) throw new RangeError(`layer must be in [0, ${sizes.length - 2}], got ${l}`);
+    let offset = 0;
+    for (let k = 0; k < l; k++) offset += sizes[k + 1]! * sizes[k]!;
+    const n = sizes[l + 1]! * sizes[l]!;
+    return Array.from(this.recording.weightSteps, (_, s) => {
+      const at = s * this.recording.synapses + offset;
+      return this.recording.weights.subarray(at, at + n);
+    });
   }
 
   /**

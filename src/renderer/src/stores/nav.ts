@@ -1,18 +1,38 @@
-/** Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/compare/1,2) so reloads and links keep it. */
+/**
+ * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/compare/1,2, #/episodes, #/episodes/7) so
+ * reloads and links keep it.
+ */
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 
-export type Route = { page: 'runs' } | { page: 'run'; id: number } | { page: 'compare'; ids: number[] };
+export type Route =
+  | { page: 'runs' }
+  | { page: 'run'; id: number }
+  | { page: 'compare'; ids: number[] }
+  | { page: 'episodes' }
+  | { page: 'episode'; id: number };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   if (parts[0] === 'runs' && parts[1] && /^\d+$/.test(parts[1])) return { page: 'run', id: Number(parts[1]) };
+  if (parts[0] === 'episodes') return parts[1] && /^\d+$/.test(parts[1]) ? { page: 'episode', id: Number(parts[1]) } : { page: 'episodes' };
   if (parts[0] === 'compare') return { page: 'compare', ids: (parts[1] ?? '').split(',').filter((p) => /^\d+$/.test(p)).map(Number) };
   return { page: 'runs' };
 }
 
 export function routeHash(r: Route): string {
-  return r.page === 'run' ? `#/runs/${r.id}` : r.page === 'compare' ? `#/compare/${r.ids.join(',')}` : '#/runs';
+  switch (r.page) {
+    case 'run':
+      return `#/runs/${r.id}`;
+    case 'compare':
+      return `#/compare/${r.ids.join(',')}`;
+    case 'episodes':
+      return '#/episodes';
+    case 'episode':
+      return `#/episodes/${r.id}`;
+    default:
+      return '#/runs';
+  }
 }
 
 export const useNav = defineStore('nav', () => {

@@ -1,0 +1,181 @@
+/**
+ * The 3-D replay in Chromium against web mode: record a lifetime with a damage preset from the run page, open it,
+ * scrub, step, change speed, toggle camera follow; the viewport shows the lit body on the ground, and the
+ * replay's own per-frame work and scrub latency are measured (SwiftShader draws slowly, so script time is what
+ * is measured, never fps).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startWorkbench, type Workbench } from './harness';
+
+let wb: Workbench;
+let page: Page;
+let runId: number;
+
+type Dataset = Record<string, string | undefined>;
+const dataset = (): Promise<Dataset> => page.getByTestId('replay').evaluate((el) => ({ ...(el as unknown as { dataset: Dataset }).dataset }));
+async function waitDrawn(frame: number): Promise<void> {
+  await page.locator(`[data-testid=replay][data-frame="${frame}"][data-drawn=true]`).waitFor({ timeout: 30_000 });
+}
+
+beforeAll(async () => {
+  wb = await startWorkbench();
+  // A small real run: 3 generations of a population of 8 on the standard body.
+  const run = await wb.api<{ id: number }>('runs.create', {
+    config: { name: 'replay source', morphologies: ['standard'], generations: 3, seed: 5, es: { popSize: 8, noiseTableSize: 1 << 20 } },
+  });
+  runId = run.id;
+  for (let i = 0; i < 600; i++) {
+    const detail = await wb.api<{ run: { status: string } }>('runs.get', { id: runId });
+    if (detail.run.status === 'finished') break;
+    if (detail.run.status === 'failed') throw new Error('the source run failed');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  page = await wb.page();
+  await page.goto(`${wb.url}#/runs/${runId}`);
+  await page.getByTestId('record-form').waitFor();
+}, 180_000);
+afterAll(async () => {
+  await page?.context().close();
+  await wb?.close();
+});
+
+describe('replay', () => {
+  it('names the field of a bad damage schedule and records nothing', async () => {
+    const form = page.getByTestId('record-form');
+    await page.getByTestId('add-damage').click();
+    await form.locator('[data-testid=damage-event-0] input[name=to]').fill('200'); // before from (300)
+    await page.getByTestId('record').click();
+    await form.getByText('to: must be after from (300)').waitFor();
+    expect(await wb.api<unknown[]>('episodes.list', {})).toEqual([]);
+  });
+
+  it('records a lifetime with the actuator-freeze preset and opens it in 3-D: the body is visible, lit and on the ground', async () => {
+    await page.getByTestId('preset-Actuators frozen t 300–400').click();
+    await page.getByTestId('record').click();
+    await page.locator('[data-testid=replay][data-ready=true]').waitFor({ timeout: 60_000 });
+    await waitDrawn(0);
+    expect(await page.getByTestId('episode-meta').textContent()).toContain('actuators frozen t 300–400');
+    expect(await page.getByTestId('damage-window').count()).toBe(1);
+
+    // Frame 200: after the burn-in, the body has settled on the ground.
+    await page.getByTestId('scrubber').fill('200');
+    await waitDrawn(200);
+    await page.waitForTimeout(2000); // the follow camera settles
+    await wb.shot(page, 'replay-frame-200');
+    const pixels = await page.getByTestId('viewport').evaluate((el) => {
+      const c = el as unknown as { width: number; height: number; getContext(k: 'webgl2'): { readPixels(x: number, y: number, w: number, h: number, f: number, t: number, b: Uint8Array): void; RGBA: number; UNSIGNED_BYTE: number } };
+      const gl = c.getContext('webgl2');
+      const buf = new Uint8Array(c.width * c.height * 4);
+      gl.readPixels(0, 0, c.width, c.height, gl.RGBA, gl.UNSIGNED_BYTE, buf);
+      let body = 0;
+      let lit = 0;
+      for (let i = 0; i < buf.length; i += 4) {
+        const [r, g, b] = [buf[i]!, buf[i + 1]!, buf[i + 2]!];
+        if (r > g + 25 && g > b + 15) { // the body's warm tan (and orange contacts), not the grey ground
+          body++;
+          if (r > 170) lit++;
+        }
+      }
+      return { body, lit, total: c.width * c.height };
+    });
+    expect(pixels.body).toBeGreaterThan(pixels.total * 0.005); // clearly in view
+    expect(pixels.lit).toBeGreaterThan(pixels.body * 0.2); // and lit, not a silhouette
+    const episodes = await wb.api<{ id: number }[]>('episodes.list', {});
+    expect(episodes).toHaveLength(1);
+  });
+
+  it('scrubs to any step within 100 ms, steps, and marks the damage in force', async () => {
+    const latencies: number[] = [];
+    for (const frame of [900, 17, 350, 1000, 0, 512]) {
+      const ms = await page.getByTestId('scrubber').evaluate((el, f) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: Event): boolean };
+        const t0 = performance.now();
+        input.value = String(f);
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        return performance.now() - t0;
+      }, frame);
+      await waitDrawn(frame);
+      latencies.push(ms);
+    }
+    console.log(`scrub → frame shown (script): ${latencies.map((x) => x.toFixed(1)).join(', ')} ms`);
+    expect(Math.max(...latencies)).toBeLessThan(100);
+
+    // Frame 400 is policy step 400 − burn-in − 1: inside the freeze window t ∈ [300, 400).
+    await page.getByTestId('scrubber').fill('400');
+    await waitDrawn(400);
+    expect(await page.getByTestId('damage-now').textContent()).toBe('actuators frozen');
+    expect(await page.getByTestId('readout').textContent()).toMatch(/frame 400 \/ 1000 · t = \d+/);
+    await page.getByTestId('step-forward').click();
+    await waitDrawn(401);
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await waitDrawn(399);
+    await page.getByTestId('scrubber').fill('100');
+    await waitDrawn(100);
+    expect(await page.getByTestId('damage-now').textContent()).toBe('');
+  });
+
+  it('plays at the chosen speed and the camera follows the body, or stays put when follow is off', async () => {
+    const rate = async (speed: string): Promise<number> => {
+      await page.getByTestId('speed').selectOption(speed);
+      await page.getByTestId('scrubber').fill('0');
+      await waitDrawn(0);
+      await page.getByTestId('play').click();
+      const t0 = Date.now();
+      await page.waitForTimeout(2500);
+      const f = Number((await dataset()).frame);
+      const s = (Date.now() - t0) / 1000;
+      await page.getByTestId('play').click();
+      return f / s;
+    };
+    const normal = await rate('1');
+    const fast = await rate('4');
+    console.log(`playback: ${normal.toFixed(1)} frames/s at 1×, ${fast.toFixed(1)} at 4× (real time is ${(1 / 0.0165).toFixed(1)})`);
+    expect(normal).toBeGreaterThan(60.6 * 0.6);
+    expect(normal).toBeLessThan(60.6 * 1.2);
+    expect(fast / normal).toBeGreaterThan(2.5);
+
+    // Follow: the camera's target tracks the torso; free orbit: it stays where it was.
+    await page.getByTestId('scrubber').fill('1000');
+    await waitDrawn(1000);
+    await page.waitForTimeout(2500);
+    const torsoEnd = Number((await page.getByTestId('readout').textContent())!.match(/x (-?[\d.]+) m/)![1]);
+    const followed = Number((await dataset()).cameraX);
+    expect(Math.abs(followed - torsoEnd)).toBeLessThan(0.15);
+    await page.getByTestId('follow').uncheck();
+    await page.getByTestId('scrubber').fill('0');
+    await waitDrawn(0);
+    await page.waitForTimeout(1000);
+    expect(Number((await dataset()).cameraX)).toBe(followed); // free orbit: unchanged by the jump
+    await page.getByTestId('follow').check();
+    await page.waitForTimeout(2500);
+    expect(Math.abs(Number((await dataset()).cameraX))).toBeLessThan(0.15); // back on the torso, which starts at x = 0
+    console.log(`camera x when following at the last frame: ${followed} (torso moved ${torsoEnd} m)`);
+  });
+
+  it("keeps the replay's own per-frame work under 4 ms while playing a 1 000-step episode", async () => {
+    await page.getByTestId('speed').selectOption('1');
+    await page.getByTestId('scrubber').fill('0');
+    await page.getByTestId('play').click();
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const metric = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(((await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] }).metrics.map((m) => [m.name, m.value]));
+    const before = await metric();
+    const start = await dataset();
+    await page.waitForTimeout(6000);
+    const after = await metric();
+    const d = await dataset();
+    await page.getByTestId('play').click();
+    const frames = Number(d.workSamples) - Number(start.workSamples);
+    const perFrame = (k: string): number => ((after[k]! - before[k]!) * 1000) / Math.max(1, frames);
+    console.log(
+      `frame work (ours): mean ${d.workMean} ms, p95 ${d.workP95} ms, max ${d.workMax} ms over ${d.workSamples} frames; ` +
+      `main thread per drawn frame incl. Babylon's draw calls: script ${perFrame('ScriptDuration').toFixed(1)} ms, layout ${perFrame('LayoutDuration').toFixed(2)} ms, style ${perFrame('RecalcStyleDuration').toFixed(2)} ms (${frames} frames shown in 6 s)`,
+    );
+    expect(Number(d.workP95)).toBeLessThan(4);
+    expect(Number(d.workMean)).toBeLessThan(2);
+    await wb.shot(page, 'replay-playing');
+  });
+});

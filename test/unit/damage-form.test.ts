@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/config';
+import { parseDamage } from '../../src/core/rollout/damage';
+import { DAMAGE_PRESETS, newRow, rowsToSchedule } from '../../src/renderer/src/forms/damage';
+import { describeDamage } from '../../src/renderer/src/format';
+
+describe('damage form', () => {
+  it("turns rows into the API's schedule: index lists from text, empty = all", () => {
+    const schedule = rowsToSchedule([
+      { ...newRow('freezeActuators'), from: 300, to: 400, actuators: '' },
+      { ...newRow('zeroWeights'), at: 250, fraction: 0.5, layers: '0, 2' },
+      { ...newRow('stopPlasticity'), at: 100 },
+      { ...newRow('actuatorStrength'), at: 10, factor: 0.25, actuators: '6,7' },
+    ]);
+    expect(schedule).toEqual([
+      { kind: 'freezeActuators', from: 300, to: 400, value: 0 },
+      { kind: 'zeroWeights', at: 250, fraction: 0.5, layers: [0, 2] },
+      { kind: 'stopPlasticity', at: 100 },
+      { kind: 'actuatorStrength', at: 10, factor: 0.25, actuators: [6, 7] },
+    ]);
+    expect(() => parseDamage(schedule)).not.toThrow();
+  });
+
+  it('sends a bad index on, so the API names the field', () => {
+    const schedule = rowsToSchedule([{ ...newRow('zeroWeights'), layers: '1, x' }]);
+    expect(() => parseDamage(schedule)).toThrow(ConfigError);
+    expect(() => parseDamage(schedule)).toThrow(/damage\.0\.layers\.1/);
+  });
+
+  it("offers the paper's perturbations as valid presets", () => {
+    const schedules = DAMAGE_PRESETS.map((p) => parseDamage(rowsToSchedule(p.rows())));
+    expect(schedules.map((s) => s[0]!.kind)).toEqual(['freezeActuators', 'zeroWeights', 'stopPlasticity']);
+    expect(schedules[0]![0]).toMatchObject({ from: 300, to: 400 });
+  });
+
+  it('describes a schedule in words', () => {
+    expect(describeDamage([])).toBe('none');
+    expect(describeDamage(parseDamage([{ kind: 'freezeActuators', from: 300, to: 400 }, { kind: 'zeroWeights', at: 300, fraction: 1 / 3, layers: [1] }]))).toBe(
+      'actuators frozen t 300–400; 33% of weights in layers 1 zeroed at t 300',
+    );
+  });
+});
