@@ -4,7 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
-import type { Comparison, EpisodeRow, EvaluationRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
+import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
 
@@ -83,6 +83,20 @@ export const REQUESTS = {
   /** The episode's recording as bytes (decode with core/rollout/recording-codec). */
   'episodes.trajectory': z.object({ id }).strict(),
   'episodes.delete': z.object({ id }).strict(),
+  /**
+   * Runs a damage recipe (core/rollout/recipes: its own schema, errors named `recipe.<field>`) on runs, over
+   * seeds, on one body; progress events carry task 'experiment' and the run being tested.
+   */
+  'experiments.run': z
+    .object({
+      recipe: z.unknown(),
+      runIds: z.array(id).min(1).max(20),
+      morphology: z.string().min(1).default('standard'),
+      seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
+    })
+    .strict(),
+  'experiments.list': z.object({}).strict(),
+  'experiments.delete': z.object({ id }).strict(),
 } as const;
 
 export type Channel = keyof typeof REQUESTS;
@@ -108,6 +122,9 @@ export interface Responses {
   'episodes.get': EpisodeRow;
   'episodes.trajectory': Uint8Array;
   'episodes.delete': { id: number };
+  'experiments.run': ExperimentRow;
+  'experiments.list': ExperimentRow[];
+  'experiments.delete': { id: number };
 }
 export type ResponseOf<C extends Channel> = Responses[C];
 
@@ -119,8 +136,8 @@ export interface Events {
   status: { runId: number; status: RunStatus; error: string | null; run: RunSummary };
   /** A run was deleted. */
   deleted: { runId: number };
-  /** A long action (evaluation, recording) advanced: lifetimes done of total. */
-  progress: { runId: number; task: 'evaluate' | 'record'; done: number; total: number };
+  /** A long action (evaluation, recording, a damage experiment on one run) advanced: lifetimes done of total. */
+  progress: { runId: number; task: 'evaluate' | 'record' | 'experiment'; done: number; total: number };
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted', 'progress'];

@@ -104,3 +104,51 @@ export interface MorphologySummary {
   /** Capsule segments (name, length, radius), in body order. */
   readonly segments: { name: string; length: number; radius: number }[];
 }
+
+/** Mean progress per policy step in three windows around a perturbation, averaged over seeds. */
+export interface SpeedWindows {
+  /** The 100 steps before it starts. */
+  readonly before: number;
+  /** The 100 steps after it ends (for an instant, after it happens). */
+  readonly after: number;
+  /** From 100 steps after it ends to the end of the lifetime. */
+  readonly late: number;
+}
+
+/** One condition of a damage experiment (a damage schedule) over every seed. */
+export interface ExperimentCondition {
+  readonly label: string;
+  /** The damage schedule run (validated). */
+  readonly damage: unknown;
+  /** For plasticity-stop conditions: the step T plasticity stopped at; null for the control. */
+  readonly at?: number | null;
+  /** Per seed, in the experiment's seed order: Σ progress and metres walked. */
+  readonly fitness: number[];
+  readonly distance: number[];
+  /** Mean over seeds of Σ progress after each policy step. */
+  readonly meanCurve: number[];
+  readonly speed: SpeedWindows | null;
+}
+
+export interface ExperimentRunResult {
+  readonly runId: number;
+  readonly name: string;
+  readonly policy: 'hebbian' | 'static';
+  readonly generation: number;
+  readonly conditions: ExperimentCondition[];
+}
+
+/** A damage experiment (spec §6.4) run over several seeds on some runs, as stored. */
+export interface ExperimentRow {
+  readonly id: number;
+  /** The recipe, with defaults filled (see core/rollout/recipes). */
+  readonly recipe: unknown;
+  readonly morphology: string;
+  readonly seeds: number[];
+  readonly runIds: number[];
+  readonly results: ExperimentRunResult[];
+  /** Runs the recipe does not apply to, and why (a static network has no plasticity to stop). */
+  readonly skipped: { runId: number; reason: string }[];
+  readonly wallMs: number;
+  readonly createdAt: number;
+}

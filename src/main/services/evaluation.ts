@@ -18,7 +18,7 @@ import type { LifetimeOutcome, LifetimeTask, MorphologySource } from './lifetime
 export type Progress = (done: number, total: number) => void;
 
 /** The ES centre of a stored generation (default: the latest checkpointed one). */
-function centre(store: Store, runId: number, generation?: number): { config: RunConfig; generation: number; genome: Float32Array } {
+export function centre(store: Store, runId: number, generation?: number): { config: RunConfig; generation: number; genome: Float32Array } {
   const config = runConfig(store.getRun(runId).config);
   const saved = store.checkpoint(runId, generation);
   if (!saved) {
@@ -34,7 +34,7 @@ function centre(store: Store, runId: number, generation?: number): { config: Run
 }
 
 /** Runs a lifetime task in a worker thread, so the caller's event loop (IPC, web server, events) stays free. */
-function inWorker<K extends LifetimeOutcome['kind']>(task: LifetimeTask, progress?: Progress): Promise<Extract<LifetimeOutcome, { kind: K }>> {
+export function inWorker<K extends LifetimeOutcome['kind']>(task: LifetimeTask, progress?: Progress): Promise<Extract<LifetimeOutcome, { kind: K }>> {
   return new Promise((ok, fail) => {
     const worker = startWorker(import.meta.url, 'lifetimes-worker', { task });
     let settled = false;

@@ -1,6 +1,7 @@
 /**
- * Test lifetimes of one genome, as a task for a worker thread: evaluation (N lifetimes per morphology) and
- * recording (one lifetime, optional damage, encoded for storage). Plain data in, plain data out, so the main
+ * Test lifetimes of one genome, as a task for a worker thread: evaluation (N lifetimes per morphology),
+ * recording (one lifetime, optional damage, encoded for storage) and curves (whole lifetimes under damage
+ * schedules, keeping each step's progress, for damage experiments). Plain data in, plain data out, so the main
  * thread stays free while they run.
  */
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
@@ -39,11 +40,20 @@ export type LifetimeTask =
       readonly damage: DamageSchedule;
       readonly weightStride: number;
       readonly earlyStop: boolean;
+    }
+  | {
+      readonly kind: 'curves';
+      readonly policy: PolicySpec;
+      readonly genome: Float32Array;
+      readonly morphology: MorphologySource;
+      /** Whole lifetimes, each keyed by its recording seed (the same lifetime `record` stores for that seed). */
+      readonly lifetimes: readonly { readonly seed: number; readonly damage: DamageSchedule }[];
     };
 
 export type LifetimeOutcome =
   | { readonly kind: 'evaluated'; readonly results: { fitness: number[]; distance: number[] }[] }
-  | { readonly kind: 'recorded'; readonly fitness: number; readonly distance: number; readonly steps: number; readonly envSteps: number; readonly trajectory: Uint8Array };
+  | { readonly kind: 'recorded'; readonly fitness: number; readonly distance: number; readonly steps: number; readonly envSteps: number; readonly trajectory: Uint8Array }
+  | { readonly kind: 'curves'; readonly results: { fitness: number; distance: number; progress: Float32Array }[] };
 
 export async function runLifetimeTask(task: LifetimeTask, progress: (done: number, total: number) => void): Promise<LifetimeOutcome> {
   const ammo = await loadAmmo();
@@ -62,6 +72,19 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
     }));
     progress(1, 1);
     return { kind: 'recorded', fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: encodeRecording(r.recording!) };
+  }
+  if (task.kind === 'curves') {
+    const results = withEnv(task.morphology, (env) =>
+      task.lifetimes.map(({ seed, damage }, i) => {
+        const r = runLifetime(env, policy, recordingStreams(seed), { damage, record: { weightStride: 0 }, protocol: WHOLE_LIFETIME });
+        const rec = r.recording!;
+        const terms = rec.rewardTerms.length;
+        const perStep = new Float32Array(r.steps);
+        for (let t = 0; t < r.steps; t++) perStep[t] = rec.rewards[(rec.burnIn + t) * terms + env.fitnessTerm]!;
+        progress(i + 1, task.lifetimes.length);
+        return { fitness: r.fitness, distance: r.distance, progress: perStep };
+      }));
+    return { kind: 'curves', results };
   }
   const total = task.episodes * task.morphologies.length;
   let done = 0;

@@ -12,6 +12,7 @@ import { ConfigError, runConfig } from '../../core/config';
 import { StoreError, type RunStats, type Store } from '../store/store';
 import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
+import { runExperiment } from './experiments';
 import { MorphologyError, summariseMorphology } from './morphologies';
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
@@ -82,6 +83,9 @@ export class Workbench {
       'episodes.get': ({ id }) => store.episode(id),
       'episodes.trajectory': ({ id }) => store.episodeTrajectory(id),
       'episodes.delete': ({ id }) => (store.deleteEpisode(id), { id }),
+      'experiments.run': (options) => runExperiment(store, options, (runId, done, total) => this.emit('progress', { runId, task: 'experiment', done, total })),
+      'experiments.list': () => store.experiments(),
+      'experiments.delete': ({ id }) => (store.deleteExperiment(id), { id }),
     };
   }
 

@@ -87,4 +87,18 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE episodes ADD COLUMN early_stop INTEGER NOT NULL DEFAULT 1;
   `,
+  // 5: damage experiments, each self-contained (it outlives the runs it tested).
+  `
+  CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY,
+    recipe TEXT NOT NULL,
+    morphology TEXT NOT NULL,
+    seeds TEXT NOT NULL,
+    run_ids TEXT NOT NULL,
+    results TEXT NOT NULL,
+    skipped TEXT NOT NULL,
+    wall_ms INTEGER NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];

@@ -8,11 +8,11 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { EpisodeRow, EvaluationRow, GenerationRecord, RunRow, RunStatus } from '../../common/model';
+import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
 
-export type { EpisodeRow, EvaluationRow, GenerationRecord, RunRow, RunStatus };
+export type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus };
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 /** `PRAGMA application_id` of a workbench database: "HBWB". */
@@ -63,6 +63,9 @@ export function ownerAlive(owner: string | null): boolean {
 
 /** What `addEpisode` stores: an episode's row fields and its trajectory blob. */
 export type NewEpisode = Omit<EpisodeRow, 'id' | 'createdAt'> & { readonly trajectory: Uint8Array };
+
+/** What `addExperiment` stores. */
+export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 
 /** Checkpoints kept per run: the latest few, plus the best generation's. */
 const KEEP_LATEST = 3;
@@ -115,6 +118,10 @@ function numberList(text: string, where: string): number[] {
 
 /** Every episode column but the trajectory blob (fetched on its own). */
 const EPISODE_COLUMNS = 'id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, early_stop, created_at';
+
+interface RawExperiment {
+  id: number; recipe: string; morphology: string; seeds: string; run_ids: string; results: string; skipped: string; wall_ms: number; created_at: number;
+}
 
 interface RawEpisode {
   id: number; run_id: number; generation: number; morphology: string; mjcf: string; seed: number; damage: string;
@@ -411,6 +418,41 @@ export class Store {
 
   deleteEpisode(id: number): void {
     if (this.db.prepare('DELETE FROM episodes WHERE id = ?').run(id).changes === 0) throw new StoreError(`no episode with id ${id}`, 'not-found');
+  }
+
+  addExperiment(e: NewExperiment): ExperimentRow {
+    const info = this.db
+      .prepare('INSERT INTO experiments (recipe, morphology, seeds, run_ids, results, skipped, wall_ms, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(JSON.stringify(e.recipe), e.morphology, JSON.stringify(e.seeds), JSON.stringify(e.runIds), JSON.stringify(e.results), JSON.stringify(e.skipped), Math.round(e.wallMs), Date.now());
+    return this.experiment(Number(info.lastInsertRowid));
+  }
+
+  /** Every damage experiment, oldest first. */
+  experiments(): ExperimentRow[] {
+    return (this.db.prepare('SELECT * FROM experiments ORDER BY id').all() as RawExperiment[]).map((r) => this.toExperiment(r));
+  }
+
+  experiment(id: number): ExperimentRow {
+    const raw = this.db.prepare('SELECT * FROM experiments WHERE id = ?').get(id) as RawExperiment | undefined;
+    if (!raw) throw new StoreError(`no experiment with id ${id}`, 'not-found');
+    return this.toExperiment(raw);
+  }
+
+  deleteExperiment(id: number): void {
+    if (this.db.prepare('DELETE FROM experiments WHERE id = ?').run(id).changes === 0) throw new StoreError(`no experiment with id ${id}`, 'not-found');
+  }
+
+  private toExperiment(r: RawExperiment): ExperimentRow {
+    const where = (column: string): string => `experiments.${column} of experiment ${r.id}`;
+    const results = parseJson(r.results, where('results'));
+    const skipped = parseJson(r.skipped, where('skipped'));
+    if (!Array.isArray(results)) throw new StoreError(`${where('results')} is not a list (corrupt row)`);
+    if (!Array.isArray(skipped)) throw new StoreError(`${where('skipped')} is not a list (corrupt row)`);
+    return {
+      id: r.id, recipe: parseJson(r.recipe, where('recipe')), morphology: r.morphology, seeds: numberList(r.seeds, where('seeds')),
+      runIds: numberList(r.run_ids, where('run_ids')), results: results as ExperimentRow['results'], skipped: skipped as ExperimentRow['skipped'],
+      wallMs: r.wall_ms, createdAt: r.created_at,
+    };
   }
 
   private toEpisode(r: RawEpisode): EpisodeRow {

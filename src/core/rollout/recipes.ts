@@ -1,0 +1,75 @@
+/**
+ * The paper's perturbation experiments as recipes (spec §6.4): each expands into conditions — damage schedules
+ * run over the same seeds — and a summary of what happened. A condition's lifetime with seed s is exactly the
+ * episode `hebb record` (or the GUI) would store with seed s and that schedule, so any point can be replayed.
+ *
+ *   freezeActuators  actuators forced to 0 over [from, to) while the network keeps running; vs no damage
+ *   zeroWeights      a fraction of every layer's weights zeroed at t; vs no damage
+ *   stopPlasticity   no weight changes from T on, for several T (Σ progress vs T); Hebbian networks only
+ */
+import { z } from 'zod';
+import { ConfigError, parseConfig } from '../config';
+import type { DamageSchedule } from './damage';
+
+const step = z.int().min(0).max(100_000);
+
+export const recipeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('freezeActuators'), from: step.default(300), to: step.default(400) }).strict(),
+  z.object({ kind: z.literal('zeroWeights'), at: step.default(300), fraction: z.number().gt(0).max(1).default(1 / 3) }).strict(),
+  z.object({ kind: z.literal('stopPlasticity'), times: z.array(step).min(1).max(32).default([0, 10, 25, 50, 100, 200, 400]) }).strict(),
+]);
+
+export type Recipe = z.output<typeof recipeSchema>;
+export type RecipeInput = z.input<typeof recipeSchema>;
+export type RecipeKind = Recipe['kind'];
+
+export function parseRecipe(input: unknown): Recipe {
+  const r = parseConfig(recipeSchema, input, 'recipe');
+  if (r.kind === 'freezeActuators' && !(r.from < r.to)) throw new ConfigError([{ path: 'recipe.to', message: `must be after from (${r.from})` }]);
+  return r;
+}
+
+export interface Condition {
+  readonly label: string;
+  readonly damage: DamageSchedule;
+  /** For stopPlasticity: the step T plasticity stops at (null = never, the control). */
+  readonly at?: number | null;
+}
+
+/** The conditions a recipe runs, the undamaged control first. */
+export function recipeConditions(r: Recipe): Condition[] {
+  const control: Condition = { label: 'no damage', damage: [], ...(r.kind === 'stopPlasticity' ? { at: null } : {}) };
+  switch (r.kind) {
+    case 'freezeActuators':
+      return [control, { label: `actuators frozen t ${r.from}–${r.to}`, damage: [{ kind: 'freezeActuators', from: r.from, to: r.to, value: 0 }] }];
+    case 'zeroWeights':
+      return [control, { label: `${Math.round(r.fraction * 100)}% of weights zeroed at t ${r.at}`, damage: [{ kind: 'zeroWeights', at: r.at, fraction: r.fraction }] }];
+    case 'stopPlasticity':
+      return [control, ...[...new Set(r.times)].sort((a, b) => a - b).map((at): Condition => ({ label: `plasticity stopped at t ${at}`, damage: [{ kind: 'stopPlasticity', at }], at }))];
+  }
+}
+
+/** Whether the recipe means anything for a policy kind: a static network has no plasticity to stop. */
+export function recipeApplies(r: Recipe, policyKind: 'hebbian' | 'static'): boolean {
+  return r.kind !== 'stopPlasticity' || policyKind === 'hebbian';
+}
+
+/** The steps of a recipe's perturbation window, for "before" and "after" speeds: [start, end). */
+export function perturbation(r: Recipe): { start: number; end: number } | null {
+  if (r.kind === 'freezeActuators') return { start: r.from, end: r.to };
+  if (r.kind === 'zeroWeights') return { start: r.at, end: r.at + 1 };
+  return null;
+}
+
+/**
+ * Mean progress per step over [from, to) of a per-step progress series (clipped to its length); NaN when the
+ * window is empty.
+ */
+export function meanSpeed(progress: ArrayLike<number>, from: number, to: number): number {
+  const a = Math.max(0, from);
+  const b = Math.min(progress.length, to);
+  if (b <= a) return Number.NaN;
+  let s = 0;
+  for (let t = a; t < b; t++) s += progress[t]!;
+  return s / (b - a);
+}

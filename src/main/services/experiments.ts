@@ -1,0 +1,91 @@
+/**
+ * Damage experiments (spec §6.4): a recipe's conditions run as whole lifetimes of each run's ES centre, over the
+ * same seeds, in a worker thread; summarised per condition (Σ progress and distance per seed, the mean
+ * cumulative-progress curve, speeds around the perturbation) and stored as one self-contained row.
+ */
+import type { ExperimentCondition, ExperimentRow, ExperimentRunResult, SpeedWindows } from '../../common/model';
+import { parseMjcf } from '../../core/morphology/mjcf';
+import { assemble } from '../../core/envs/quadruped/assembly';
+import { QUADRUPED_MLP } from '../../core/nn/mlp';
+import { checkDamage } from '../../core/rollout/damage';
+import { meanSpeed, parseRecipe, perturbation, recipeApplies, recipeConditions, type Recipe } from '../../core/rollout/recipes';
+import { StoreError, type Store } from '../store/store';
+import { centre, inWorker } from './evaluation';
+
+/** The window the speeds are averaged over, in policy steps. */
+const WINDOW = 100;
+
+export interface ExperimentOptions {
+  readonly recipe: unknown;
+  readonly runIds: readonly number[];
+  readonly morphology: string;
+  readonly seeds: readonly number[];
+}
+
+function speeds(recipe: Recipe, perStep: readonly Float32Array[]): SpeedWindows | null {
+  const p = perturbation(recipe);
+  if (!p) return null;
+  const mean = (from: number, to: number): number => perStep.reduce((s, x) => s + meanSpeed(x, from, to), 0) / perStep.length;
+  return { before: mean(p.start - WINDOW, p.start), after: mean(p.end, p.end + WINDOW), late: mean(p.end + WINDOW, Number.MAX_SAFE_INTEGER) };
+}
+
+/** Mean over lifetimes of Σ progress after each step (lifetimes are whole, so all have the same length). */
+function meanCurve(perStep: readonly Float32Array[]): number[] {
+  const n = Math.min(...perStep.map((x) => x.length));
+  const curve = new Array<number>(n);
+  const sums = new Float64Array(perStep.length);
+  for (let t = 0; t < n; t++) {
+    let s = 0;
+    for (let k = 0; k < perStep.length; k++) {
+      sums[k]! += perStep[k]![t]!;
+      s += sums[k]!;
+    }
+    curve[t] = Math.round((s / perStep.length) * 1000) / 1000;
+  }
+  return curve;
+}
+
+export async function runExperiment(store: Store, options: ExperimentOptions, progress?: (runId: number, done: number, total: number) => void): Promise<ExperimentRow> {
+  const recipe = parseRecipe(options.recipe);
+  const seeds = [...options.seeds];
+  if (seeds.length === 0 || seeds.length > 50) throw new StoreError(`seeds: give 1 to 50 seeds, got ${seeds.length}`);
+  if (seeds.some((s) => !Number.isSafeInteger(s) || s < 0)) throw new StoreError('seeds: every seed must be a non-negative integer');
+  if (new Set(seeds).size !== seeds.length) throw new StoreError('seeds: each seed once');
+  const runIds = [...new Set(options.runIds)];
+  if (runIds.length === 0) throw new StoreError('runIds: choose at least one run');
+  const { mjcf } = store.morphology(options.morphology);
+  const joints = assemble(parseMjcf(mjcf, options.morphology)).joints.length;
+  const conditions = recipeConditions(recipe);
+  for (const c of conditions) checkDamage(c.damage, joints, QUADRUPED_MLP.sizes);
+  // Every run is checked before any work starts: a bad id fails the request, not the third run of it.
+  const sources = runIds.map((id) => ({ id, name: store.getRun(id).name, ...centre(store, id) }));
+
+  const started = Date.now();
+  const results: ExperimentRunResult[] = [];
+  const skipped: { runId: number; reason: string }[] = [];
+  for (const s of sources) {
+    const policy = s.config.policy.kind;
+    if (!recipeApplies(recipe, policy)) {
+      skipped.push({ runId: s.id, reason: 'a static network has no plasticity to stop' });
+      continue;
+    }
+    const lifetimes = conditions.flatMap((c) => seeds.map((seed) => ({ seed, damage: c.damage })));
+    const { results: runs } = await inWorker<'curves'>(
+      { kind: 'curves', policy: s.config.policy, genome: s.genome, morphology: { name: options.morphology, mjcf }, lifetimes },
+      (done, total) => progress?.(s.id, done, total),
+    );
+    results.push({
+      runId: s.id, name: s.name, policy, generation: s.generation,
+      conditions: conditions.map((c, ci): ExperimentCondition => {
+        const mine = runs.slice(ci * seeds.length, (ci + 1) * seeds.length);
+        const perStep = mine.map((r) => r.progress);
+        return {
+          label: c.label, damage: c.damage, ...(c.at !== undefined ? { at: c.at } : {}),
+          fitness: mine.map((r) => r.fitness), distance: mine.map((r) => r.distance),
+          meanCurve: meanCurve(perStep), speed: speeds(recipe, perStep),
+        };
+      }),
+    });
+  }
+  return store.addExperiment({ recipe, morphology: options.morphology, seeds, runIds, results, skipped, wallMs: Date.now() - started });
+}
