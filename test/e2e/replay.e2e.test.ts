@@ -1,8 +1,9 @@
 /**
- * The 3-D replay in Chromium against web mode: record a lifetime with a damage preset from the run page, open it,
- * scrub, step, change speed, toggle camera follow; the viewport shows the lit body on the ground, and the
- * replay's own per-frame work and scrub latency are measured (SwiftShader draws slowly, so script time is what
- * is measured, never fps).
+ * The 3-D replay and damage experiments in Chromium against web mode: record a lifetime with a damage preset from
+ * the run page, open it, scrub, step, change speed, toggle camera follow; the viewport shows the lit body on the
+ * ground, and the replay's own per-frame work and scrub latency are measured (SwiftShader draws slowly, so script
+ * time is what is measured, never fps). Then the actuator-freeze recipe runs from its page, draws its chart and
+ * replays one of its lifetimes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -177,5 +178,46 @@ describe('replay', () => {
     expect(Number(d.workP95)).toBeLessThan(4);
     expect(Number(d.workMean)).toBeLessThan(2);
     await wb.shot(page, 'replay-playing');
+  });
+});
+
+describe('damage experiments', () => {
+  it('runs the actuator-freeze recipe over seeds, charts it, and replays the damaged lifetime of a seed', async () => {
+    await page.goto(`${wb.url}#/experiments`);
+    const form = page.getByTestId('experiment-form');
+    await form.waitFor();
+    await form.locator('input[name=seeds]').fill('1-3, x');
+    await page.getByTestId('run-experiment').click();
+    await form.getByText('"x" is not a seed').waitFor();
+    await form.getByText('choose at least one run').waitFor();
+    await form.locator('input[name=seeds]').fill('1-3');
+    await page.getByTestId(`experiment-run-${runId}`).check();
+    await page.getByTestId('run-experiment').click();
+    const card = page.getByTestId('experiment-1');
+    await card.getByTestId('experiment-table').waitFor({ timeout: 120_000 });
+    expect(await card.locator('h3').textContent()).toContain('actuators frozen t 300–400 · on standard · seeds 1, 2, 3');
+    const rows = await card.locator('tbody tr').allInnerTexts();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain('no damage');
+    expect(rows[1]).toContain('actuators frozen t 300–400');
+    // The chart is drawn (ECharts canvas with content).
+    const inked = await card.getByTestId('experiment-chart').locator('canvas').first().evaluate((el) => {
+      const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 0) n++;
+      return n;
+    });
+    expect(inked).toBeGreaterThan(1000);
+    await wb.shot(page, 'experiment-freeze');
+    const stored = await wb.api<{ results: { conditions: { fitness: number[] }[] }[] }[]>('experiments.list', {});
+    expect(stored[0]!.results[0]!.conditions.map((c) => c.fitness.length)).toEqual([3, 3]);
+
+    await card.locator('select[aria-label="seed to replay"]').selectOption('2');
+    await card.getByTestId('replay-condition').nth(1).click();
+    await page.locator('[data-testid=replay][data-ready=true]').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('episode-meta').textContent()).toMatch(/seed 2 · fitness ([-\d.]+) .* damage: actuators frozen t 300–400/);
+    const fitness = Number((await page.getByTestId('episode-meta').textContent())!.match(/fitness ([-\d.]+)/)![1]);
+    expect(fitness).toBeCloseTo(stored[0]!.results[0]!.conditions[1]!.fitness[1]!, 1); // the very lifetime the experiment ran
   });
 });

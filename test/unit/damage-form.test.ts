@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
 import { parseDamage } from '../../src/core/rollout/damage';
-import { DAMAGE_PRESETS, newRow, rowsToSchedule } from '../../src/renderer/src/forms/damage';
+import { DAMAGE_PRESETS, newRow, parseSeeds, rowsToSchedule } from '../../src/renderer/src/forms/damage';
 import { describeDamage } from '../../src/renderer/src/format';
 
 describe('damage form', () => {
@@ -38,5 +38,17 @@ describe('damage form', () => {
     expect(describeDamage(parseDamage([{ kind: 'freezeActuators', from: 300, to: 400 }, { kind: 'zeroWeights', at: 300, fraction: 1 / 3, layers: [1] }]))).toBe(
       'actuators frozen t 300–400; 33% of weights in layers 1 zeroed at t 300',
     );
+  });
+});
+
+describe('seed lists', () => {
+  it('reads ranges and lists, once each', () => {
+    expect(parseSeeds('1-5')).toEqual([1, 2, 3, 4, 5]);
+    expect(parseSeeds(' 7, 2-3 , 7')).toEqual([7, 2, 3]);
+  });
+  it('says what is wrong otherwise', () => {
+    expect(parseSeeds('')).toBe('seeds: give at least one');
+    expect(parseSeeds('1, x')).toBe('seeds: "x" is not a seed (a non-negative integer) or a range like 1-5');
+    expect(parseSeeds('5-1')).toMatch(/not a range/);
   });
 });

@@ -108,3 +108,75 @@ export function episodeOption(cumulative: ArrayLike<number>, perStep: ArrayLike<
 }
 
 export { PALETTE };
+
+/** The parts of a stored damage experiment the charts read (common/model's ExperimentRow). */
+interface ExperimentLike {
+  readonly recipe: unknown;
+  readonly results: readonly {
+    readonly runId: number;
+    readonly name: string;
+    readonly policy: string;
+    readonly conditions: readonly { label: string; at?: number | null; fitness: readonly number[]; meanCurve: readonly number[] }[];
+  }[];
+}
+
+const runLabel = (r: ExperimentLike['results'][number]): string => `#${r.runId} ${r.name} (${r.policy})`;
+
+/**
+ * A freeze or zeroing experiment: mean Σ progress over the lifetime per run, damaged (solid) and undamaged
+ * control (dashed), with the perturbation shaded.
+ */
+export function damageCurvesOption(e: ExperimentLike): Record<string, unknown> {
+  const recipe = e.recipe as { kind: string; from?: number; to?: number; at?: number };
+  const span = recipe.kind === 'freezeActuators' ? [recipe.from!, recipe.to!] : [recipe.at!, recipe.at! + 4];
+  const series = e.results.flatMap((r, k) =>
+    r.conditions.map((c, ci) => ({
+      name: `${runLabel(r)} · ${c.label}`,
+      type: 'line',
+      symbol: 'none',
+      data: c.meanCurve.map((v, t) => [t, v]),
+      lineStyle: { color: PALETTE[k % PALETTE.length], width: ci === 0 ? 1.5 : 2.5, type: ci === 0 ? 'dashed' : 'solid' },
+      itemStyle: { color: PALETTE[k % PALETTE.length] },
+      ...(k === 0 && ci === 0
+        ? { markArea: { silent: true, itemStyle: { color: 'rgba(255, 123, 114, 0.16)' }, data: [[{ xAxis: span[0] }, { xAxis: span[1] }]] } }
+        : {}),
+    })));
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: 'value', name: 'policy step t', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: { type: 'value', name: 'Σ progress (mean over seeds)', scale: true },
+    series,
+  };
+}
+
+/** Plasticity stopped at T: final Σ progress (mean, min–max over seeds) against T; the never-stopped control dashed. */
+export function freezeTimeOption(e: ExperimentLike): Record<string, unknown> {
+  const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+  const series = e.results.flatMap((r, k) => {
+    const color = PALETTE[k % PALETTE.length]!;
+    const stopped = r.conditions.filter((c) => typeof c.at === 'number');
+    const control = r.conditions.find((c) => c.at === null);
+    const x = stopped.map((c) => c.at!);
+    return [
+      ...band(`${runLabel(r)} min–max`, x, stopped.map((c) => Math.min(...c.fitness)), stopped.map((c) => Math.max(...c.fitness)), color, `range${k}`),
+      { name: runLabel(r), type: 'line', data: stopped.map((c) => [c.at, mean(c.fitness)]), symbolSize: 7, lineStyle: { color, width: 2.5 }, itemStyle: { color } },
+      ...(control
+        ? [{ name: `${runLabel(r)} never stopped`, type: 'line', symbol: 'none', data: [[0, mean(control.fitness)], [Math.max(1, ...x), mean(control.fitness)]], lineStyle: { color, type: 'dashed', width: 1.5 }, itemStyle: { color } }]
+        : []),
+    ];
+  });
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    xAxis: { type: 'value', name: 'plasticity stopped at t', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: { type: 'value', name: 'Σ progress over the lifetime', scale: true },
+    legend: { top: 0, type: 'scroll', data: e.results.flatMap((r) => [runLabel(r), `${runLabel(r)} never stopped`]) },
+    series,
+  };
+}
