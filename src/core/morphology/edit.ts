@@ -37,6 +37,21 @@ export function setSegmentLength(m: Morphology, geomName: string, length: number
   return { ...m, root };
 }
 
+/** Sets a capsule's or sphere's radius. */
+export function setRadius(m: Morphology, geomName: string, radius: number): Morphology {
+  if (!(radius > 0) || radius > LIMITS.maxRadius) throw new MjcfError(`radius must be in (0, ${LIMITS.maxRadius}] m, got ${radius}`);
+  const { body } = findGeom(m, geomName);
+  const root = mapBodies(m.root, (b) => (b.name !== body.name ? b : { ...b, geoms: b.geoms.map((g) => (g.name === geomName ? { ...g, radius } : g)) }));
+  return { ...m, root };
+}
+
+/** Sets a motor's gear (its strength; the ant's motors have gear 150). */
+export function setGear(m: Morphology, jointName: string, gear: number): Morphology {
+  if (!(gear > 0) || gear > LIMITS.maxGear) throw new MjcfError(`motor gear must be in (0, ${LIMITS.maxGear}], got ${gear}`);
+  if (!m.motors.some((mo) => mo.joint === jointName)) throw new MjcfError(`no motor drives joint '${jointName}'`);
+  return { ...m, motors: m.motors.map((mo) => (mo.joint === jointName ? { ...mo, gear } : mo)) };
+}
+
 /** Changes a hinge's range (degrees). */
 export function setJointRange(m: Morphology, jointName: string, lower: number, upper: number): Morphology {
   if (!(lower < upper) || lower < -360 || upper > 360) throw new MjcfError(`joint range must satisfy -360 ≤ lower < upper ≤ 360, got ${lower} ${upper}`);
