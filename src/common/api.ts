@@ -61,6 +61,15 @@ export const REQUESTS = {
   /** Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right. */
   'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
   'morphologies.list': z.object({}).strict(),
+  /** One morphology's MJCF (built-in or the user's). */
+  'morphologies.get': z.object({ name: z.string().min(1) }).strict(),
+  /**
+   * Validates and stores a user morphology (it must parse, assemble and offer the ant's joints and feet); saving
+   * under an existing user name replaces it, a built-in name is a conflict.
+   */
+  'morphologies.save': z.object({ name: z.string().min(1).max(64), mjcf: z.string().min(1).max(1_000_000) }).strict(),
+  /** Deletes a user morphology; episodes keep the MJCF they ran on, evaluations keep its name. */
+  'morphologies.delete': z.object({ name: z.string().min(1) }).strict(),
   /** Recorded episodes, of one run or of all. */
   'episodes.list': z.object({ runId: id.optional() }).strict(),
   /**
@@ -117,6 +126,9 @@ export interface Responses {
   'runs.compare': Comparison;
   'runs.reproducePaper': { ids: number[] };
   'morphologies.list': MorphologySummary[];
+  'morphologies.get': { name: string; mjcf: string; builtin: boolean };
+  'morphologies.save': MorphologySummary;
+  'morphologies.delete': { name: string };
   'episodes.list': EpisodeRow[];
   'episodes.record': EpisodeRow;
   'episodes.get': EpisodeRow;

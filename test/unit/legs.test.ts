@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compatibilityProblems } from '../../src/core/morphology/edit';
-import { legsOf, withLegs } from '../../src/core/morphology/legs';
+import { displayed, legsOf, withLegs } from '../../src/core/morphology/legs';
 import { parseMjcf, serialiseMjcf } from '../../src/core/morphology/mjcf';
 import { bodies } from '../../src/core/morphology/model';
 
@@ -25,10 +25,13 @@ describe("the editor's legs", () => {
     expect(legs[1]!.params.ankle).toEqual([-100, -30]);
   });
 
-  it('rebuilds the same body from unchanged values', () => {
+  it('rebuilds the same body from unchanged values, and from the values as displayed (0.1 mm)', () => {
     const same = withLegs(standard, params());
     expect(same.issues).toEqual([]);
     expect(serialiseMjcf(same.morphology!)).toBe(serialiseMjcf(standard));
+    const shown = params().map(displayed);
+    expect(shown[0]!.thigh).toBe(0.2828);
+    expect(serialiseMjcf(withLegs(standard, shown).morphology!)).toBe(serialiseMjcf(standard));
   });
 
   it("shortening the front-right shin to 0.1414 m gives the paper's damaged-right body (spec §4)", () => {

@@ -84,6 +84,16 @@ export function legsOf(m: Morphology): Leg[] {
   });
 }
 
+/** Lengths closer than this to the base's are the base's: the editor shows 0.1 mm, so a displayed value is unchanged. */
+const LENGTH_TOLERANCE = 5e-5;
+const moved = (a: number, b: number): boolean => !(Math.abs(a - b) <= LENGTH_TOLERANCE);
+
+/** Params rounded to what the editor shows (0.1 mm); `withLegs` treats them as unchanged. */
+export function displayed(p: LegParams): LegParams {
+  const mm = (x: number): number => Math.round(x * 1e4) / 1e4;
+  return { ...p, thigh: mm(p.thigh), shin: mm(p.shin), radius: mm(p.radius), hip: [p.hip[0], p.hip[1]], ankle: [p.ankle[0], p.ankle[1]] };
+}
+
 /**
  * `base` with every leg set to `params` (same order as `legsOf(base)`). The base must have its lower legs: a
  * removed one cannot be grown back from a sphere (start from a preset that has it). Returns the morphology, or
@@ -105,9 +115,9 @@ export function withLegs(base: Morphology, params: readonly LegParams[], name = 
     const p = params[i]!;
     const at = (field: string): string => `legs.${i}.${field}`;
     if (!leg.params.lowerLeg && p.lowerLeg) issues.push({ path: at('lowerLeg'), message: `the base body has no lower ${leg.label} leg to restore; start from a preset that has it` });
-    attempt(at('thigh'), () => setSegmentLength(m, leg.thighGeom, p.thigh));
-    if (p.lowerLeg && leg.params.lowerLeg) attempt(at('shin'), () => setSegmentLength(m, leg.shinGeom, p.shin));
-    attempt(at('radius'), () => setRadius(setRadius(m, leg.thighGeom, p.radius), leg.shinGeom, p.radius));
+    if (moved(p.thigh, leg.params.thigh)) attempt(at('thigh'), () => setSegmentLength(m, leg.thighGeom, p.thigh));
+    if (p.lowerLeg && leg.params.lowerLeg && moved(p.shin, leg.params.shin)) attempt(at('shin'), () => setSegmentLength(m, leg.shinGeom, p.shin));
+    if (moved(p.radius, leg.params.radius)) attempt(at('radius'), () => setRadius(setRadius(m, leg.thighGeom, p.radius), leg.shinGeom, p.radius));
     attempt(at('hip'), () => setJointRange(m, leg.hipJoint, p.hip[0], p.hip[1]));
     attempt(at('ankle'), () => setJointRange(m, leg.ankleJoint, p.ankle[0], p.ankle[1]));
     attempt(at('hipStrength'), () => setGear(m, leg.hipJoint, p.hipStrength * REFERENCE_GEAR));

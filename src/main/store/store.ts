@@ -479,6 +479,12 @@ export class Store {
       .run(name, mjcf, Date.now());
   }
 
+  deleteMorphology(name: string): void {
+    const row = this.morphology(name);
+    if (row.builtin) throw new StoreError(`morphology '${name}' is built in and cannot be deleted`, 'conflict');
+    this.db.prepare('DELETE FROM morphologies WHERE name = ?').run(name);
+  }
+
   morphology(name: string): { name: string; mjcf: string; builtin: boolean } {
     const row = this.db.prepare('SELECT name, mjcf, builtin FROM morphologies WHERE name = ?').get(name) as { name: string; mjcf: string; builtin: number } | undefined;
     if (!row) throw new StoreError(`no morphology named '${name}'`, 'not-found');

@@ -7,7 +7,7 @@
  * Frame f is the state after env step f (frame 0: the reset pose); env step s is policy step s − burnIn.
  */
 import { parseMjcf } from '../../../core/morphology/mjcf';
-import { bodies, type Vec3 } from '../../../core/morphology/model';
+import { bodies, type Morphology, type Vec3 } from '../../../core/morphology/model';
 import { ANT_INTERFACE } from '../../../core/morphology/edit';
 import type { DamageEvent } from '../../../core/rollout/damage';
 import type { Recording } from '../../../core/rollout/lifetime';
@@ -32,6 +32,34 @@ export interface DamageWindow {
   readonly toFrame: number;
 }
 
+/** A morphology's shapes, per body in `bodies()` (pose) order. */
+export function shapesOf(m: Morphology): ReplayShape[] {
+  return bodies(m).flatMap((b, body) =>
+    b.geoms.map((g): ReplayShape => (g.type === 'capsule'
+      ? { body, kind: 'capsule', radius: g.radius, from: g.from, to: g.to }
+      : { body, kind: 'sphere', radius: g.radius, from: g.pos, to: g.pos })));
+}
+
+/** The body's pose as written in its MJCF (the reset pose before randomisation): frames at rest, unrotated. */
+export function restPoses(m: Morphology): Float32Array {
+  const list = bodies(m);
+  const poses = new Float32Array(list.length * POSE);
+  const at = new Map<string, readonly number[]>();
+  const visit = (b: (typeof list)[number], parent: readonly number[]): void => {
+    const p = [parent[0]! + b.pos[0], parent[1]! + b.pos[1], parent[2]! + b.pos[2]];
+    at.set(b.name, p);
+    b.children.forEach((c) => visit(c, p));
+  };
+  visit(m.root, [0, 0, 0]);
+  list.forEach((b, i) => poses.set([...at.get(b.name)!, 0, 0, 0, 1], i * POSE));
+  return poses;
+}
+
+/** Body indices of the ant's feet in `bodies()` order, in contact-flag order (−1 where missing). */
+export function feetOf(bodyNames: readonly string[]): number[] {
+  return ANT_INTERFACE.feet.map((name) => bodyNames.indexOf(name));
+}
+
 export class Replay {
   readonly frames: number;
   readonly shapes: readonly ReplayShape[];
@@ -47,7 +75,7 @@ export class Replay {
     this.frames = recording.envSteps + 1;
     this.shapes = shapes;
     this.damage = damage;
-    this.feet = ANT_INTERFACE.feet.map((name) => recording.bodyNames.indexOf(name));
+    this.feet = feetOf(recording.bodyNames);
     const terms = recording.rewardTerms.length;
     this.cumulative = new Float64Array(this.frames);
     this.noAction = new Float32Array(recording.actionSize);
@@ -59,15 +87,12 @@ export class Replay {
 
   /** Builds the model; the MJCF must describe the recording's bodies (same names, same order). */
   static from(recording: Recording, mjcf: string, damage: readonly DamageEvent[] = [], fitnessTerm = recording.rewardTerms.indexOf('progress')): Replay {
-    const order = bodies(parseMjcf(mjcf));
-    const names = order.map((b) => b.name);
+    const morphology = parseMjcf(mjcf);
+    const names = bodies(morphology).map((b) => b.name);
     if (names.join(',') !== recording.bodyNames.join(',')) {
       throw new Error(`the MJCF's bodies [${names.join(', ')}] are not the recording's [${recording.bodyNames.join(', ')}]`);
     }
-    const shapes: ReplayShape[] = order.flatMap((b, body) =>
-      b.geoms.map((g): ReplayShape => (g.type === 'capsule'
-        ? { body, kind: 'capsule', radius: g.radius, from: g.from, to: g.to }
-        : { body, kind: 'sphere', radius: g.radius, from: g.pos, to: g.pos })));
+    const shapes = shapesOf(morphology);
     const frames = recording.envSteps + 1;
     const frameOf = (t: number): number => Math.min(frames, t + recording.burnIn + 1);
     const windows = damage.map((e): DamageWindow => {

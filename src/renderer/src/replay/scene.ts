@@ -105,10 +105,12 @@ export class BodyScene {
   /** Bumped by every `setPose`; `drawnVersion` catches up when a frame with that pose is rendered. */
   poseVersion = 0;
   drawnVersion = 0;
-  private readonly placed: PlacedShape[];
-  /** Per foot: its shapes, and the point (body frame) its contact marker goes under. */
-  private readonly feetParts: { shapes: PlacedShape[]; tip: readonly number[] }[];
-  private readonly contactMarkers: Mesh[];
+  private placed: PlacedShape[] = [];
+  /** Per foot: its body, its shapes, and the point (body frame) its contact marker goes under. */
+  private feetParts: { body: number; shapes: PlacedShape[]; tip: readonly number[] }[] = [];
+  private contactMarkers: Mesh[] = [];
+  private readonly bodyMaterial: StandardMaterial;
+  private readonly shadows: ShadowGenerator;
   private readonly footMaterial: StandardMaterial;
   private readonly contactMaterial: StandardMaterial;
   private readonly sun: DirectionalLight;
@@ -167,9 +169,9 @@ export class BodyScene {
     startMaterial.disableLighting = true;
     start.material = startMaterial;
 
-    const bodyMaterial = new StandardMaterial('body', scene);
-    bodyMaterial.diffuseColor = new Color3(0.78, 0.62, 0.42);
-    bodyMaterial.specularColor = new Color3(0.25, 0.25, 0.25);
+    this.bodyMaterial = new StandardMaterial('body', scene);
+    this.bodyMaterial.diffuseColor = new Color3(0.78, 0.62, 0.42);
+    this.bodyMaterial.specularColor = new Color3(0.25, 0.25, 0.25);
     this.footMaterial = new StandardMaterial('foot', scene);
     this.footMaterial.diffuseColor = new Color3(0.62, 0.5, 0.36);
     this.footMaterial.specularColor = new Color3(0.25, 0.25, 0.25);
@@ -177,32 +179,10 @@ export class BodyScene {
     this.contactMaterial.diffuseColor = new Color3(1, 0.45, 0.15);
     this.contactMaterial.emissiveColor = new Color3(0.55, 0.18, 0.02);
 
-    const shadows = new ShadowGenerator(1024, sun);
-    shadows.usePercentageCloserFiltering = true;
-    shadows.bias = 0.001;
-    const feet = new Set(options.feet);
-    this.placed = options.shapes.map((shape, i) => {
-      const length = Math.hypot(shape.to[0] - shape.from[0], shape.to[1] - shape.from[1], shape.to[2] - shape.from[2]);
-      const mesh = shape.kind === 'capsule' && length > 1e-9
-        ? CreateCapsule(`shape${i}`, { radius: shape.radius, height: length + 2 * shape.radius, tessellation: 16, subdivisions: 1, capSubdivisions: 4 }, scene)
-        : CreateSphere(`shape${i}`, { diameter: 2 * shape.radius, segments: 16 }, scene);
-      mesh.material = feet.has(shape.body) ? this.footMaterial : bodyMaterial;
-      mesh.rotationQuaternion = new Quaternion();
-      shadows.addShadowCaster(mesh);
-      return { shape, mesh, length };
-    });
-    this.feetParts = options.feet.map((body) => {
-      const shapes = this.placed.filter((p) => p.shape.body === body);
-      return { shapes, tip: shapes.at(-1)?.shape.to ?? [0, 0, 0] };
-    });
-    // A disc under each foot tip, shown while the foot touches the ground.
-    this.contactMarkers = options.feet.map((_, k) => {
-      const disc = CreateSphere(`contact${k}`, { diameter: 0.22, segments: 8 }, scene);
-      disc.scaling.y = 0.04;
-      disc.material = this.contactMaterial;
-      disc.isVisible = false;
-      return disc;
-    });
+    this.shadows = new ShadowGenerator(1024, sun);
+    this.shadows.usePercentageCloserFiltering = true;
+    this.shadows.bias = 0.001;
+    this.setBody(options.shapes, options.feet);
 
     canvas.addEventListener('pointerdown', this.onInput);
     canvas.addEventListener('pointermove', this.onInput);
@@ -216,6 +196,35 @@ export class BodyScene {
     const s = new BodyScene(canvas, options);
     await s.scene.whenReadyAsync();
     return s;
+  }
+
+  /** Replaces the body's meshes (the morphology editor changes shapes live); pose it with `setPose` next. */
+  setBody(shapes: readonly ReplayShape[], feet: readonly number[]): void {
+    for (const p of this.placed) p.mesh.dispose();
+    for (const m of this.contactMarkers) m.dispose();
+    const footBodies = new Set(feet);
+    this.placed = shapes.map((shape, i) => {
+      const length = Math.hypot(shape.to[0] - shape.from[0], shape.to[1] - shape.from[1], shape.to[2] - shape.from[2]);
+      const mesh = shape.kind === 'capsule' && length > 1e-9
+        ? CreateCapsule(`shape${i}`, { radius: shape.radius, height: length + 2 * shape.radius, tessellation: 16, subdivisions: 1, capSubdivisions: 4 }, this.scene)
+        : CreateSphere(`shape${i}`, { diameter: 2 * shape.radius, segments: 16 }, this.scene);
+      mesh.material = footBodies.has(shape.body) ? this.footMaterial : this.bodyMaterial;
+      mesh.rotationQuaternion = new Quaternion();
+      this.shadows.addShadowCaster(mesh);
+      return { shape, mesh, length };
+    });
+    this.feetParts = feet.map((body) => {
+      const parts = this.placed.filter((p) => p.shape.body === body);
+      return { body, shapes: parts, tip: parts.at(-1)?.shape.to ?? [0, 0, 0] };
+    });
+    // A disc under each foot tip, shown while the foot touches the ground.
+    this.contactMarkers = feet.map((_, k) => {
+      const disc = CreateSphere(`contact${k}`, { diameter: 0.22, segments: 8 }, this.scene);
+      disc.scaling.y = 0.04;
+      disc.material = this.contactMaterial;
+      disc.isVisible = false;
+      return disc;
+    });
   }
 
   /**
@@ -238,8 +247,8 @@ export class BodyScene {
       }
     }
     for (let k = 0; k < this.feetParts.length; k++) {
-      const body = this.options.feet[k]!;
       const part = this.feetParts[k]!;
+      const body = part.body;
       if (body < 0) continue; // a body without that foot
       const touching = (contacts?.[k] ?? 0) > 0.5;
       const marker = this.contactMarkers[k]!;

@@ -1,5 +1,5 @@
 /**
- * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/compare/1,2, #/episodes, #/episodes/7, #/experiments) so
+ * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/compare/1,2, #/episodes, #/episodes/7, #/experiments, #/morphologies) so
  * reloads and links keep it.
  */
 import { defineStore } from 'pinia';
@@ -11,12 +11,14 @@ export type Route =
   | { page: 'compare'; ids: number[] }
   | { page: 'episodes' }
   | { page: 'experiments' }
+  | { page: 'morphologies' }
   | { page: 'episode'; id: number };
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
   if (parts[0] === 'runs' && parts[1] && /^\d+$/.test(parts[1])) return { page: 'run', id: Number(parts[1]) };
   if (parts[0] === 'experiments') return { page: 'experiments' };
+  if (parts[0] === 'morphologies') return { page: 'morphologies' };
   if (parts[0] === 'episodes') return parts[1] && /^\d+$/.test(parts[1]) ? { page: 'episode', id: Number(parts[1]) } : { page: 'episodes' };
   if (parts[0] === 'compare') return { page: 'compare', ids: (parts[1] ?? '').split(',').filter((p) => /^\d+$/.test(p)).map(Number) };
   return { page: 'runs' };
@@ -32,6 +34,8 @@ export function routeHash(r: Route): string {
       return '#/episodes';
     case 'experiments':
       return '#/experiments';
+    case 'morphologies':
+      return '#/morphologies';
     case 'episode':
       return `#/episodes/${r.id}`;
     default:
