@@ -163,4 +163,23 @@ describe('web mode API', () => {
     const list = await value<{ name: string; mass: number }[]>('morphologies.list', {});
     expect(list.map((m) => m.name).sort()).toEqual(['damaged-left', 'damaged-right', 'standard']);
   });
+
+  it('saves, gets and deletes user morphologies; bad MJCF is a 400 naming the fault, built-ins are a 409', async () => {
+    const standard = await value<{ mjcf: string; builtin: boolean }>('morphologies.get', { name: 'standard' });
+    expect(standard.builtin).toBe(true);
+    const longer = standard.mjcf.replace('fromto="0 0 0 0.4 -0.4 0"', 'fromto="0 0 0 0.6 -0.6 0"');
+    const saved = await value<{ name: string; segments: { name: string; length: number }[] }>('morphologies.save', { name: 'long-fr', mjcf: longer });
+    expect(saved.segments.find((g) => g.name === 'fourth_ankle_geom')!.length).toBeCloseTo(0.6 * Math.SQRT2, 9);
+    expect((await value<{ mjcf: string }>('morphologies.get', { name: 'long-fr' })).mjcf).toBe(longer);
+
+    const broken = await call('morphologies.save', { name: 'broken', mjcf: standard.mjcf.replace('name="ankle_4"', 'name="knee_4"') });
+    expect(broken.status).toBe(400);
+    expect(broken.envelope).toMatchObject({ ok: false, error: { message: "broken: MJCF: actuator motor references unknown joint 'ankle_4'" } });
+    expect((await call('morphologies.save', { name: 'standard', mjcf: longer })).status).toBe(409);
+    expect((await call('morphologies.save', { name: 'bad name!', mjcf: longer })).status).toBe(400);
+    expect((await call('morphologies.delete', { name: 'standard' })).status).toBe(409);
+    expect((await call('morphologies.get', { name: 'nope' })).status).toBe(404);
+    expect(await value('morphologies.delete', { name: 'long-fr' })).toEqual({ name: 'long-fr' });
+    expect((await value<{ name: string }[]>('morphologies.list', {})).map((m) => m.name)).not.toContain('long-fr');
+  });
 });
