@@ -47,6 +47,59 @@ try {
   await page.getByTestId('config-diff').waitFor();
   await page.waitForTimeout(500);
   await page.screenshot({ path: join(out, 'compare.png'), fullPage: true });
+
+  // Recording from the run page: the actuator-freeze preset.
+  await page.goto(`${wb.url}#/runs/${hebbian}`);
+  const form = page.getByTestId('record-form');
+  await form.waitFor();
+  await form.locator('input[name=seed]').fill('1');
+  await page.getByTestId('preset-Actuators frozen t 300–400').click();
+  await form.scrollIntoViewIfNeeded();
+  await form.screenshot({ path: join(out, 'record.png') });
+  await page.getByTestId('record').click();
+  const replay = page.locator('[data-testid=replay][data-ready=true]');
+  await replay.waitFor({ timeout: 120_000 });
+  const showFrame = async (frame: number): Promise<void> => {
+    await page.getByTestId('scrubber').fill(String(frame));
+    await page.locator(`[data-testid=replay][data-frame="${frame}"][data-drawn=true]`).waitFor();
+    await page.waitForTimeout(2500); // the follow camera settles
+  };
+  await showFrame(380);
+  await page.screenshot({ path: join(out, 'replay-freeze.png'), fullPage: true });
+
+  // The undamaged lifetime of the same seed at the moment it starts walking.
+  const plain = await wb.api<{ id: number }>('episodes.record', { runId: hebbian, morphology: 'standard', seed: 1 });
+  await page.goto(`${wb.url}#/episodes/${plain.id}`);
+  await replay.waitFor({ timeout: 120_000 });
+  await showFrame(170);
+  await page.screenshot({ path: join(out, 'replay.png'), fullPage: true });
+
+  // The static baseline's bounding gait on the body it trained on.
+  const bounding = await wb.api<{ id: number }>('episodes.record', { runId: baseline, morphology: 'damaged-right', seed: 1 });
+  await page.goto(`${wb.url}#/episodes/${bounding.id}`);
+  await replay.waitFor({ timeout: 120_000 });
+  await showFrame(600);
+  await page.screenshot({ path: join(out, 'replay-static-bounding.png'), fullPage: false });
+
+  // Damage experiments: a third of the weights zeroed, Hebbian and static side by side.
+  await page.goto(`${wb.url}#/experiments`);
+  await page.getByTestId('experiment-form').waitFor();
+  await page.locator('select[name=recipe]').selectOption('zeroWeights');
+  await page.getByTestId(`experiment-run-${hebbian}`).check();
+  await page.getByTestId(`experiment-run-${baseline}`).check();
+  await page.getByTestId('run-experiment').click();
+  await page.getByTestId('experiment-table').first().waitFor({ timeout: 600_000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: join(out, 'experiment.png'), fullPage: true });
+
+  // The morphology editor: the front-left shin shortened as in the unseen damaged-left body.
+  await page.goto(`${wb.url}#/morphologies`);
+  await page.locator('[data-testid=morphology-editor][data-ready=true]').waitFor({ timeout: 60_000 });
+  await page.getByLabel('front left shin length').fill('0.2');
+  await page.locator('input[name=name]').fill('short-front-left');
+  await page.getByTestId('try-run').selectOption(String(hebbian));
+  await page.waitForTimeout(1500);
+  await page.screenshot({ path: join(out, 'editor.png'), fullPage: false });
 } finally {
   await wb.close();
   rmSync(snapshotDir, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { exportCommand } from './commands/export';
 import { morphologyCommand } from './commands/morphology';
 import { interruptCommand, workCommand } from './commands/queue';
 import { recordCommand } from './commands/record';
+import { damageCommand } from './commands/damage';
 import { serveCommand } from './commands/serve';
 import { runsCommand } from './commands/runs';
 import { resumeCommand, trainCommand } from './commands/train';
@@ -28,6 +29,8 @@ const USAGE = `usage: hebb <command> [options]
   compare     the seen/unseen table: RUN...
   record      store one lifetime for replay: RUN --morphology M --seed S [--generation G] [--damage JSON|FILE] [--early-stop]
               [--weight-stride N]
+  damage      a damage experiment over seeds (spec §6.4): RUN... --recipe freeze|zero|plasticity [--from T --to T]
+              [--at T --fraction F] [--times 0,50,100] [--morphology M] [--seeds 1-5]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
   bench       the benchmarks: [--only key,key] [--repetitions N]
@@ -67,6 +70,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return compareCommand(rest, openStore);
     case 'record':
       return recordCommand(rest, openStore);
+    case 'damage':
+      return damageCommand(rest, openStore);
     case 'export':
       return exportCommand(rest, openStore);
     case 'morphology':

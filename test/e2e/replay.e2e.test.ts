@@ -188,7 +188,7 @@ describe('damage experiments', () => {
     await form.waitFor();
     await form.locator('input[name=seeds]').fill('1-3, x');
     await page.getByTestId('run-experiment').click();
-    await form.getByText('"x" is not a seed').waitFor();
+    await form.getByText('seeds: "x" is not a non-negative integer').waitFor();
     await form.getByText('choose at least one run').waitFor();
     await form.locator('input[name=seeds]').fill('1-3');
     await page.getByTestId(`experiment-run-${runId}`).check();

@@ -129,6 +129,31 @@ describe('hebb CLI', () => {
     expect(digest(db)).toBe(before);
   });
 
+  it('damage runs a recipe over seeds and prints the table; bad flags exit 2 naming the flag and store nothing', () => {
+    const db = join(dir, 'a.db');
+    const out = hebb('damage', '1', '--db', db, '--recipe', 'zero', '--at', '100', '--seeds', '1-2');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/^experiment 1 on standard, seeds 1,2 /);
+    expect(out.stdout).toContain('no damage');
+    expect(out.stdout).toMatch(/33% of weights zeroed at t 100 +fitness -?[\d.]+ ± [\d.]+ +-?[\d.]+ m +speed before/);
+    const json = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'plasticity', '--times', '0,20', '--seeds', '3', '--json').stdout) as { results: { conditions: { at: number | null }[] }[] };
+    expect(json.results[0]!.conditions.map((c) => c.at)).toEqual([null, 0, 20]);
+    const before = digest(db);
+    for (const [args, message] of [
+      [['--recipe', 'melt'], '--recipe must be one of freeze, zero, plasticity'],
+      [['--recipe', 'freeze', '--from', '400', '--to', '300'], '--to: must be after from (400)'],
+      [['--recipe', 'zero', '--fraction', '3'], '--fraction:'],
+      [['--recipe', 'zero', '--from', '3'], '--from does not apply to --recipe zero'],
+      [['--recipe', 'freeze', '--seeds', '1,x'], '--seeds: "x" is not a non-negative integer'],
+      [['--recipe', 'freeze', '--morphology', 'tripod'], "--morphology: no morphology named 'tripod'"],
+    ] as const) {
+      const bad = hebb('damage', '1', '--db', db, ...args);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toContain(message);
+    }
+    expect(digest(db)).toBe(before);
+  });
+
   it('export writes the learning curve as CSV or JSON, whole, to stdout or --out', () => {
     const db = join(dir, 'a.db');
     const csvFile = join(dir, 'curve.csv');

@@ -47,8 +47,8 @@ describe('seed lists', () => {
     expect(parseSeeds(' 7, 2-3 , 7')).toEqual([7, 2, 3]);
   });
   it('says what is wrong otherwise', () => {
-    expect(parseSeeds('')).toBe('seeds: give at least one');
-    expect(parseSeeds('1, x')).toBe('seeds: "x" is not a seed (a non-negative integer) or a range like 1-5');
+    expect(parseSeeds('')).toBe('give at least one');
+    expect(parseSeeds('1, x')).toBe('"x" is not a non-negative integer or a range like 1-5');
     expect(parseSeeds('5-1')).toMatch(/not a range/);
   });
 });

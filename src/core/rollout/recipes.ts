@@ -73,3 +73,22 @@ export function meanSpeed(progress: ArrayLike<number>, from: number, to: number)
   for (let t = a; t < b; t++) s += progress[t]!;
   return s / (b - a);
 }
+
+/** A list of steps or seeds as typed: "1-5", "1, 2, 7" or a mix; otherwise a message saying what is wrong. */
+export function parseSeedList(text: string): number[] | string {
+  const seeds: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
+    if (range) {
+      const [a, b] = [Number(range[1]), Number(range[2])];
+      if (b < a || b - a >= 50) return `"${part}" is not a range of at most 50 values`;
+      for (let s = a; s <= b; s++) seeds.push(s);
+    } else if (/^\d+$/.test(part)) {
+      seeds.push(Number(part));
+    } else {
+      return `"${part}" is not a non-negative integer or a range like 1-5`;
+    }
+  }
+  if (seeds.length === 0) return 'give at least one';
+  return [...new Set(seeds)];
+}

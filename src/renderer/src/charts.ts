@@ -145,8 +145,8 @@ export function damageCurvesOption(e: ExperimentLike): Record<string, unknown> {
     backgroundColor: 'transparent',
     animation: false,
     tooltip: { trigger: 'axis' },
-    legend: { top: 0, type: 'scroll' },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    legend: { bottom: 0, type: 'scroll' },
+    grid: { left: 60, right: 20, top: 30, bottom: 70 },
     xAxis: { type: 'value', name: 'policy step t', nameLocation: 'middle', nameGap: 26, min: 0 },
     yAxis: { type: 'value', name: 'Σ progress (mean over seeds)', scale: true },
     series,
@@ -173,10 +173,10 @@ export function freezeTimeOption(e: ExperimentLike): Record<string, unknown> {
     backgroundColor: 'transparent',
     animation: false,
     tooltip: { trigger: 'axis' },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
+    grid: { left: 60, right: 20, top: 30, bottom: 70 },
     xAxis: { type: 'value', name: 'plasticity stopped at t', nameLocation: 'middle', nameGap: 26, min: 0 },
     yAxis: { type: 'value', name: 'Σ progress over the lifetime', scale: true },
-    legend: { top: 0, type: 'scroll', data: e.results.flatMap((r) => [runLabel(r), `${runLabel(r)} never stopped`]) },
+    legend: { bottom: 0, type: 'scroll', data: e.results.flatMap((r) => [runLabel(r), `${runLabel(r)} never stopped`]) },
     series,
   };
 }

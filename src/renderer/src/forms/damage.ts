@@ -5,6 +5,8 @@
  */
 import type { DamageScheduleInput } from '../../../core/rollout/damage';
 
+export { parseSeedList as parseSeeds } from '../../../core/rollout/recipes';
+
 export type DamageKind = 'freezeActuators' | 'zeroWeights' | 'stopPlasticity' | 'actuatorStrength';
 
 export interface DamageRow {
@@ -59,21 +61,3 @@ export const DAMAGE_PRESETS: { name: string; rows: () => DamageRow[] }[] = [
   { name: 'Plasticity stopped at t 100', rows: () => [{ ...newRow('stopPlasticity'), at: 100 }] },
 ];
 
-/** Seeds as typed: "1-5", "1, 2, 7" or a mix; an error message naming what is wrong otherwise. */
-export function parseSeeds(text: string): number[] | string {
-  const seeds: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
-    const range = /^(\d+)\s*-\s*(\d+)$/.exec(part);
-    if (range) {
-      const [a, b] = [Number(range[1]), Number(range[2])];
-      if (b < a || b - a >= 50) return `seeds: "${part}" is not a range of at most 50 seeds`;
-      for (let s = a; s <= b; s++) seeds.push(s);
-    } else if (/^\d+$/.test(part)) {
-      seeds.push(Number(part));
-    } else {
-      return `seeds: "${part}" is not a seed (a non-negative integer) or a range like 1-5`;
-    }
-  }
-  if (seeds.length === 0) return 'seeds: give at least one';
-  return [...new Set(seeds)];
-}

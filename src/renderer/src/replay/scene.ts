@@ -21,6 +21,7 @@ import { Texture } from '@babylonjs/core/Materials/Textures/texture';
 import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
 import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { CreateCapsule } from '@babylonjs/core/Meshes/Builders/capsuleBuilder';
+import { CreateDisc } from '@babylonjs/core/Meshes/Builders/discBuilder';
 import { CreateGround } from '@babylonjs/core/Meshes/Builders/groundBuilder';
 import { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
@@ -168,6 +169,14 @@ export class BodyScene {
     startMaterial.emissiveColor = new Color3(0.85, 0.25, 0.2);
     startMaterial.disableLighting = true;
     start.material = startMaterial;
+    // An arrow on the ground beside the start: the walking direction (+x), which the fitness rewards.
+    const shaft = CreateGround('heading', { width: 0.9, height: 0.04 }, scene);
+    shaft.position.set(0.45, 0.002, -1.6);
+    shaft.material = startMaterial;
+    const head = CreateDisc('heading-head', { radius: 0.12, tessellation: 3 }, scene);
+    head.rotation.x = Math.PI / 2; // lie flat; one corner of the triangle points along +x
+    head.position.set(0.9, 0.002, -1.6);
+    head.material = startMaterial;
 
     this.bodyMaterial = new StandardMaterial('body', scene);
     this.bodyMaterial.diffuseColor = new Color3(0.78, 0.62, 0.42);

@@ -1,0 +1,85 @@
+/** `hebb damage RUN...`: a damage experiment (spec §6.4) over seeds, stored and printed as a table. */
+import { ConfigError } from '../../core/config';
+import { parseRecipe, parseSeedList, type Recipe } from '../../core/rollout/recipes';
+import type { ExperimentRow } from '../../common/model';
+import { summarise } from '../../core/stats';
+import { runExperiment } from '../../main/services/experiments';
+import type { Store } from '../../main/store/store';
+import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+
+export const DAMAGE_FLAGS = {
+  db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', at: 'int', fraction: 'number', times: 'string', morphology: 'string', seeds: 'string',
+} as const;
+const USAGE = 'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5]';
+const RECIPES = { freeze: 'freezeActuators', zero: 'zeroWeights', plasticity: 'stopPlasticity' } as const;
+
+/** The recipe from the flags; its own checks speak in flag names (`recipe.to` → `--to`). */
+function recipeArg(args: ParsedArgs): Recipe {
+  const name = flag(args, 'recipe', 'string');
+  if (name === undefined || !(name in RECIPES)) throw new UsageError(`--recipe must be one of ${Object.keys(RECIPES).join(', ')} (usage: ${USAGE})`);
+  const kind = RECIPES[name as keyof typeof RECIPES];
+  const input: Record<string, unknown> = { kind };
+  const use = (key: 'from' | 'to' | 'at' | 'fraction', kinds: readonly string[]): void => {
+    const v = flag(args, key, key === 'fraction' ? 'number' : 'int');
+    if (v === undefined) return;
+    if (!kinds.includes(kind)) throw new UsageError(`--${key} does not apply to --recipe ${name}`);
+    input[key] = v;
+  };
+  use('from', ['freezeActuators']);
+  use('to', ['freezeActuators']);
+  use('at', ['zeroWeights']);
+  use('fraction', ['zeroWeights']);
+  const times = flag(args, 'times', 'string');
+  if (times !== undefined) {
+    if (kind !== 'stopPlasticity') throw new UsageError(`--times does not apply to --recipe ${name}`);
+    const list = parseSeedList(times);
+    if (typeof list === 'string') throw new UsageError(`--times: ${list}`);
+    input['times'] = list;
+  }
+  try {
+    return parseRecipe(input);
+  } catch (e) {
+    if (e instanceof ConfigError) throw new UsageError(e.issues.map((i) => `--${i.path.replace(/^recipe\.?/, '') || 'recipe'}: ${i.message}`).join('; '));
+    throw e;
+  }
+}
+
+function print(row: ExperimentRow): void {
+  const out: string[] = [`experiment ${row.id} on ${row.morphology}, seeds ${row.seeds.join(',')} (${(row.wallMs / 1000).toFixed(1)} s)`];
+  for (const r of row.results) {
+    out.push(`run ${r.runId} ${r.name} (${r.policy}, generation ${r.generation})`);
+    for (const c of r.conditions) {
+      const f = summarise(c.fitness);
+      const d = summarise(c.distance);
+      const speed = c.speed
+        ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${Math.round((100 * c.speed.late) / c.speed.before)}% of before)`
+        : '';
+      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${d.mean.toFixed(2)} m${speed}`);
+    }
+  }
+  for (const s of row.skipped) out.push(`run ${s.runId} skipped: ${s.reason}`);
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+export async function damageCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
+  const args = parseArgs(argv, DAMAGE_FLAGS, 'hebb damage');
+  if (args.positional.length === 0) throw new UsageError(`usage: ${USAGE}`);
+  const runIds = args.positional.map((p) => runIdArg(p, USAGE));
+  const recipe = recipeArg(args);
+  const seeds = parseSeedList(flag(args, 'seeds', 'string') ?? '1-5');
+  if (typeof seeds === 'string') throw new UsageError(`--seeds: ${seeds}`);
+  const morphology = flag(args, 'morphology', 'string') ?? 'standard';
+  const store = open(args);
+  try {
+    try {
+      store.morphology(morphology);
+    } catch (e) {
+      throw new UsageError(`--morphology: ${(e as Error).message}`);
+    }
+    const row = await runExperiment(store, { recipe, runIds, morphology, seeds });
+    if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
+    else print(row);
+  } finally {
+    store.close();
+  }
+}
