@@ -81,13 +81,16 @@ try {
   await showFrame(600);
   await page.screenshot({ path: join(out, 'replay-static-bounding.png'), fullPage: false });
 
-  // Damage experiments: a third of the weights zeroed, Hebbian and static side by side.
+  // Damage experiments: the store's (docs/RESULTS.md ran them with `hebb damage`), or a third of the weights
+  // zeroed, Hebbian and static side by side, when it has none.
   await page.goto(`${wb.url}#/experiments`);
   await page.getByTestId('experiment-form').waitFor();
-  await page.locator('select[name=recipe]').selectOption('zeroWeights');
-  await page.getByTestId(`experiment-run-${hebbian}`).check();
-  await page.getByTestId(`experiment-run-${baseline}`).check();
-  await page.getByTestId('run-experiment').click();
+  if ((await wb.api<unknown[]>('experiments.list', {})).length === 0) {
+    await page.locator('select[name=recipe]').selectOption('zeroWeights');
+    await page.getByTestId(`experiment-run-${hebbian}`).check();
+    await page.getByTestId(`experiment-run-${baseline}`).check();
+    await page.getByTestId('run-experiment').click();
+  }
   await page.getByTestId('experiment-table').first().waitFor({ timeout: 600_000 });
   await page.waitForTimeout(800);
   await page.screenshot({ path: join(out, 'experiment.png'), fullPage: true });
