@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assemble, AssemblyError } from '../../src/core/envs/quadruped/assembly';
-import { quatAxisAngle, rotate, symmetricEigen, type M3 } from '../../src/core/math/rigid';
+import { quatAxisAngle, rotate, rotateInto, symmetricEigen, type M3 } from '../../src/core/math/rigid';
 import { parseMjcf } from '../../src/core/morphology/mjcf';
 import { removeLowerLeg, scaleMotor, setSegmentLength } from '../../src/core/morphology/edit';
 
@@ -21,6 +21,18 @@ describe('symmetric eigen-decomposition', () => {
     // A proper rotation: det = +1.
     const det = v[0]! * (v[4]! * v[8]! - v[5]! * v[7]!) - v[1]! * (v[3]! * v[8]! - v[5]! * v[6]!) + v[2]! * (v[3]! * v[7]! - v[4]! * v[6]!);
     expect(det).toBeCloseTo(1, 12);
+  });
+});
+
+describe('rotating by a quaternion', () => {
+  it('turns x into y by a quarter turn about z, and reads the quaternion from inside a pose array', () => {
+    const q = quatAxisAngle([0, 0, 1], Math.PI / 2);
+    rotate(q, [1, 0, 0]).forEach((v, i) => expect(v).toBeCloseTo([0, 1, 0][i]!, 12));
+    // A pose (x, y, z, qx, qy, qz, qw): a half turn about x takes (0, 1, 2) to (0, −1, −2).
+    const pose = Float32Array.from([9, 9, 9, 1, 0, 0, 0]);
+    const out = new Float64Array(3);
+    rotateInto(pose, 3, [0, 1, 2], out);
+    expect(Array.from(out)).toEqual([0, -1, -2]);
   });
 });
 

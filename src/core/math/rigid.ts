@@ -44,10 +44,25 @@ export function quatAxisAngle(axis: readonly number[], angle: number): Quat {
 
 /** Rotates v by the unit quaternion q. */
 export function rotate(q: Quat, v: readonly number[]): V3 {
-  // v' = v + 2w(u×v) + 2u×(u×v), u = (x, y, z)
-  const u: V3 = [q[0], q[1], q[2]];
-  const t = scale(cross(u, v), 2);
-  return add(add(v, scale(t, q[3])), cross(u, t));
+  const out = [0, 0, 0];
+  rotateInto(q, 0, v, out);
+  return out as unknown as V3;
+}
+
+/**
+ * `rotate` without allocating, for per-frame use: the quaternion (x, y, z, w) at `q[o..o+3]` (e.g. inside a pose
+ * array) applied to `v`, written into `out`.
+ */
+export function rotateInto(q: ArrayLike<number>, o: number, v: ArrayLike<number>, out: { [i: number]: number }): void {
+  const qx = q[o]!, qy = q[o + 1]!, qz = q[o + 2]!, qw = q[o + 3]!;
+  const vx = v[0]!, vy = v[1]!, vz = v[2]!;
+  // v' = v + 2w(u×v) + 2u×(u×v), u = (x, y, z): with t = 2 u×v, v' = v + w t + u×t
+  const tx = 2 * (qy * vz - qz * vy);
+  const ty = 2 * (qz * vx - qx * vz);
+  const tz = 2 * (qx * vy - qy * vx);
+  out[0] = vx + qw * tx + (qy * tz - qz * ty);
+  out[1] = vy + qw * ty + (qz * tx - qx * tz);
+  out[2] = vz + qw * tz + (qx * ty - qy * tx);
 }
 
 /** The shortest rotation taking unit vector `from` onto unit vector `to`. */

@@ -26,6 +26,7 @@ import { CreateGround } from '@babylonjs/core/Meshes/Builders/groundBuilder';
 import { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder';
 import type { Mesh } from '@babylonjs/core/Meshes/mesh';
 import { Scene } from '@babylonjs/core/scene';
+import { rotateInto } from '../../../core/math/rigid';
 import type { ReplayShape } from './model';
 
 const POSE = 7;
@@ -52,19 +53,6 @@ interface PlacedShape {
   readonly shape: ReplayShape;
   readonly mesh: Mesh;
   readonly length: number;
-}
-
-/** A quaternion (x, y, z, w) at `q[o..o+3]` applied to `v`, written into `out` (physics coordinates). */
-function rotateInto(q: Float32Array, o: number, v: readonly number[], out: Float64Array): void {
-  const qx = q[o]!, qy = q[o + 1]!, qz = q[o + 2]!, qw = q[o + 3]!;
-  const [vx, vy, vz] = v as [number, number, number];
-  // v' = v + 2w (q × v) + 2 q × (q × v)
-  const tx = 2 * (qy * vz - qz * vy);
-  const ty = 2 * (qz * vx - qx * vz);
-  const tz = 2 * (qx * vy - qy * vx);
-  out[0] = vx + qw * tx + (qy * tz - qz * ty);
-  out[1] = vy + qw * ty + (qz * tx - qx * tz);
-  out[2] = vz + qw * tz + (qx * ty - qy * tx);
 }
 
 function gridTexture(scene: Scene): DynamicTexture {
