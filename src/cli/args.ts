@@ -68,3 +68,14 @@ export function runIdArg(text: string | undefined, usage: string): number {
   if (!Number.isInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
   return id;
 }
+
+/** Checks that the named morphologies are stored; one that is not is bad input naming its flag. */
+export function requireMorphologies(store: { morphology(name: string): unknown }, names: readonly string[], flagName: string): void {
+  for (const name of names) {
+    try {
+      store.morphology(name);
+    } catch (e) {
+      throw new UsageError(`--${flagName}: ${(e as Error).message}`);
+    }
+  }
+}

@@ -5,7 +5,7 @@ import type { ExperimentRow } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const DAMAGE_FLAGS = {
   db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', at: 'int', fraction: 'number', times: 'string', morphology: 'string', seeds: 'string',
@@ -71,11 +71,7 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   const morphology = flag(args, 'morphology', 'string') ?? 'standard';
   const store = open(args);
   try {
-    try {
-      store.morphology(morphology);
-    } catch (e) {
-      throw new UsageError(`--morphology: ${(e as Error).message}`);
-    }
+    requireMorphologies(store, [morphology], 'morphology');
     const row = await runExperiment(store, { recipe, runIds, morphology, seeds });
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
     else print(row);

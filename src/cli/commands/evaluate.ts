@@ -2,7 +2,7 @@
 import { summarise } from '../../core/stats';
 import type { Store } from '../../main/store/store';
 import { compareRuns, evaluateRun } from '../../main/services/evaluation';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const EVAL_FLAGS = { db: 'string', json: 'boolean', morphologies: 'list', episodes: 'int', generation: 'int' } as const;
 export const COMPARE_FLAGS = { db: 'string', json: 'boolean' } as const;
@@ -16,13 +16,7 @@ export async function evalCommand(argv: readonly string[], open: (args: ParsedAr
   const morphologies = flag(args, 'morphologies', 'list') ?? ['standard', 'damaged-right', 'damaged-left'];
   const store = open(args);
   try {
-    for (const m of morphologies) {
-      try {
-        store.morphology(m);
-      } catch (e) {
-        throw new UsageError(`--morphologies: ${(e as Error).message}`);
-      }
-    }
+    requireMorphologies(store, morphologies, 'morphologies');
     const rows = await evaluateRun(store, id, { morphologies, episodes, generation: flag(args, 'generation', 'int') });
     if (flag(args, 'json', 'boolean')) {
       process.stdout.write(`${JSON.stringify(rows)}\n`);

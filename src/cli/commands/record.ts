@@ -4,7 +4,7 @@ import { ConfigError } from '../../core/config';
 import { parseDamage, type DamageSchedule } from '../../core/rollout/damage';
 import type { Store } from '../../main/store/store';
 import { recordEpisode } from '../../main/services/evaluation';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const RECORD_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', seed: 'int', generation: 'int', damage: 'string', 'weight-stride': 'int', 'early-stop': 'boolean' } as const;
 const USAGE = 'hebb record RUN --morphology M --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
@@ -54,11 +54,7 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
   const damage = spec === undefined ? [] : damageSchedule(spec); // checked before the DB is opened
   const store = open(args);
   try {
-    try {
-      store.morphology(morphology);
-    } catch (e) {
-      throw new UsageError(`--morphology: ${(e as Error).message}`);
-    }
+    requireMorphologies(store, [morphology], 'morphology');
     const earlyStop = flag(args, 'early-stop', 'boolean') ?? false;
     const e = await recordEpisode(store, id, { morphology, seed, damage, generation: flag(args, 'generation', 'int'), weightStride, earlyStop });
     if (flag(args, 'json', 'boolean')) {

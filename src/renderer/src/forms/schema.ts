@@ -4,6 +4,7 @@
  * being added there. Validation is the schema's own (`runConfig`), mapped to field paths.
  */
 import { z } from 'zod';
+import { ApiError } from '../../../common/api';
 import { ConfigError, runConfig, runConfigSchema } from '../../../core/config';
 
 export interface JsonSchema {
@@ -56,6 +57,11 @@ export function validate(draft: unknown): Record<string, string> {
     if (!(e instanceof ConfigError)) return { '': (e as Error).message };
     return issuesByField(e.issues);
   }
+}
+
+/** A failed request's messages by field (the API's issues), or its one message under '' when it names none. */
+export function errorsOf(e: unknown): Record<string, string> {
+  return e instanceof ApiError && e.issues.length > 0 ? issuesByField(e.issues) : { '': (e as Error).message };
 }
 
 /** `run.es.popSize` → `es.popSize`; the first message per field wins. */
