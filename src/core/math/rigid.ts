@@ -54,8 +54,11 @@ export function rotate(q: Quat, v: readonly number[]): V3 {
  * array) applied to `v`, written into `out`.
  */
 export function rotateInto(q: ArrayLike<number>, o: number, v: ArrayLike<number>, out: { [i: number]: number }): void {
-  const qx = q[o]!, qy = q[o + 1]!, qz = q[o + 2]!, qw = q[o + 3]!;
-  const vx = v[0]!, vy = v[1]!, vz = v[2]!;
+  rotateComponentsInto(q[o]!, q[o + 1]!, q[o + 2]!, q[o + 3]!, v[0]!, v[1]!, v[2]!, out);
+}
+
+/** The same from loose components (the physics step's hot path reads them from Bullet's buffers). */
+export function rotateComponentsInto(qx: number, qy: number, qz: number, qw: number, vx: number, vy: number, vz: number, out: { [i: number]: number }): void {
   // v' = v + 2w(u×v) + 2u×(u×v), u = (x, y, z): with t = 2 u×v, v' = v + w t + u×t
   const tx = 2 * (qy * vz - qz * vy);
   const ty = 2 * (qz * vx - qx * vz);

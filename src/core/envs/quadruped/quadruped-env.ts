@@ -17,7 +17,7 @@ import type { Env, StepResult } from '../env';
 import { POSE_FLOATS } from '../env';
 import type { AmmoModule } from './ammo';
 import { assemble, type Assembly } from './assembly';
-import type { Quat, V3 } from '../../math/rigid';
+import { rotateComponentsInto, type Quat, type V3 } from '../../math/rigid';
 
 const normaliseQuat = (q: Quat): Quat => {
   const n = Math.hypot(...q);
@@ -271,7 +271,7 @@ export class QuadrupedEnv implements Env {
       const [ox, oy, oz] = l.origin;
       // position = x + q·origin; orientation = q ⊗ l.orientation
       const qx = st[b + 3]!, qy = st[b + 4]!, qz = st[b + 5]!, qw = st[b + 6]!;
-      rotateInto(qx, qy, qz, qw, ox, oy, oz, scratch3);
+      rotateComponentsInto(qx, qy, qz, qw, ox, oy, oz, scratch3);
       out[o] = st[b]! + scratch3[0]!;
       out[o + 1] = st[b + 1]! + scratch3[1]!;
       out[o + 2] = st[b + 2]! + scratch3[2]!;
@@ -457,7 +457,7 @@ export class QuadrupedEnv implements Env {
       // q̇ = (ω_child − ω_parent) · axis, the axis taken in world through the parent's orientation.
       const p = j.parent * S;
       const c = j.child * S;
-      rotateInto(st[p + 3]!, st[p + 4]!, st[p + 5]!, st[p + 6]!, this.axisParent[3 * n]!, this.axisParent[3 * n + 1]!, this.axisParent[3 * n + 2]!, scratch3);
+      rotateComponentsInto(st[p + 3]!, st[p + 4]!, st[p + 5]!, st[p + 6]!, this.axisParent[3 * n]!, this.axisParent[3 * n + 1]!, this.axisParent[3 * n + 2]!, scratch3);
       this.jointSpeed[n] =
         (st[c + 10]! - st[p + 10]!) * scratch3[0]! + (st[c + 11]! - st[p + 11]!) * scratch3[1]! + (st[c + 12]! - st[p + 12]!) * scratch3[2]!;
     }
@@ -470,7 +470,7 @@ export class QuadrupedEnv implements Env {
     let sy = 0;
     for (const l of this.assembly.links) {
       const b = l.part * S;
-      rotateInto(st[b + 3]!, st[b + 4]!, st[b + 5]!, st[b + 6]!, l.com[0], l.com[1], l.com[2], scratch3);
+      rotateComponentsInto(st[b + 3]!, st[b + 4]!, st[b + 5]!, st[b + 6]!, l.com[0], l.com[1], l.com[2], scratch3);
       sx += st[b]! + scratch3[0]!;
       sy += st[b + 1]! + scratch3[1]!;
     }
@@ -496,7 +496,7 @@ export class QuadrupedEnv implements Env {
     const y = qw0 * py - qx0 * pz + qy0 * pw + qz0 * px;
     const z = qw0 * pz + qx0 * py - qy0 * px + qz0 * pw;
     const w = qw0 * pw - qx0 * px - qy0 * py - qz0 * pz;
-    rotateInto(qx0, qy0, qz0, qw0, torso.com[0], torso.com[1], torso.com[2], scratch3);
+    rotateComponentsInto(qx0, qy0, qz0, qw0, torso.com[0], torso.com[1], torso.com[2], scratch3);
     const rx = scratch3[0]!, ry = scratch3[1]!, rz = scratch3[2]!;
     const torsoZ = st[2]! + rz;
     this.torsoZ = torsoZ;
@@ -560,18 +560,8 @@ const mean2 = new Float64Array(2);
 const rpy = new Float64Array(3);
 const rawObs = new Float64Array(OBSERVATION_SIZE);
 
-/** out = q · v for a unit quaternion (x, y, z, w). */
-function rotateInto(qx: number, qy: number, qz: number, qw: number, vx: number, vy: number, vz: number, out: Float64Array): void {
-  const tx = 2 * (qy * vz - qz * vy);
-  const ty = 2 * (qz * vx - qx * vz);
-  const tz = 2 * (qx * vy - qy * vx);
-  out[0] = vx + qw * tx + (qy * tz - qz * ty);
-  out[1] = vy + qw * ty + (qz * tx - qx * tz);
-  out[2] = vz + qw * tz + (qx * ty - qy * tx);
-}
-
 function rotateZ(q: readonly number[], v: readonly number[]): number {
-  rotateInto(q[0]!, q[1]!, q[2]!, q[3]!, v[0]!, v[1]!, v[2]!, scratch3);
+  rotateComponentsInto(q[0]!, q[1]!, q[2]!, q[3]!, v[0]!, v[1]!, v[2]!, scratch3);
   return scratch3[2]!;
 }
 
