@@ -56,6 +56,7 @@ describe('replay model', () => {
   });
 
   it('finds the weight snapshot in force, split per layer', () => {
+    expect([2, 3, 4, 5].map((f) => replay.snapshotIndex(f))).toEqual([-1, 0, 0, 1]);
     expect(replay.weights(2)).toBeNull(); // burn-in
     const atStep1 = replay.weights(4)!; // policy step 1 → the snapshot of step 0
     expect(atStep1.step).toBe(0);

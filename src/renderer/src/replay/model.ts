@@ -2,7 +2,7 @@
  * The replay model of a recorded lifetime (parse → model; the Babylon scene and the Vue panels sit on top): the
  * body's shapes from the episode's MJCF, and per frame the poses, the policy step, cumulative progress, the
  * applied actions, foot contacts, the weight snapshot in force and the damage windows. DOM- and GPU-free; every
- * per-frame accessor returns views, never copies, so scrubbing allocates nothing.
+ * per-frame accessor returns a view into the recording, never a copy of its data.
  *
  * Frame f is the state after env step f (frame 0: the reset pose); env step s is policy step s − burnIn.
  */
@@ -172,14 +172,11 @@ export class Replay {
     });
   }
 
-  /**
-   * The weight snapshot in force at this frame: the latest taken at or before its policy step (binary search), as
-   * one [out][in] matrix view per layer; null before the first snapshot or when none were recorded.
-   */
-  weights(frame: number): { step: number; layers: Float32Array[] } | null {
+  /** Which snapshot is in force at this frame (−1: none yet); cheap and allocation-free, for "did it change?". */
+  snapshotIndex(frame: number): number {
     const t = this.policyStep(frame);
     const steps = this.recording.weightSteps;
-    if (t === null || steps.length === 0 || steps[0]! > t) return null;
+    if (t === null || steps.length === 0 || steps[0]! > t) return -1;
     let lo = 0;
     let hi = steps.length - 1;
     while (lo < hi) {
@@ -187,6 +184,17 @@ export class Replay {
       if (steps[mid]! <= t) lo = mid;
       else hi = mid - 1;
     }
+    return lo;
+  }
+
+  /**
+   * The weight snapshot in force at this frame: the latest taken at or before its policy step (binary search), as
+   * one [out][in] matrix view per layer; null before the first snapshot or when none were recorded.
+   */
+  weights(frame: number): { step: number; layers: Float32Array[] } | null {
+    const lo = this.snapshotIndex(frame);
+    if (lo < 0) return null;
+    const steps = this.recording.weightSteps;
     const sizes = this.recording.layerSizes;
     const layers: Float32Array[] = [];
     let at = lo * this.recording.synapses;

@@ -88,11 +88,11 @@ export class ReplayPanel {
 
   /** Repaints the heat-maps only when the snapshot in force (or the scale mode) changes. */
   private drawWeights(frame: number): void {
-    const snap = this.replay.weights(frame);
-    const key = snap?.step ?? -1;
+    const key = this.replay.snapshotIndex(frame);
     if (key === this.shownSnapshot && this.scale === this.shownScale) return;
     this.shownSnapshot = key;
     this.shownScale = this.scale;
+    const snap = this.replay.weights(frame);
     this.els.snapshot.textContent = snap ? `weights at t = ${snap.step}` : 'no weights yet (burn-in)';
     this.layers.forEach((layer, l) => {
       if (snap) {
