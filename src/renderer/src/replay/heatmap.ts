@@ -28,11 +28,7 @@ export function lutIndex(w: number, scale: number): number {
 
 /** Paints `weights` ([out][in], row-major) into `pixels`, one pixel per synapse, same order. */
 export function paintHeatmap(pixels: Uint32Array, weights: Float32Array, scale: number, lut: Uint32Array): void {
-  const k = 127.5 / scale;
-  for (let i = 0; i < weights.length; i++) {
-    const j = Math.round((weights[i]! * k) + 127.5);
-    pixels[i] = lut[j < 0 ? 0 : j > 255 ? 255 : j]!;
-  }
+  for (let i = 0; i < weights.length; i++) pixels[i] = lut[lutIndex(weights[i]!, scale)]!;
 }
 
 export function maxAbs(w: Float32Array): number {

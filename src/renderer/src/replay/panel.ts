@@ -105,9 +105,4 @@ export class ReplayPanel {
     });
   }
 
-  /** The colour scale in use for layer `l` (for the legend). */
-  scaleOf(l: number, frame: number): number {
-    const snap = this.replay.weights(frame);
-    return this.scale === 'episode' || !snap ? this.layers[l]!.episodeScale : maxAbs(snap.layers[l]!);
-  }
 }
