@@ -64,7 +64,25 @@ describe('replay', () => {
     await waitDrawn(200);
     await page.waitForTimeout(2000); // the follow camera settles
     await wb.shot(page, 'replay-frame-200');
-    const pixels = await page.getByTestId('viewport').evaluate((el) => {
+    const pixels = await bodyPixels();
+    expect(pixels.body).toBeGreaterThan(pixels.total * 0.005); // clearly in view
+    expect(pixels.lit).toBeGreaterThan(pixels.body * 0.2); // and lit, not a silhouette
+    const episodes = await wb.api<{ id: number }[]>('episodes.list', {});
+    expect(episodes).toHaveLength(1);
+
+    // Resizing the canvas clears it: an idle scene must draw again rather than leave the viewport blank.
+    await page.waitForTimeout(2000); // well past the scene going idle
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.waitForTimeout(2500);
+    const resized = await bodyPixels();
+    expect(resized.body).toBeGreaterThan(resized.total * 0.005);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.waitForTimeout(1000);
+  });
+
+  /** Pixels of the body's warm tan (and orange contacts), not the grey ground, in the viewport's drawing buffer. */
+  async function bodyPixels(): Promise<{ body: number; lit: number; total: number }> {
+    return page.getByTestId('viewport').evaluate((el) => {
       const c = el as unknown as { width: number; height: number; getContext(k: 'webgl2'): { readPixels(x: number, y: number, w: number, h: number, f: number, t: number, b: Uint8Array): void; RGBA: number; UNSIGNED_BYTE: number } };
       const gl = c.getContext('webgl2');
       const buf = new Uint8Array(c.width * c.height * 4);
@@ -73,18 +91,14 @@ describe('replay', () => {
       let lit = 0;
       for (let i = 0; i < buf.length; i += 4) {
         const [r, g, b] = [buf[i]!, buf[i + 1]!, buf[i + 2]!];
-        if (r > g + 25 && g > b + 15) { // the body's warm tan (and orange contacts), not the grey ground
+        if (r > g + 25 && g > b + 15) {
           body++;
           if (r > 170) lit++;
         }
       }
       return { body, lit, total: c.width * c.height };
     });
-    expect(pixels.body).toBeGreaterThan(pixels.total * 0.005); // clearly in view
-    expect(pixels.lit).toBeGreaterThan(pixels.body * 0.2); // and lit, not a silhouette
-    const episodes = await wb.api<{ id: number }[]>('episodes.list', {});
-    expect(episodes).toHaveLength(1);
-  });
+  }
 
   it('scrubs to any step within 100 ms, steps, and marks the damage in force', async () => {
     const latencies: number[] = [];

@@ -113,7 +113,14 @@ export class BodyScene {
   private readonly up = Vector3.Up();
   private lastActivity = 0;
   private posed = false;
-  private readonly onResize = (): void => this.engine.resize();
+  /**
+   * Any change of the canvas's box (window, layout, a scrollbar appearing) resizes the drawing buffer, which clears
+   * it; the scene must then draw again even if it had gone idle, or the viewport stays blank.
+   */
+  private readonly resizes = new ResizeObserver(() => {
+    this.engine.resize();
+    this.wake();
+  });
   private readonly onInput = (): void => this.wake();
 
   private constructor(private readonly canvas: HTMLCanvasElement, private readonly options: BodySceneOptions) {
@@ -184,7 +191,7 @@ export class BodyScene {
     canvas.addEventListener('pointerdown', this.onInput);
     canvas.addEventListener('pointermove', this.onInput);
     canvas.addEventListener('wheel', this.onInput, { passive: true });
-    window.addEventListener('resize', this.onResize);
+    this.resizes.observe(canvas);
     this.engine.runRenderLoop(() => this.frame());
   }
 
@@ -299,7 +306,7 @@ export class BodyScene {
     this.canvas.removeEventListener('pointerdown', this.onInput);
     this.canvas.removeEventListener('pointermove', this.onInput);
     this.canvas.removeEventListener('wheel', this.onInput);
-    window.removeEventListener('resize', this.onResize);
+    this.resizes.disconnect();
     this.engine.stopRenderLoop();
     this.scene.dispose();
     this.engine.dispose();
