@@ -62,6 +62,11 @@ function tokenMatches(given: string | null | undefined, token: string): boolean 
   return a.length === b.length && timingSafeEqual(a, b); // compare bytes: a multi-byte guess must not throw
 }
 
+/** `application/json`, optionally with parameters (`; charset=utf-8`): the media type itself must match exactly. */
+function isJson(contentType: string | undefined): boolean {
+  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/json';
+}
+
 function cookieToken(req: IncomingMessage): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
@@ -96,7 +101,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     if (!options.api) return sendJson(res, 404, { ok: false, error: { kind: 'not-found', message: 'no API in this server' } });
     if (!originOk(req)) return sendJson(res, 403, { ok: false, error: { kind: 'invalid', message: 'cross-origin API requests are refused' } });
     if (req.method !== 'POST') return sendJson(res, 405, { ok: false, error: { kind: 'invalid', message: 'API requests are POST with a JSON body' } });
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    if (!isJson(req.headers['content-type'])) {
       return sendJson(res, 415, { ok: false, error: { kind: 'invalid', message: 'content-type must be application/json' } });
     }
     const chunks: Buffer[] = [];
@@ -113,7 +118,13 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     } catch {
       return sendJson(res, 400, { ok: false, error: { kind: 'invalid', message: 'request body is not valid JSON' } });
     }
-    const envelope = await options.api.dispatch(decodeURIComponent(channel), payload);
+    let name: string;
+    try {
+      name = decodeURIComponent(channel);
+    } catch {
+      return sendJson(res, 400, { ok: false, error: { kind: 'invalid', message: 'the API channel in the path has malformed percent-encoding' } });
+    }
+    const envelope = await options.api.dispatch(name, payload);
     if (envelope.ok && envelope.value instanceof Uint8Array) {
       // Binary values (recorded trajectories) travel raw, not as JSON.
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end(envelope.value);
@@ -175,8 +186,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
+      // Only a bug gets here; still answer with the envelope so clients can show something.
+      if (!res.headersSent) sendJson(res, 500, { ok: false, error: { kind: 'internal', message: 'the server failed to answer this request' } });
+      else res.end();
     });
   });
   // The event socket: same host, origin and token checks as every request, then one-way JSON pushes.
@@ -185,12 +197,19 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
   };
   server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => socket.destroy()); // a reset connection concerns that client only
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (!hostOk(req) || !originOk(req)) return refuse(socket, 403, 'Forbidden');
     if (!tokenMatches(url.searchParams.get('token'), token) && !authorised(req)) return refuse(socket, 401, 'Unauthorized');
     if (url.pathname !== '/events' || !options.api) return refuse(socket, 404, 'Not Found');
-    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+    sockets.handleUpgrade(req, socket, head, (ws) => {
+      // A protocol error (unmasked or oversized frame, bad opcode, invalid UTF-8) is emitted on the connection; with
+      // no listener it would be thrown and take the whole server (and the training run) down. Drop that client only.
+      ws.on('error', () => ws.terminate());
+      sockets.emit('connection', ws, req);
+    });
   });
+
   const unsubscribe = options.api?.subscribe((event, payload) => {
     const message = JSON.stringify({ event, payload });
     for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(message);

@@ -2,14 +2,12 @@
  * End-to-end harness: the built workbench in web mode (`out/main/hebb.js serve`, a temporary DB) driven by
  * playwright-core through Debian's chromium. Screenshots go to test-artifacts/.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { ROOT, serve } from '../support/serve';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 /** The chromium binary: $CHROMIUM, or Debian's. */
@@ -38,24 +36,18 @@ export async function startWorkbench(prepare?: (db: string) => void): Promise<Wo
   const dir = mkdtempSync(join(tmpdir(), 'hebb-e2e-'));
   const db = join(dir, 'workbench.db');
   prepare?.(db);
-  const server: ChildProcess = spawn(process.execPath, [join(ROOT, 'out/main/hebb.js'), 'serve', '--db', db, '--port', '0', '--workers', '1', '--json'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const { url, port } = await new Promise<{ url: string; port: number }>((ok, fail) => {
-    let out = '';
-    let err = '';
-    server.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('\n')) ok(JSON.parse(out.split('\n')[0]!) as { url: string; port: number });
+  const server = await serve(db);
+  const { url, port, token } = server;
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({
+      executablePath: chromiumPath(),
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    server.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    server.on('exit', (code) => fail(new Error(`hebb serve exited ${code}: ${err}`)));
-  });
-  const token = new URL(url).searchParams.get('token')!;
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  } catch (e) {
+    await server.stop(); // never leave a server behind when the browser cannot start
+    throw e;
+  }
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     url, port, token, db, browser,
@@ -66,10 +58,7 @@ export async function startWorkbench(prepare?: (db: string) => void): Promise<Wo
       return page;
     },
     async api<T>(channel: string, body: unknown): Promise<T> {
-      const res = await fetch(`http://127.0.0.1:${port}/api/${channel}`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-workbench-token': token }, body: JSON.stringify(body),
-      });
-      const envelope = (await res.json()) as { ok: boolean; value?: T; error?: { message: string } };
+      const { envelope } = await server.call(channel, body);
       if (!envelope.ok) throw new Error(envelope.error!.message);
       return envelope.value as T;
     },
@@ -78,8 +67,7 @@ export async function startWorkbench(prepare?: (db: string) => void): Promise<Wo
     },
     async close() {
       await browser.close();
-      server.kill('SIGTERM');
-      await new Promise((ok) => server.once('exit', ok));
+      await server.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

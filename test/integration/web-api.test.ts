@@ -81,6 +81,15 @@ describe('web mode API', () => {
     expect(store.listRuns()).toHaveLength(0);
   });
 
+  it('a malformed percent-encoded channel is a 400 envelope; content types are matched exactly', async () => {
+    const malformed = await call('%', {});
+    expect(malformed.status).toBe(400);
+    expect(malformed.envelope).toMatchObject({ ok: false, error: { kind: 'invalid', message: expect.stringContaining('percent-encoding') } });
+    expect((await call('runs.list', {}, { 'content-type': 'application/jsonx' })).status).toBe(415);
+    expect((await call('runs.list', {}, { 'content-type': 'application/json-patch+json' })).status).toBe(415);
+    expect((await call('runs.list', {}, { 'content-type': 'Application/JSON; charset=utf-8' })).status).toBe(200);
+  });
+
   it('creates a run that trains; its status and generation events arrive over the socket in order', async () => {
     const { socket, received } = await events();
     const { id } = await value<{ id: number }>('runs.create', { config: TINY });
