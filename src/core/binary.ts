@@ -2,14 +2,19 @@
  * The binary container shared by checkpoints and recorded episodes. Layout (little-endian):
  *   4-byte magic · u32 format version · u32 header length · header JSON (UTF-8)
  *   · then each array in order, starting at an 8-byte-aligned offset.
- * The header says how long each array is, so a reader asks for them in order; a truncated, foreign or
- * newer-format blob gets an error naming the kind of blob and what is wrong.
+ *   · then a u32 CRC-32 of every byte before it, flagged by the version word's top bit.
+ * The header says how long each array is, so a reader asks for them in order; a truncated, foreign, corrupted or
+ * newer-format blob gets an error naming the kind of blob and what is wrong. Blobs written before the checksum
+ * (no flag) are still read, unchecked.
  */
+import { crc32 } from './crc32';
 
 export type NumericArray = Float32Array | Float64Array | Int32Array;
 
 const align8 = (n: number): number => (n + 7) & ~7;
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+/** Set in the version word when a CRC-32 trailer follows the data. */
+const CHECKSUMMED = 0x8000_0000;
 
 export class BlobError extends Error {
   constructor(message: string) {
@@ -33,10 +38,11 @@ export function encodeBlob(magic: string, version: number, header: unknown, arra
     offsets.push(at);
     end = at + a.byteLength;
   }
-  const bytes = new Uint8Array(end);
+  if (!Number.isInteger(version) || version < 0 || version >= CHECKSUMMED) throw new RangeError(`blob version must be a 31-bit integer, got ${version}`);
+  const bytes = new Uint8Array(end + 4);
   const view = new DataView(bytes.buffer);
   bytes.set(magicBytes(magic), 0);
-  view.setUint32(4, version, true);
+  view.setUint32(4, (version | CHECKSUMMED) >>> 0, true);
   view.setUint32(8, json.length, true);
   bytes.set(json, 12);
   arrays.forEach((a, i) => {
@@ -51,6 +57,7 @@ export function encodeBlob(magic: string, version: number, header: unknown, arra
       else view.setInt32(at + 4 * j, a[j]!, true);
     }
   });
+  view.setUint32(end, crc32(bytes.subarray(0, end)), true);
   return bytes;
 }
 
@@ -70,12 +77,27 @@ export class BlobReader {
     this.at = headerEnd;
   }
 
-  /** Checks magic and version and parses the header. `what` names the blob in errors ("ES state", "episode"). */
-  static open(bytes: Uint8Array, magic: string, newestVersion: number, what: string): BlobReader {
+  /**
+   * Checks magic, version and checksum and parses the header. `what` names the blob in errors ("ES state",
+   * "episode"). Versions from `checksummedFrom` on must carry the checksum, so clearing its flag is detected too.
+   */
+  static open(bytes: Uint8Array, magic: string, newestVersion: number, what: string, checksummedFrom: number): BlobReader {
     const m = magicBytes(magic);
     if (bytes.length < 12 || m.some((b, i) => bytes[i] !== b)) throw new BlobError(`${what}: not a ${what} blob (bad magic)`);
-    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const version = view.getUint32(4, true);
+    let view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const word = view.getUint32(4, true);
+    if (word & CHECKSUMMED) {
+      const end = bytes.length - 4;
+      if (end < 12 || view.getUint32(end, true) !== crc32(bytes.subarray(0, end))) {
+        throw new BlobError(`${what}: checksum mismatch (the stored bytes are corrupt)`);
+      }
+      bytes = bytes.subarray(0, end);
+      view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    const version = (word & ~CHECKSUMMED) >>> 0;
+    if (!(word & CHECKSUMMED) && version >= checksummedFrom && version <= newestVersion) {
+      throw new BlobError(`${what}: the checksum of a format-${version} blob is missing (the stored bytes are corrupt)`);
+    }
     if (version > newestVersion) {
       throw new BlobError(`${what}: format version ${version} is newer than this workbench supports (${newestVersion})`);
     }

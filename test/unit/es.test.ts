@@ -5,6 +5,7 @@ import {
   ES_VARIANTS, fillNoise, init, l2Penalty, tell, type EsState, type NoiseTable,
 } from '../../src/core/es';
 import { RandomStream } from '../../src/core/random';
+import { encodeBlob } from '../../src/core/binary';
 
 const TABLE_SIZE = 1 << 20;
 const noise = createNoiseTable(0, TABLE_SIZE);
@@ -209,13 +210,19 @@ describe('ES state codec', () => {
   it('rejects blobs that are not checkpoints, truncated, corrupt or from a newer format', () => {
     const bytes = encodeEsState(state);
     expect(() => decodeEsState(new Uint8Array([1, 2, 3]))).toThrow(/bad magic/);
-    expect(() => decodeEsState(bytes.subarray(0, bytes.length - 8))).toThrow(/truncated/);
+    expect(() => decodeEsState(bytes.subarray(0, bytes.length - 8))).toThrow(/checksum mismatch/);
+    const legacy = Uint8Array.from(bytes.subarray(0, bytes.length - 12)); // format 1: no checksum, so the structure is checked
+    new DataView(legacy.buffer).setUint32(4, 1, true);
+    expect(() => decodeEsState(legacy)).toThrow(/truncated/);
     const newer = Uint8Array.from(bytes);
     new DataView(newer.buffer).setUint32(4, ES_STATE_FORMAT_VERSION + 1, true);
     expect(() => decodeEsState(newer)).toThrow(/newer than this workbench supports/);
     const corrupt = Uint8Array.from(bytes);
     corrupt[13] = 0x7b; // '{' where a quote should be
-    expect(() => decodeEsState(corrupt)).toThrow(/not valid JSON/);
+    expect(() => decodeEsState(corrupt)).toThrow(/checksum mismatch/);
+    const unflagged = Uint8Array.from(bytes); // clearing the checksum flag of a format-2 blob is corruption too
+    new DataView(unflagged.buffer).setUint32(4, ES_STATE_FORMAT_VERSION, true);
+    expect(() => decodeEsState(unflagged)).toThrow(/checksum of a format-2 blob is missing/);
   });
 
   it('keeps the documented layout: θ as float32 at the first 8-aligned offset after the header, then Adam m and v', () => {
@@ -226,15 +233,16 @@ describe('ES state codec', () => {
     expect([0, 1, 2].map((j) => view.getFloat32(thetaAt + 4 * j, true))).toEqual([1, 2, 3]);
     const mAt = (thetaAt + 12 + 7) & ~7;
     expect([0, 1, 2, 3, 4, 5].map((j) => view.getFloat64(mAt + 8 * j, true))).toEqual([4, 5, 6, 7, 8, 9]);
-    expect(bytes.length).toBe(mAt + 48);
+    expect(bytes.length).toBe(mAt + 48 + 4); // + the CRC-32 trailer
   });
 
   it('names the invalid field of a tampered header', () => {
     const bytes = encodeEsState(state);
     const headerLength = new DataView(bytes.buffer).getUint32(8, true);
     const header = new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)).replace('"popSize":4', '"popSize":5');
-    const tampered = Uint8Array.from(bytes);
-    tampered.set(new TextEncoder().encode(header), 12);
+    // Re-encoded with a valid checksum: the header's own validation must still catch the bad field.
+    const theta = state.theta;
+    const tampered = encodeBlob('HBES', ES_STATE_FORMAT_VERSION, JSON.parse(header), [theta, state.optimizer.m, state.optimizer.v]);
     expect(() => decodeEsState(tampered)).toThrow(/config\.popSize: must be even/);
   });
 });

@@ -33,12 +33,17 @@ describe('recorded episode codec', () => {
   it('starts with the HBEP magic and its format version', () => {
     const bytes = encodeRecording(fixture());
     expect(String.fromCharCode(...bytes.subarray(0, 4))).toBe('HBEP');
-    expect(new DataView(bytes.buffer).getUint32(4, true)).toBe(RECORDING_FORMAT_VERSION);
+    // The top bit flags the CRC-32 trailer.
+    expect(new DataView(bytes.buffer).getUint32(4, true)).toBe((RECORDING_FORMAT_VERSION | 0x8000_0000) >>> 0);
   });
 
   it('says which part is missing from a truncated blob, and refuses foreign or newer blobs', () => {
     const bytes = encodeRecording(fixture());
-    expect(() => decodeRecording(bytes.subarray(0, bytes.length - 4))).toThrow(/episode: truncated in weights/);
+    expect(() => decodeRecording(bytes.subarray(0, bytes.length - 4))).toThrow(/episode: checksum mismatch/);
+    // A format-1 blob (before the checksum) is read unchecked, so its structure still names what is missing.
+    const legacy = Uint8Array.from(bytes.subarray(0, bytes.length - 8));
+    new DataView(legacy.buffer).setUint32(4, 1, true);
+    expect(() => decodeRecording(legacy)).toThrow(/episode: truncated in weights/);
     expect(() => decodeRecording(Uint8Array.from([0x48, 0x42, 0x45, 0x53, 0, 0, 0, 0, 0, 0, 0, 0]))).toThrow(/bad magic/);
     const newer = Uint8Array.from(bytes);
     new DataView(newer.buffer).setUint32(4, RECORDING_FORMAT_VERSION + 1, true);

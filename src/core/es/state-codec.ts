@@ -8,7 +8,8 @@ import { BlobReader, encodeBlob } from '../binary';
 import { esConfigSchema, parseConfig } from '../config';
 import type { EsState } from './openai-es';
 
-export const ES_STATE_FORMAT_VERSION = 1;
+/** 2: a CRC-32 trailer (1 is read unchecked). */
+export const ES_STATE_FORMAT_VERSION = 2;
 const MAGIC = 'HBES';
 
 const headerSchema = z.object({
@@ -28,7 +29,7 @@ export function encodeEsState(state: EsState): Uint8Array {
 
 /** Restores a state; a truncated, corrupt or newer-format blob gets an error saying which. */
 export function decodeEsState(bytes: Uint8Array): EsState {
-  const blob = BlobReader.open(bytes, MAGIC, ES_STATE_FORMAT_VERSION, 'ES state');
+  const blob = BlobReader.open(bytes, MAGIC, ES_STATE_FORMAT_VERSION, 'ES state', 2);
   const header = parseConfig(headerSchema, blob.header, 'ES state');
   const moments = header.config.optimizer === 'adam' ? header.dim : 0;
   const theta = blob.f32(header.dim, 'θ');

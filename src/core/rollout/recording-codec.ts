@@ -9,7 +9,8 @@ import { parseConfig } from '../config';
 import { POSE_FLOATS } from '../envs/env';
 import type { Recording } from './lifetime';
 
-export const RECORDING_FORMAT_VERSION = 1;
+/** 2: a CRC-32 trailer (1 is read unchecked). */
+export const RECORDING_FORMAT_VERSION = 2;
 const MAGIC = 'HBEP';
 
 const count = z.int().min(0);
@@ -37,7 +38,7 @@ export function encodeRecording(r: Recording): Uint8Array {
 
 /** Restores a recording; a truncated, corrupt or newer-format blob gets an error saying which part. */
 export function decodeRecording(bytes: Uint8Array): Recording {
-  const blob = BlobReader.open(bytes, MAGIC, RECORDING_FORMAT_VERSION, 'episode');
+  const blob = BlobReader.open(bytes, MAGIC, RECORDING_FORMAT_VERSION, 'episode', 2);
   const h = parseConfig(headerSchema, blob.header, 'episode');
   const frames = h.envSteps + 1;
   const synapses = h.layerSizes.slice(1).reduce((s, n, l) => s + n * h.layerSizes[l]!, 0);
