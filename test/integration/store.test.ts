@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -63,7 +63,7 @@ describe('opening the store', () => {
   it.each([
     ['a text file', 'hello, this is not a database\n'.repeat(10), /not a SQLite database/],
     ['a truncated SQLite header', 'SQLite for', /not a SQLite database/],
-    ['a SQLite header followed by garbage', 'SQLite format 3\u0000' + 'x'.repeat(5000), /cannot be read as a workbench database/],
+    ['a SQLite header followed by garbage', 'SQLite format 3\u0000' + 'x'.repeat(5000), /not a SQLite database/],
   ])('refuses %s and leaves it untouched', (_what, content, message) => {
     const path = join(dir, 'bad.db');
     writeFileSync(path, content, 'latin1');
@@ -87,7 +87,54 @@ describe('opening the store', () => {
   it('says when the path cannot be created', () => {
     const file = join(dir, 'plain-file');
     writeFileSync(file, 'x');
-    expect(() => Store.open(join(file, 'sub', 'workbench.db'))).toThrow(/cannot create the directory/);
+    expect(() => Store.open(join(file, 'sub', 'workbench.db'))).toThrow(`cannot create ${join(file, 'sub', 'workbench.db')}: ${file} is not a directory`);
+    // A level that cannot be created fails at once (this used to loop forever under /proc).
+    expect(() => Store.open('/proc/nope/x.db')).toThrow('cannot create the directory /proc/nope for /proc/nope/x.db');
+  });
+
+  it('refuses a SQLite file of another program that has no application id but tables of its own, untouched', () => {
+    const path = join(dir, 'foreign.db');
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT); INSERT INTO notes (text) VALUES (\'mine\')');
+    raw.close();
+    const before = digest(path);
+    expect(() => Store.open(path)).toThrow(/another program \(it has tables of its own and no workbench id\); it was left untouched/);
+    expect(digest(path)).toBe(before);
+    expect(existsSync(`${path}-wal`) || existsSync(`${path}-shm`)).toBe(false);
+  });
+
+  it('uses an empty SQLite file (no tables, no id) and a zero-byte file as new stores', () => {
+    const empty = join(dir, 'empty.db');
+    new Database(empty).pragma('user_version'); // a header-less file SQLite creates lazily: zero bytes
+    writeFileSync(join(dir, 'zero.db'), '');
+    for (const path of [empty, join(dir, 'zero.db')]) {
+      const store = Store.open(path);
+      expect(store.schemaVersion).toBe(SCHEMA_VERSION);
+      store.close();
+    }
+  });
+
+  it('refuses a corrupt store before writing to it, saying how to recover, and creates no -wal/-shm beside it', () => {
+    const path = join(dir, 'corrupt.db');
+    const store = Store.open(path);
+    const run = store.createRun({ name: 'a', config: { policy: 'static' }, seed: 1 });
+    for (let g = 0; g < 400; g++) store.commitGeneration(run.id, record(g, g), new Uint8Array(64));
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    store.close();
+    for (const p of [`${path}-wal`, `${path}-shm`]) rmSync(p, { force: true });
+    // Break one b-tree page of the generations table: its first byte is the page type, 0xff is none.
+    const raw = new Database(path, { readonly: true });
+    const root = raw.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'generations'").pluck().get() as number;
+    const pageSize = raw.pragma('page_size', { simple: true }) as number;
+    raw.close();
+    for (const p of [`${path}-wal`, `${path}-shm`]) rmSync(p, { force: true });
+    const bytes = readFileSync(path);
+    bytes[(root - 1) * pageSize] = 0xff;
+    writeFileSync(path, bytes);
+    const before = digest(path);
+    expect(() => Store.open(path)).toThrow(/is corrupt \(SQLite's quick_check: .+\); it was not written to\. To recover: .*\.recover/);
+    expect(digest(path)).toBe(before);
+    expect(existsSync(`${path}-wal`) || existsSync(`${path}-shm`)).toBe(false);
   });
 
   it('defaults to $XDG_DATA_HOME/hebbian-workbench/workbench.db', () => {

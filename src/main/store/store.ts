@@ -5,19 +5,18 @@
  * inspected read-only and refused with a message saying which, before anything is written.
  */
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
+import { APPLICATION_ID, checkIntegrity, inspectStoreFile, StoreFileError } from './store-file';
+
+export { APPLICATION_ID };
 
 export type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus };
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
-/** `PRAGMA application_id` of a workbench database: "HBWB". */
-export const APPLICATION_ID = 0x48425742;
-const SQLITE_HEADER = 'SQLite format 3\u0000';
 
 export class StoreError extends Error {
   /** 'not-found': no such run / episode / morphology; 'conflict': the store's state forbids it; else bad input or file. */
@@ -69,38 +68,6 @@ export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 
 /** Checkpoints kept per run: the latest few, plus the best generation's. */
 const KEEP_LATEST = 3;
-
-/** Refuses files that are not (or not yet) ours, reading them only. */
-function inspect(path: string, nativeBinding: string | undefined): void {
-  if (!existsSync(path)) return;
-  if (!statSync(path).isFile()) throw new StoreError(`${path} is not a file`);
-  const head = Buffer.alloc(16);
-  const fd = openSync(path, 'r');
-  const n = readSync(fd, head, 0, 16, 0);
-  closeSync(fd);
-  if (n === 0) return; // an empty file becomes a new database
-  if (n < 16 || head.toString('latin1') !== SQLITE_HEADER) {
-    throw new StoreError(`${path} is not a SQLite database (corrupt, or another kind of file); it was left untouched`);
-  }
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(path, { readonly: true, fileMustExist: true, ...(nativeBinding ? { nativeBinding } : {}) });
-    const appId = db.pragma('application_id', { simple: true }) as number;
-    const version = db.pragma('user_version', { simple: true }) as number;
-    db.pragma('quick_check');
-    if (appId !== 0 && appId !== APPLICATION_ID) {
-      throw new StoreError(`${path} is a SQLite database of another application (application_id ${appId}); it was left untouched`);
-    }
-    if (version > SCHEMA_VERSION) {
-      throw new StoreError(`${path} has schema version ${version}, newer than this workbench's ${SCHEMA_VERSION}: update the workbench; the file was left untouched`);
-    }
-  } catch (e) {
-    if (e instanceof StoreError) throw e;
-    throw new StoreError(`${path} cannot be read as a workbench database (${(e as Error).message}); it was left untouched`);
-  } finally {
-    db?.close();
-  }
-}
 
 function parseJson(text: string, where: string): unknown {
   try {
@@ -154,19 +121,22 @@ export class Store {
    * `nativeBinding`: the better-sqlite3 addon to load instead of the default (Electron needs its own ABI's build).
    */
   static open(path: string, options: { nativeBinding?: string } = {}): Store {
-    if (path !== ':memory:') {
-      inspect(path, options.nativeBinding);
-      try {
-        mkdirSync(dirname(path), { recursive: true });
-      } catch (e) {
-        throw new StoreError(`cannot create the directory for ${path}: ${(e as Error).message}`);
-      }
+    let inspected;
+    try {
+      inspected = path === ':memory:' ? undefined : inspectStoreFile(path, SCHEMA_VERSION);
+    } catch (e) {
+      throw e instanceof StoreFileError ? new StoreError(e.message) : e;
     }
     let db: Database.Database;
     try {
       db = new Database(path, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     } catch (e) {
       throw new StoreError(`cannot open ${path}: ${(e as Error).message}`);
+    }
+    try {
+      if (inspected) checkIntegrity(db, path, inspected);
+    } catch (e) {
+      throw e instanceof StoreFileError ? new StoreError(e.message) : e;
     }
     try {
       db.pragma('journal_mode = WAL');
