@@ -29,6 +29,8 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const kind = known[name];
     if (!kind) throw new UsageError(`unknown option --${name} for ${command} (known: ${Object.keys(known).map((k) => `--${k}`).join(' ')})`);
+    // A second value would silently win over the first: ask which one was meant.
+    if (flags.has(name)) throw new UsageError(`--${name} is given more than once; give it once`);
     if (kind === 'boolean') {
       if (eq >= 0) throw new UsageError(`--${name} takes no value`);
       flags.set(name, true);
@@ -40,6 +42,9 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
   }
   return { positional, flags };
 }
+
+const INT = /^[+-]?\d+$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Typed read of a flag; `undefined` when absent. */
 export function flag(args: ParsedArgs, name: string, kind: 'int' | 'number'): number | undefined;
@@ -53,8 +58,9 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
   const text = String(v);
   if (kind === 'int' || kind === 'number') {
     const n = Number(text);
-    if (text.trim() === '' || !Number.isFinite(n) || (kind === 'int' && !Number.isInteger(n))) {
-      throw new UsageError(`--${name} must be ${kind === 'int' ? 'an integer' : 'a number'}, got "${text}"`);
+    // Number() also takes hex, binary, "1e1" and whitespace; flags take plain decimal (exponents for non-integers).
+    if (!(kind === 'int' ? INT : NUMBER).test(text) || !Number.isFinite(n) || (kind === 'int' && !Number.isSafeInteger(n))) {
+      throw new UsageError(`--${name} must be ${kind === 'int' ? 'a whole number written in decimal digits' : 'a decimal number'}, got "${text}"`);
     }
     return n;
   }
@@ -64,8 +70,8 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
 
 /** A run id given as a positional argument; `usage` is shown when it is not one. */
 export function runIdArg(text: string | undefined, usage: string): number {
-  const id = Number(text);
-  if (!Number.isInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
+  const id = text !== undefined && INT.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
   return id;
 }
 

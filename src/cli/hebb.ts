@@ -2,6 +2,7 @@
  * `hebb`: the workbench's services from the command line. Exit codes: 0 ok, 2 bad input (the message names the
  * flag or field), 1 failure.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { ConfigError } from '../core/config';
 import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
@@ -37,10 +38,14 @@ const USAGE = `usage: hebb <command> [options]
   serve       the workbench in a browser (web mode): [--port N] [--workers N]; prints the URL to open
 every command takes --db PATH (default ${defaultDbPath()}) and --json`;
 
+/** A store file this invocation created: a command that then fails leaves no new store behind. */
+let created: string | undefined;
+
 /** Opens the store named by --db; a path it cannot use is bad input. */
 function openStore(args: ParsedArgs): Store {
   const path = flag(args, 'db', 'string') ?? defaultDbPath();
   try {
+    if (path !== ':memory:' && !existsSync(path)) created = path;
     const store = Store.open(path);
     ensurePresets(store);
     return store;
@@ -97,4 +102,17 @@ try {
   const notFound = e instanceof StoreError;
   process.stderr.write(`hebb: ${e instanceof Error ? e.message : String(e)}\n`);
   process.exitCode = bad || notFound ? 2 : 1;
+  if (created !== undefined) removeIfUnused(created);
+}
+
+/** Removes a store this invocation created if the failed command left nothing of the user's in it. */
+function removeIfUnused(path: string): void {
+  try {
+    const store = Store.open(path);
+    const used = store.holdsUserData();
+    store.close();
+    if (!used) for (const p of [path, `${path}-wal`, `${path}-shm`]) rmSync(p, { force: true });
+  } catch {
+    // It could not be opened: then it is not a store we made; leave it.
+  }
 }

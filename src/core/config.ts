@@ -31,26 +31,31 @@ export const policySpecSchema = z.discriminatedUnion('kind', [
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
 export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
-const positive = z.number().positive().finite();
 const decay = z.number().gt(0).max(1);
+/**
+ * ES step sizes are bounded so a run's arithmetic stays finite in float32: σ and α multiply unit-Gaussian noise
+ * into the genome every generation (the reference uses σ 0.1, α 0.2; values near 1e308 overflow at once).
+ */
+const stepSize = (what: string) => z.number({ error: 'enter a number' }).positive('must be greater than 0').max(10, `must be at most 10 (a larger ${what} overflows float32 arithmetic)`);
+const floor = z.number({ error: 'enter a number' }).min(0, 'must be 0 or more').max(10, 'must be at most 10');
 const seed = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** OpenAI-ES settings; defaults are the reference code's (spec §2). */
 export const esConfigSchema = z
   .object({
     popSize: z.int().min(2).max(100_000).default(200).describe('Population size P (even: candidates come in mirrored pairs)'),
-    sigma: positive.default(0.1).describe('Initial noise standard deviation σ'),
+    sigma: stepSize('a noise scale').default(0.1).describe('Initial noise standard deviation σ'),
     sigmaDecay: decay.default(0.999).describe('σ ← σ · decay each generation while σ > floor'),
-    sigmaFloor: z.number().min(0).finite().default(0.01).describe('σ stops decaying at this value'),
-    lr: positive.default(0.2).describe('Initial ES learning rate α'),
+    sigmaFloor: floor.default(0.01).describe('σ stops decaying at this value'),
+    lr: stepSize('a learning rate').default(0.2).describe('Initial ES learning rate α'),
     lrDecay: decay.default(0.995).describe('α ← α · decay each generation while α > floor'),
-    lrFloor: z.number().min(0).finite().default(0.001).describe('α stops decaying at this value'),
+    lrFloor: floor.default(0.001).describe('α stops decaying at this value'),
     optimizer: z.enum(OPTIMIZER_NAMES).default('sgd').describe('Update rule for the ES gradient (the reference uses plain SGD)'),
     adamBeta1: z.number().min(0).lt(1).default(0.9),
     adamBeta2: z.number().min(0).lt(1).default(0.999),
-    adamEpsilon: positive.default(1e-8),
+    adamEpsilon: z.number().min(1e-12, 'must be at least 1e-12').max(1, 'must be at most 1').default(1e-8),
     /** Fitness −= l2Coefficient · mean(θ²) over the penalised genome entries. */
-    l2Coefficient: z.number().min(0).finite().default(0.01).describe('Fitness penalty: coefficient · mean(θ²)'),
+    l2Coefficient: z.number().min(0, 'must be 0 or more').max(100, 'must be at most 100').default(0.01).describe('Fitness penalty: coefficient · mean(θ²)'),
     /** Seeds the candidates' noise offsets (with the generation). */
     seed: seed.default(0),
     /** Seeds the shared noise table; runs with the same table seed and size share one table. */

@@ -40,7 +40,7 @@ export function exportCommand(argv: readonly string[], open: (args: ParsedArgs) 
     const text = format === 'csv'
       ? generationsCsv(generations)
       : `${JSON.stringify({ run, generations, evaluations: store.evaluations(id), episodes: store.episodes(id) }, null, 1)}\n`;
-    writeOut(text, flag(args, 'out', 'string'));
+    writeOut(text, flag(args, 'out', 'string'), store.db.name);
   } finally {
     store.close();
   }

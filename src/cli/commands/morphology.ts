@@ -58,7 +58,7 @@ export function morphologyCommand(argv: readonly string[], open: (args: ParsedAr
         return;
       }
       case 'export':
-        writeOut(store.morphology(target!).mjcf, flag(args, 'out', 'string'));
+        writeOut(store.morphology(target!).mjcf, flag(args, 'out', 'string'), store.db.name);
         return;
     }
   } finally {

@@ -1,6 +1,6 @@
 /** `hebb runs` and `hebb runs show RUN`. */
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const RUNS_FLAGS = { db: 'string', json: 'boolean' } as const;
 
@@ -10,11 +10,10 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
   const [sub, idText, ...rest] = args.positional;
   if (sub !== undefined && sub !== 'show') throw new UsageError(`unknown subcommand "${sub}" (usage: hebb runs [show RUN])`);
   if (rest.length > 0) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  const id = sub === 'show' ? runIdArg(idText, 'hebb runs show RUN') : undefined;
   const store = open(args);
   try {
-    if (sub === 'show') {
-      const id = Number(idText);
-      if (!Number.isInteger(id) || id < 1) throw new UsageError('usage: hebb runs show RUN (a run id)');
+    if (id !== undefined) {
       const run = store.getRun(id);
       const generations = store.generations(id);
       if (json) {

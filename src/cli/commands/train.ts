@@ -2,7 +2,8 @@
 import { ConfigError, runConfig, type RunConfigInput } from '../../core/config';
 import { StoreError, type GenerationRecord, type Store } from '../../main/store/store';
 import { createRun, train } from '../../main/training/coordinator';
-import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { usefulWorkers } from '../../main/training/evaluator-pool';
+import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const TRAIN_FLAGS = {
   db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
@@ -90,6 +91,11 @@ export function stopSignal(): { stop: () => boolean; dispose: () => void } {
 
 async function runLoop(store: Store, runId: number, total: number, args: ParsedArgs): Promise<void> {
   const json = flag(args, 'json', 'boolean');
+  const workers = flag(args, 'workers', 'int');
+  const popSize = runConfig(store.getRun(runId).config).es.popSize;
+  if (workers !== undefined && usefulWorkers(workers, popSize) < workers) {
+    process.stderr.write(`--workers ${workers}: population ${popSize} is ${popSize / 2} mirrored pairs, so ${usefulWorkers(workers, popSize)} workers are started\n`);
+  }
   const signal = stopSignal();
   try {
     const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
@@ -137,8 +143,8 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
 export async function resumeCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
   const args = parseArgs(argv, RESUME_FLAGS, 'hebb resume');
   checkWorkers(args);
-  const id = Number(args.positional[0]);
-  if (args.positional.length !== 1 || !Number.isInteger(id) || id < 1) throw new UsageError('usage: hebb resume RUN (a run id)');
+  if (args.positional.length !== 1) throw new UsageError('usage: hebb resume RUN (a run id)');
+  const id = runIdArg(args.positional[0], 'hebb resume RUN');
   const store = open(args);
   try {
     const run = store.getRun(id);

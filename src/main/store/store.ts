@@ -69,6 +69,12 @@ export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 /** Checkpoints kept per run: the latest few, plus the best generation's. */
 const KEEP_LATEST = 3;
 
+/** Non-finite numbers would be stored as NULL (or fail a NOT NULL column): refuse them, naming which. */
+function requireFinite(what: string, values: Readonly<Record<string, number>>): void {
+  const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
+  if (bad.length > 0) throw new StoreError(`${what} was not stored: ${bad.map(([k, v]) => `${k} is ${v}`).join(', ')} (not a finite number)`);
+}
+
 function parseJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -154,6 +160,13 @@ export class Store {
 
   close(): void {
     this.db.close();
+  }
+
+  /** Whether anything but the schema and the built-in bodies is stored (a store just created holds nothing). */
+  holdsUserData(): boolean {
+    const count = (sql: string): number => this.db.prepare(sql).pluck().get() as number;
+    return count('SELECT count(*) FROM runs') + count('SELECT count(*) FROM episodes') + count('SELECT count(*) FROM experiments') +
+      count('SELECT count(*) FROM morphologies WHERE builtin = 0') > 0;
   }
 
   get schemaVersion(): number {
@@ -271,6 +284,7 @@ export class Store {
    * checkpoints to the latest few and the best. Callers emit events about the generation only after this returns.
    */
   commitGeneration(runId: number, record: GenerationRecord, checkpoint: Uint8Array): void {
+    requireFinite(`generation ${record.generation} of run ${runId}`, { mean: record.mean, max: record.max, min: record.min, std: record.std, lr: record.lr, sigma: record.sigma, ...record.perMorphology });
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -330,6 +344,7 @@ export class Store {
     const n = e.fitness.length;
     if (n === 0) throw new StoreError('an evaluation needs at least one episode');
     if (e.distance.length !== n) throw new StoreError(`an evaluation needs one distance per episode (${n}), got ${e.distance.length}`);
+    requireFinite(`an evaluation of run ${e.runId}`, Object.fromEntries([...e.fitness.map((f, i) => [`fitness[${i}]`, f]), ...e.distance.map((d, i) => [`distance[${i}]`, d])]));
     const { mean, std } = summarise(e.fitness);
     const info = this.db
       .prepare('INSERT INTO evaluations (run_id, generation, morphology, seen, episodes, mean, std, fitness, distance, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
@@ -354,6 +369,7 @@ export class Store {
   // --- episodes -----------------------------------------------------------------------------------------
 
   addEpisode(e: NewEpisode): EpisodeRow {
+    requireFinite(`an episode of run ${e.runId}`, { fitness: e.fitness, distance: e.distance });
     const info = this.db
       .prepare(
         `INSERT INTO episodes (run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, early_stop, trajectory, created_at)

@@ -11,7 +11,7 @@ import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
 import { PRESET_NAMES, presetXml } from '../services/presets';
 import { processOwner, type GenerationRecord, type Store } from '../store/store';
-import { EvaluatorPool } from './evaluator-pool';
+import { EvaluatorPool, usefulWorkers } from './evaluator-pool';
 
 export interface TrainOptions {
   /** Worker threads (default: one per available core). */
@@ -97,7 +97,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         theta,
         l2Coefficient: state.config.l2Coefficient,
       },
-      options.workers,
+      usefulWorkers(options.workers, state.config.popSize),
     );
     await pool.ready();
     while (state.generation < config.generations) {

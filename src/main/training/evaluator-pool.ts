@@ -28,6 +28,14 @@ interface Batch {
   attempts: number;
 }
 
+/**
+ * Workers worth starting for a population: candidates travel in mirrored pairs, so more workers than pairs would
+ * sit idle (each costs its own physics and network memory). Default: one per available core.
+ */
+export function usefulWorkers(requested: number | undefined, popSize: number): number {
+  return Math.max(1, Math.min(requested ?? availableParallelism(), Math.floor(popSize / 2)));
+}
+
 export class EvaluatorPool {
   private readonly slots: Slot[] = [];
   private nextTaskId = 0;
