@@ -28,6 +28,11 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
   readonly wallMs: number;
   /** A pause or stop asked for while the run trains: it takes effect after the generation in flight. */
   readonly pending: 'paused' | 'stopped' | null;
+  /**
+   * 'running' in the store, but the process that trained it is gone (killed or crashed): resuming continues it
+   * from its last checkpoint.
+   */
+  readonly orphaned: boolean;
 }
 
 export interface RunDetail {

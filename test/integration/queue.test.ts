@@ -6,6 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processOwner, Store, StoreError, type GenerationRecord } from '../../src/main/store/store';
 import { ensurePresets, train } from '../../src/main/training/coordinator';
 import { QueueError, TrainingQueue, type TrainingEvent } from '../../src/main/training/queue';
+import type { RunSummary } from '../../src/common/api';
+import { Workbench } from '../../src/main/services/workbench';
 
 const CONFIG = { es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, seed: 4, morphologies: ['standard'] };
 const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
@@ -104,6 +106,28 @@ describe('training queue', () => {
     after.start();
     await after.idle();
     expect(store.getRun(run.id).status).toBe('finished');
+  });
+
+  it('a run whose training process died while this workbench runs shows as orphaned and resumes from the GUI', async () => {
+    const workbench = new Workbench(store, { workers: 1 });
+    const created = await workbench.dispatch('runs.create', { config: { ...CONFIG, name: 'orphan' } });
+    const id = (created as { ok: true; value: { id: number } }).value.id;
+    await workbench.close(); // the run waits, queued
+    const later = new Workbench(store, { workers: 1 });
+    const trainer = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    const [host] = processOwner().split(':');
+    store.claimRun(id, `${host}:${trainer.pid}`); // another process trains it…
+    const get = async (): Promise<RunSummary> => ((await later.dispatch('runs.get', { id })) as { ok: true; value: { run: RunSummary } }).value.run;
+    expect(await get()).toMatchObject({ status: 'running', orphaned: false });
+    expect(await later.dispatch('runs.resume', { id })).toMatchObject({ ok: false, error: { kind: 'conflict' } });
+    trainer.kill('SIGKILL'); // …and is killed
+    await new Promise((ok) => trainer.on('exit', ok));
+    expect(await get()).toMatchObject({ status: 'running', orphaned: true });
+    expect(await later.dispatch('runs.resume', { id })).toMatchObject({ ok: true });
+    later.start();
+    for (let i = 0; i < 600 && (await get()).status !== 'finished'; i++) await new Promise((ok) => setTimeout(ok, 100));
+    expect(await get()).toMatchObject({ status: 'finished', orphaned: false, generation: 3 });
+    await later.close();
   });
 
   it('a listener that throws does not stop training', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../../common/api';
 import type { RunRow } from '../../common/model';
 import { ConfigError, runConfig } from '../../core/config';
-import { StoreError, type RunStats, type Store } from '../store/store';
+import { ownerAlive, StoreError, type RunStats, type Store } from '../store/store';
 import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { runExperiment } from './experiments';
@@ -125,7 +125,7 @@ export class Workbench {
   }
 
   private summary(run: RunRow, stats: RunStats | undefined): RunSummary {
-    const { owner: _owner, ...rest } = run;
+    const { owner, ...rest } = run;
     let generations = 0;
     try {
       generations = runConfig(run.config).generations;
@@ -141,6 +141,7 @@ export class Workbench {
       bestMax: stats?.bestMax ?? null,
       wallMs: stats?.wallMs ?? 0,
       pending: this.queue.pending(run.id),
+      orphaned: run.status === 'running' && !ownerAlive(owner),
     };
   }
 

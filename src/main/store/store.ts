@@ -5,14 +5,16 @@
  * inspected read-only and refused with a message saying which, before anything is written.
  */
 import Database from 'better-sqlite3';
-import { homedir, hostname } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
+import { ownerAlive } from './owner';
 import { APPLICATION_ID, checkIntegrity, inspectStoreFile, StoreFileError } from './store-file';
 
 export { APPLICATION_ID };
+export { ownerAlive, processOwner } from './owner';
 
 export type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus };
 
@@ -39,25 +41,6 @@ export interface RunStats {
   readonly bestMean: number | null;
   readonly bestMax: number | null;
   readonly wallMs: number;
-}
-
-/** This process as a run owner. */
-export function processOwner(): string {
-  return `${hostname()}:${process.pid}`;
-}
-
-/** Whether the owning process may still be alive (a process on another host is assumed to be). */
-export function ownerAlive(owner: string | null): boolean {
-  if (owner === null) return false;
-  const at = owner.lastIndexOf(':');
-  const pid = Number(owner.slice(at + 1));
-  if (owner.slice(0, at) !== hostname() || !Number.isInteger(pid) || pid <= 0) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** What `addEpisode` stores: an episode's row fields and its trajectory blob. */

@@ -83,10 +83,14 @@ export class TrainingQueue {
     this.interrupt(runId, 'stopped');
   }
 
-  /** Queues a paused, stopped or failed run again; it continues from its last checkpoint. */
+  /** Queues a paused, stopped, failed or orphaned run again; it continues from its last checkpoint. */
   resume(runId: number): void {
-    const { status } = this.store.getRun(runId);
-    if (!RESUMABLE.includes(status)) throw new QueueError(`run ${runId} is ${status}; only paused, stopped or failed runs can be resumed`);
+    const { status, owner } = this.store.getRun(runId);
+    // A run left 'running' by a process that is gone resumes like a paused one.
+    const orphaned = status === 'running' && this.current?.runId !== runId && !ownerAlive(owner);
+    if (!RESUMABLE.includes(status) && !orphaned) {
+      throw new QueueError(`run ${runId} is ${status}; only paused, stopped or failed runs, or runs whose training process is gone, can be resumed`);
+    }
     this.store.setRunStatus(runId, 'queued');
     this.emitStatus(runId);
     this.kick();

@@ -36,3 +36,9 @@ export function describeDamage(damage: unknown): string {
     })
     .join('; ');
 }
+
+/** A run's status as the tables show it: a pending pause or stop, or a run whose training process is gone. */
+export function statusText(r: Pick<RunSummary, 'status' | 'pending' | 'orphaned'>): string {
+  if (r.pending) return `${r.pending === 'paused' ? 'pausing' : 'stopping'}…`;
+  return r.orphaned ? 'interrupted (its process is gone)' : r.status;
+}
