@@ -164,8 +164,12 @@ export class TrainingQueue {
       } finally {
         this.current = null;
       }
-      if (current.closing && this.store.getRun(id).status === 'paused') this.store.setRunStatus(id, 'queued');
-      this.emitStatus(id);
+      try {
+        if (current.closing && this.store.getRun(id).status === 'paused') this.store.setRunStatus(id, 'queued');
+        this.emitStatus(id);
+      } catch {
+        // The run was deleted meanwhile (by another process): nothing to report; go on with the next one.
+      }
     }
   }
 
