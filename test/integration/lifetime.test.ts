@@ -102,6 +102,50 @@ describe('damage schedules (spec §6.4)', () => {
     }
   });
 
+  it('freezeActuators holds 1.0 by default; stored events keep their value and read as the update seeing the network', () => {
+    expect(parseDamage([{ kind: 'freezeActuators', from: 300, to: 400 }])).toEqual([{ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' }]);
+    expect(parseDamage([{ kind: 'freezeActuators', from: 50, to: 80, value: 0 }])[0]).toMatchObject({ value: 0, hebbianSees: 'network' });
+    expect(() => parseDamage([{ kind: 'freezeActuators', from: 1, to: 2, hebbianSees: 'both' }])).toThrow(/damage\.0\.hebbianSees/);
+  });
+
+  describe.each(['network', 'applied'] as const)("during a freeze the output layer's update sees %s post activity", (sees) => {
+    // One plastic layer 28 → 8 with Δw_ji = post_j (ABCD_lr with C = η = 1, A = B = D = 0) from w = 0.01: every
+    // weight of row j is 0.01 + Σ_{s<t} post_j(s), so the snapshots reveal exactly which post the update used.
+    const net = { sizes: [28, 8], hidden: 'tanh', output: 'tanh' } as const;
+    const spec: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'coevolve', normalise: false };
+    const genome = new Float32Array(genomeLayout(net, spec).size);
+    for (let s = 0; s < 28 * 8; s++) {
+      genome[5 * s + 2] = 1; // C
+      genome[5 * s + 3] = 1; // η
+    }
+    genome.fill(0.01, 28 * 8 * 5);
+    const frozen = [0, 3];
+
+    it('the weights and actions follow the hand-computed lifetime', () => {
+      const rec = runLifetime(env, makePolicy(net, spec, genome), lifetimeStreams(5, 0), {
+        damage: parseDamage([{ kind: 'freezeActuators', from: 0, to: 2, actuators: frozen, hebbianSees: sees }]),
+        record: { weightStride: 1 },
+      }).recording!;
+      const input = (t: number): Float32Array => row(rec.observations, 28, t === 0 ? 0 : 40 + t);
+      const w = Array.from({ length: 8 }, () => 0.01);
+      for (let t = 0; t < 4; t++) {
+        const snapshot = row(rec.weights, 224, t);
+        for (let j = 0; j < 8; j++) for (let i = 0; i < 28; i++) expect(snapshot[j * 28 + i]).toBeCloseTo(w[j]!, 5);
+        const sum = input(t).reduce((s, x) => s + x, 0);
+        const held = t < 2;
+        for (let j = 0; j < 8; j++) {
+          const y = Math.tanh(w[j]! * sum);
+          const applied = held && frozen.includes(j) ? 1 : y;
+          expect(rec.actions[(40 + t) * 8 + j]).toBeCloseTo(applied, 5);
+          w[j]! += sees === 'applied' ? applied : y;
+        }
+      }
+      // The other reading would have stored a clearly different row 0 after the first step: 0.01 + tanh(·) vs 1.01.
+      const y0 = Math.tanh(0.01 * input(0).reduce((s, x) => s + x, 0));
+      expect(Math.abs(row(rec.weights, 224, 1)[0]! - (sees === 'applied' ? 0.01 + y0 : 1.01))).toBeGreaterThan(0.5);
+    });
+  });
+
   it('zeroWeights zeroes round(fraction · n) synapses of the chosen layers at t, and nothing else', () => {
     const rec = run(policyFor(HEBBIAN), [{ kind: 'zeroWeights', at: 100, fraction: 1 / 3, layers: [1] }], 1);
     expect(rec.weightSteps[100]).toBe(100);
@@ -128,7 +172,7 @@ describe('damage schedules (spec §6.4)', () => {
 
   it('actuatorStrength 0 leaves the body passive: the same motion as actions frozen at 0', () => {
     const weak = run(policyFor(HEBBIAN), [{ kind: 'actuatorStrength', at: 0, factor: 0, actuators: [0, 1, 2, 3, 4, 5, 6, 7] }]);
-    const frozen = run(policyFor(HEBBIAN), [{ kind: 'freezeActuators', from: 0, to: 1000 }]);
+    const frozen = run(policyFor(HEBBIAN), [{ kind: 'freezeActuators', from: 0, to: 1000, value: 0 }]);
     expect(weak.actions.some((a) => a !== 0)).toBe(true);
     expect(Buffer.from(weak.poses.buffer).equals(Buffer.from(frozen.poses.buffer))).toBe(true);
     // Partial strength changes the motion from t on, not before.
