@@ -32,6 +32,11 @@ export interface GenerationRecord {
   readonly sigma: number;
   readonly envSteps: number;
   readonly wallMs: number;
+  /**
+   * Lifetimes that ended on a non-finite state and scored the floor fitness (BLOWN_UP_FITNESS); 0 for
+   * generations stored before this was counted.
+   */
+  readonly blownUp: number;
 }
 
 export interface EvaluationRow {

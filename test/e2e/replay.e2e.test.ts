@@ -52,11 +52,11 @@ describe('replay', () => {
   });
 
   it('records a lifetime with the actuator-freeze preset and opens it in 3-D: the body is visible, lit and on the ground', async () => {
-    await page.getByTestId('preset-Actuators frozen t 300–400').click();
+    await page.getByTestId('preset-Actuators held at 1.0, t 300–400').click();
     await page.getByTestId('record').click();
     await page.locator('[data-testid=replay][data-ready=true]').waitFor({ timeout: 60_000 });
     await waitDrawn(0);
-    expect(await page.getByTestId('episode-meta').textContent()).toContain('actuators frozen t 300–400');
+    expect(await page.getByTestId('episode-meta').textContent()).toContain('actuators held at 1.0, t 300–400');
     expect(await page.getByTestId('damage-window').count()).toBe(1);
 
     // Frame 200: after the burn-in, the body has settled on the ground.
@@ -119,7 +119,7 @@ describe('replay', () => {
     // Frame 400 is policy step 400 − burn-in − 1: inside the freeze window t ∈ [300, 400).
     await page.getByTestId('scrubber').fill('400');
     await waitDrawn(400);
-    expect(await page.getByTestId('damage-now').textContent()).toBe('actuators frozen');
+    expect(await page.getByTestId('damage-now').textContent()).toBe('actuators held at 1.0, t 300–400');
     expect(await page.getByTestId('readout').textContent()).toMatch(/frame 400 \/ 1000 · t = \d+/);
     await page.getByTestId('step-forward').click();
     await waitDrawn(401);
@@ -209,11 +209,11 @@ describe('damage experiments', () => {
     await page.getByTestId('run-experiment').click();
     const card = page.getByTestId('experiment-1');
     await card.getByTestId('experiment-table').waitFor({ timeout: 120_000 });
-    expect(await card.locator('h3').textContent()).toContain('actuators frozen t 300–400 · on standard · seeds 1, 2, 3');
+    expect(await card.locator('h3').textContent()).toContain('actuators held at 1.0, t 300–400 · on standard · seeds 1, 2, 3');
     const rows = await card.locator('tbody tr').allInnerTexts();
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('no damage');
-    expect(rows[1]).toContain('actuators frozen t 300–400');
+    expect(rows[1]).toContain('actuators held at 1.0, t 300–400');
     // The chart is drawn (ECharts canvas with content).
     const inked = await card.getByTestId('experiment-chart').locator('canvas').first().evaluate((el) => {
       const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
@@ -230,7 +230,7 @@ describe('damage experiments', () => {
     await card.locator('select[aria-label="seed to replay"]').selectOption('2');
     await card.getByTestId('replay-condition').nth(1).click();
     await page.locator('[data-testid=replay][data-ready=true]').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('episode-meta').textContent()).toMatch(/seed 2 · fitness ([-\d.]+) .* damage: actuators frozen t 300–400/);
+    expect(await page.getByTestId('episode-meta').textContent()).toMatch(/seed 2 · fitness ([-\d.]+) .* damage: actuators held at 1\.0, t 300–400/);
     const fitness = Number((await page.getByTestId('episode-meta').textContent())!.match(/fitness ([-\d.]+)/)![1]);
     expect(fitness).toBeCloseTo(stored[0]!.results[0]!.conditions[1]!.fitness[1]!, 1); // the very lifetime the experiment ran
   });

@@ -17,7 +17,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface Line { run: number; generation: number; mean: number; max: number; min: number; std: number; lr: number; sigma: number; env_steps: number; wall_ms: number }
+interface Line { run: number; generation: number; mean: number; max: number; min: number; std: number; lr: number; sigma: number; env_steps: number; wall_ms: number; blown_up: number }
 const records = (db: string, run: number): unknown[] => {
   const shown = JSON.parse(hebb('runs', 'show', String(run), '--db', db, '--json').stdout) as { generations: { wallMs: number }[] };
   return shown.generations.map(({ wallMs: _w, ...g }) => g);
@@ -30,9 +30,23 @@ describe('hebb CLI', () => {
     expect(out.status).toBe(0);
     const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
     expect(lines.map((l) => l.generation)).toEqual([0, 1, 2]);
-    expect(Object.keys(lines[0]!)).toEqual(['run', 'generation', 'mean', 'max', 'min', 'std', 'lr', 'sigma', 'env_steps', 'wall_ms']);
+    expect(Object.keys(lines[0]!)).toEqual(['run', 'generation', 'mean', 'max', 'min', 'std', 'lr', 'sigma', 'env_steps', 'wall_ms', 'blown_up']);
+    expect(lines.map((l) => l.blown_up)).toEqual([0, 0, 0]);
     const runs = JSON.parse(hebb('runs', '--db', db, '--json').stdout) as { id: number; name: string; status: string; generation: number }[];
     expect(runs).toMatchObject([{ id: 1, name: 'first', status: 'finished', generation: 3 }]);
+  });
+
+  it('a run whose lifetimes all blow up (σ 1e37 overflows every rule term) trains on; the progress line and runs show count them', () => {
+    const db = join(dir, 'blown.db');
+    const out = hebb('train', '--db', db, '--name', 'blown', '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--sigma', '1e37', '--workers', '1');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toMatch(/gen 1\/1 .* blown up 4 +ETA/);
+    const shown = JSON.parse(hebb('runs', 'show', '1', '--db', db, '--json').stdout) as { status: string; generations: { blownUp: number }[] };
+    expect(shown.status).toBe('finished');
+    expect(shown.generations.map((g) => g.blownUp)).toEqual([4]);
+    const text = hebb('runs', 'show', '1', '--db', db).stdout;
+    expect(text).toMatch(/^ +0 +mean .* blown up 4$/m);
+    expect(text).toContain('4 lifetimes ended on a non-finite state and scored -10000');
   });
 
   it('a run killed with SIGKILL mid-generation and resumed ends identical to an uninterrupted one (1 vs 2 workers)', async () => {
@@ -138,12 +152,24 @@ describe('hebb CLI', () => {
     expect(out.stdout).toMatch(/33% of weights zeroed at t 100 +fitness -?[\d.]+ ± [\d.]+ +-?[\d.]+ m +speed before/);
     const json = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'plasticity', '--times', '0,20', '--seeds', '3', '--json').stdout) as { results: { conditions: { at: number | null }[] }[] };
     expect(json.results[0]!.conditions.map((c) => c.at)).toEqual([null, 0, 20]);
+    // The freeze as published: actuators held at 1.0 by default, the update seeing the network's outputs.
+    type Freeze = { recipe: unknown; results: { conditions: { label: string; damage: unknown[] }[] }[] };
+    const freeze = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'freeze', '--seeds', '2', '--json').stdout) as Freeze;
+    expect(freeze.recipe).toEqual({ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' });
+    expect(freeze.results[0]!.conditions[1]).toMatchObject({
+      label: 'actuators held at 1.0, t 300–400', damage: [{ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' }],
+    });
+    const applied = hebb('damage', '1', '--db', db, '--recipe', 'freeze', '--from', '10', '--to', '20', '--value', '-0.5', '--hebbian-sees', 'applied', '--seeds', '2');
+    expect(applied.stdout).toContain('actuators held at -0.5, t 10–20, plasticity sees the held value');
     const before = digest(db);
     for (const [args, message] of [
       [['--recipe', 'melt'], '--recipe must be one of freeze, zero, plasticity'],
       [['--recipe', 'freeze', '--from', '400', '--to', '300'], '--to: must be after from (400)'],
       [['--recipe', 'zero', '--fraction', '3'], '--fraction:'],
       [['--recipe', 'zero', '--from', '3'], '--from does not apply to --recipe zero'],
+      [['--recipe', 'zero', '--value', '1'], '--value does not apply to --recipe zero'],
+      [['--recipe', 'freeze', '--value', '2'], '--value:'],
+      [['--recipe', 'freeze', '--hebbian-sees', 'both'], '--hebbian-sees:'],
       [['--recipe', 'freeze', '--seeds', '1,x'], '--seeds: "x" is not a non-negative integer'],
       [['--recipe', 'freeze', '--morphology', 'tripod'], "--morphology: no morphology named 'tripod'"],
     ] as const) {

@@ -27,6 +27,7 @@ describe('training coordinator', () => {
     expect(recA[1]!.lr).toBeCloseTo(0.2 * 0.995, 12);
     expect(recA[0]!.envSteps).toBeGreaterThanOrEqual(4 * 241);
     expect(Object.keys(recA[0]!.perMorphology)).toEqual(['standard']);
+    expect(recA.map((g) => g.blownUp)).toEqual([0, 0, 0]); // no lifetime ended on a non-finite state
     expect(store.getRun(a.id).status).toBe('finished');
     expect(store.checkpoint(a.id)!.generation).toBe(2);
   });

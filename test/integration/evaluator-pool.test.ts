@@ -1,13 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAmmo } from '../../src/core/envs/quadruped/ammo';
 import { QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
-import { ask, candidateParams, createNoiseTable, init, type EsState, type NoiseTable } from '../../src/core/es';
+import { ask, createNoiseTable, init, type EsState, type NoiseTable } from '../../src/core/es';
 import { parseMjcf } from '../../src/core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../src/core/policy/genome';
 import { makePolicy } from '../../src/core/policy/policies';
 import { Domain, RandomStream } from '../../src/core/random';
-import { evaluateCandidate } from '../../src/core/rollout/candidate';
+import { lifetimeStreams, runLifetime } from '../../src/core/rollout/lifetime';
 import { presetXml } from '../../src/main/services/presets';
 import { EvaluatorPool } from '../../src/main/training/evaluator-pool';
 import type { CandidateResult, WorkerInit } from '../../src/main/training/protocol';
@@ -29,18 +29,42 @@ beforeAll(() => {
   workerInit = { runSeed: RUN_SEED, policy: SPEC, net: QUADRUPED_MLP, morphologies: MORPHOLOGIES, noise: noise.data.buffer as SharedArrayBuffer, theta, l2Coefficient: 0.01 };
 });
 
-/** The same generation computed in this thread, one candidate after another: the independent reference. */
-async function inThisThread(): Promise<number[]> {
+interface Expected {
+  readonly perMorphology: number[];
+  /** 0.01 · mean of the candidate's rule coefficients squared (spec §2). */
+  readonly penalty: number;
+}
+
+/**
+ * What each candidate must score, built from the spec rather than through evaluateCandidate: its parameters
+ * θ + sign·σ·ε[offset …] written out, one lifetime per body keyed (run seed, generation, candidate, body), and
+ * the L2 penalty 0.01·mean(θ²) over the 12 288 × 5 rule coefficients.
+ */
+async function expected(): Promise<Expected[]> {
   const ammo = await loadAmmo();
   const envs = MORPHOLOGIES.map((m) => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name)));
-  const layout = genomeLayout(QUADRUPED_MLP, SPEC);
-  const policy = makePolicy(QUADRUPED_MLP, SPEC, state.theta);
   const out = ask(state).map((c) => {
-    const genome = candidateParams(state, noise, c, new Float32Array(layout.size));
-    return evaluateCandidate(policy, envs, layout, genome, { seed: RUN_SEED, generation: 0, candidate: c.index }, 0.01).fitness;
+    const genome = new Float32Array(state.theta.length);
+    for (let j = 0; j < genome.length; j++) genome[j] = state.theta[j]! + c.sign * state.sigma * noise.data[c.offset + j]!;
+    const perMorphology = envs.map((env, m) => runLifetime(env, makePolicy(QUADRUPED_MLP, SPEC, genome), lifetimeStreams(RUN_SEED, 0, c.index, m)).fitness);
+    const rules = 12_288 * 5;
+    let squares = 0;
+    for (let k = 0; k < rules; k++) squares += genome[k]! ** 2;
+    return { perMorphology, penalty: (0.01 * squares) / rules };
   });
   envs.forEach((e) => e.dispose());
   return out;
+}
+
+function expectScores(results: readonly CandidateResult[], reference: readonly Expected[]): void {
+  expect(results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  results.forEach((r, c) => {
+    const want = reference[c]!;
+    expect(r.perMorphology).toEqual(want.perMorphology);
+    expect(want.penalty).toBeGreaterThan(0.005); // N(0, 1) coefficients: ≈ 0.01 · (1 + σ²)
+    expect((r.perMorphology[0]! + r.perMorphology[1]!) / 2 - r.fitness).toBeCloseTo(want.penalty, 12);
+    expect(r.envSteps).toBeGreaterThanOrEqual(2 * 241);
+  });
 }
 
 async function withPool(workers: number, crash = false): Promise<{ results: CandidateResult[]; replacements: number }> {
@@ -57,27 +81,21 @@ async function withPool(workers: number, crash = false): Promise<{ results: Cand
 }
 
 describe('evaluator pool', () => {
-  let reference: number[];
+  let reference: Expected[];
   beforeAll(async () => {
-    reference = await inThisThread();
+    reference = await expected();
   });
 
-  it('gives each candidate the fitness computed in the main thread, in index order, with 1 worker and with 2', async () => {
+  it('gives each candidate its lifetimes on both bodies minus the exact L2 penalty, in index order, with 1 worker and with 2', async () => {
     const one = await withPool(1);
     const two = await withPool(2);
-    expect(one.results.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(one.results.map((r) => r.fitness)).toEqual(reference);
-    expect(two.results.map((r) => r.fitness)).toEqual(reference);
-    // Mean of the two morphologies' lifetimes, minus the L2 penalty.
-    const r = two.results[0]!;
-    expect(r.perMorphology).toHaveLength(2);
-    expect(r.fitness).toBeLessThan((r.perMorphology[0]! + r.perMorphology[1]!) / 2);
-    expect(r.envSteps).toBeGreaterThanOrEqual(2 * 241);
+    expectScores(one.results, reference);
+    expect(two.results).toEqual(one.results);
   });
 
   it('survives a worker crash mid-generation: the worker is replaced and its candidates re-run', async () => {
     const { results, replacements } = await withPool(2, true);
     expect(replacements).toBe(1);
-    expect(results.map((r) => r.fitness)).toEqual(reference);
+    expectScores(results, reference);
   });
 });

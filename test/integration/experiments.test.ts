@@ -38,10 +38,10 @@ describe('damage experiments', () => {
   it('runs the actuator freeze and its control over seeds, matching recorded episodes of the same seeds', async () => {
     const progress: number[] = [];
     const row = await runExperiment(store, { recipe: { kind: 'freezeActuators' }, runIds: [hebbian, fixed], morphology: 'standard', seeds: [3, 4] }, (_r, done) => progress.push(done));
-    expect(row.recipe).toEqual({ kind: 'freezeActuators', from: 300, to: 400 });
+    expect(row.recipe).toEqual({ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' });
     expect(row.results.map((r) => [r.runId, r.policy, r.conditions.map((c) => c.label)])).toEqual([
-      [hebbian, 'hebbian', ['no damage', 'actuators frozen t 300–400']],
-      [fixed, 'static', ['no damage', 'actuators frozen t 300–400']],
+      [hebbian, 'hebbian', ['no damage', 'actuators held at 1.0, t 300–400']],
+      [fixed, 'static', ['no damage', 'actuators held at 1.0, t 300–400']],
     ]);
     expect(progress.at(-1)).toBe(4); // 2 conditions × 2 seeds per run
 
@@ -77,6 +77,8 @@ describe('damage experiments', () => {
     const before = store.experiments().length;
     const bad = (options: Parameters<typeof runExperiment>[1]): Promise<unknown> => runExperiment(store, options);
     await expect(bad({ recipe: { kind: 'freezeActuators', from: 400, to: 300 }, runIds: [hebbian], morphology: 'standard', seeds: [1] })).rejects.toThrow('recipe.to: must be after from (400)');
+    await expect(bad({ recipe: { kind: 'freezeActuators', value: 2 }, runIds: [hebbian], morphology: 'standard', seeds: [1] })).rejects.toThrow(/recipe\.value/);
+    await expect(bad({ recipe: { kind: 'freezeActuators', hebbianSees: 'both' }, runIds: [hebbian], morphology: 'standard', seeds: [1] })).rejects.toThrow(/recipe\.hebbianSees/);
     await expect(bad({ recipe: { kind: 'zeroWeights', fraction: 2 }, runIds: [hebbian], morphology: 'standard', seeds: [1] })).rejects.toThrow(ConfigError);
     await expect(bad({ recipe: { kind: 'melt' }, runIds: [hebbian], morphology: 'standard', seeds: [1] })).rejects.toThrow(/recipe\.kind/);
     await expect(bad({ recipe: { kind: 'zeroWeights' }, runIds: [hebbian, 99], morphology: 'standard', seeds: [1] })).rejects.toThrow(StoreError);

@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
-import type { QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../src/core/policy/genome';
 import { makePolicy, type Policy } from '../../src/core/policy/policies';
 import { Domain, RandomStream } from '../../src/core/random';
 import { parseDamage, type DamageScheduleInput } from '../../src/core/rollout/damage';
-import { lifetimeStreams, runLifetime, type Recording } from '../../src/core/rollout/lifetime';
-import { GaitPolicy, quadruped } from './fixtures/quadruped';
+import { loadAmmo } from '../../src/core/envs/quadruped/ammo';
+import { QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
+import { removeLowerLeg } from '../../src/core/morphology/edit';
+import { BLOWN_UP_FITNESS, lifetimeStreams, runLifetime, WHOLE_LIFETIME, type Recording } from '../../src/core/rollout/lifetime';
+import { ConstructedStart, preset, quadruped } from './fixtures/quadruped';
 
 const HEBBIAN: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false };
 const STATIC: PolicySpec = { kind: 'static' };
@@ -51,26 +53,83 @@ describe('lifetime protocol (spec §1.8)', () => {
     for (let s = 41; s < 60; s++) expect(twin.act(row(rec.observations, 28, s))).toEqual(row(rec.actions, 8, s));
   });
 
-  it('stops early only after t > 200, on a fall or more than 30 consecutive negative-progress steps', () => {
-    const result = runLifetime(env, new GaitPolicy(-1), lifetimeStreams(8, 0), { record: {} });
-    const rec = result.recording!;
-    expect(result.fitness).toBeLessThan(0);
-    expect(result.steps).toBeLessThan(960);
-    // Replay the rule over the recorded rewards: it must fire at the last step and not before.
-    let negative = 0;
-    let stopAt = -1;
-    for (let t = 0; t < result.steps; t++) {
-      const progress = rec.rewards[(40 + t) * 5 + 1]!;
-      const done = rec.rewards[(40 + t) * 5]! < 0;
-      if (t > 200) {
-        negative = progress < 0 ? negative + 1 : 0;
-        if (done || negative > 30) {
-          stopAt = t;
-          break;
-        }
+  describe('early stop (spec §1.8): tested only once t > 200, then on done or a 31st consecutive negative-progress step', () => {
+    // Outputs exactly 0: a static network with zero weights. The bodies below are constructed so that what the
+    // rule looks at is known at every step.
+    const passive = (): Policy => makePolicy(QUADRUPED_MLP, STATIC, new Float32Array(12_288));
+
+    it('a body that is down at every step (torso on the floor, no lower legs, motors idle) stops at t = 201', async () => {
+      let body = preset('standard');
+      for (const foot of ['front_left_foot', 'front_right_foot', 'left_back_foot', 'right_back_foot']) body = removeLowerLeg(body, foot);
+      const amputee = new QuadrupedEnv(await loadAmmo(), body);
+      const whole = runLifetime(amputee, passive(), lifetimeStreams(8, 0), { protocol: WHOLE_LIFETIME, record: {} }).recording!;
+      // The construction: alive = −1 (done) at every policy step.
+      for (let s = 40; s < whole.envSteps; s++) expect(whole.rewards[s * 5]).toBe(-1);
+      const result = runLifetime(amputee, passive(), lifetimeStreams(8, 0));
+      amputee.dispose();
+      // done is ignored for t = 0 … 200; the first test, at t = 201, stops: 202 forward passes.
+      expect(result.steps).toBe(202);
+      expect(result.envSteps).toBe(242);
+    });
+
+    it('a body drifting backwards in the air (negative progress at every step, never down) stops at t = 231', () => {
+      const drifting = new ConstructedStart(env, { rootPosition: [0, 0, 3000], linearVelocity: [-1, 0, 0] });
+      const whole = runLifetime(drifting, passive(), lifetimeStreams(8, 0), { protocol: WHOLE_LIFETIME, record: {} }).recording!;
+      for (let s = 40; s < whole.envSteps; s++) {
+        expect(whole.rewards[s * 5 + 1]).toBeLessThan(0);
+        expect(whole.rewards[s * 5]).toBe(1);
       }
-    }
-    expect(stopAt).toBe(result.steps - 1);
+      // Negative steps count from t = 201 only: the 31st is t = 231.
+      expect(runLifetime(drifting, passive(), lifetimeStreams(8, 0)).steps).toBe(232);
+    });
+
+    it('a body drifting forwards in the air never stops early: all 960 policy steps of the 1000', () => {
+      const forwards = new ConstructedStart(env, { rootPosition: [0, 0, 3000], linearVelocity: [1, 0, 0] });
+      const result = runLifetime(forwards, passive(), lifetimeStreams(8, 0));
+      expect([result.steps, result.envSteps]).toEqual([960, 1000]);
+      expect(result.fitness).toBeGreaterThan(0);
+    });
+  });
+
+  describe('a non-finite state ends the lifetime at once, scored BLOWN_UP_FITNESS and 0 m', () => {
+    const hebbianWith = (edit: (genome: Float32Array) => void, spec: PolicySpec = HEBBIAN): Policy => {
+      const genome = initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre));
+      edit(genome);
+      return makePolicy(QUADRUPED_MLP, spec, genome);
+    };
+
+    it('an infinite weight that tanh would hide: stopped before the first action is applied', () => {
+      const genome = new Float32Array(12_288);
+      genome[2] = Infinity; // layer 0, neuron 0, input 2 (cos of the heading, ≈ 1): tanh(∞) = 1 looks healthy
+      const result = runLifetime(env, makePolicy(QUADRUPED_MLP, STATIC, genome), lifetimeStreams(3, 0), { record: {} });
+      expect(result).toMatchObject({ fitness: BLOWN_UP_FITNESS, distance: 0, blownUp: true, steps: 1, envSteps: 40 });
+      expect(result.recording!.envSteps).toBe(40); // the burn-in only
+    });
+
+    it('weights the first Hebbian update makes infinite (η·D overflows float32): stopped at t = 1', () => {
+      // Row of synapse (pre 0, post 0) of layer 0: η = D = 1e20, so Δw = η·D = ∞.
+      const policy = hebbianWith((g) => g.set([0, 0, 0, 1e20, 1e20], 0));
+      expect(runLifetime(env, policy, lifetimeStreams(3, 0))).toMatchObject({ fitness: BLOWN_UP_FITNESS, distance: 0, blownUp: true, steps: 2, envSteps: 41 });
+    });
+
+    it('a body whose state overflows mid-lifetime (flung at 3e38 m/s through the air): stopped at the first non-finite step', () => {
+      const flung = new ConstructedStart(env, { rootPosition: [0, 0, 3000], linearVelocity: [3e38, 0, 0] });
+      const result = runLifetime(flung, policyFor(HEBBIAN), lifetimeStreams(3, 0), { record: {} });
+      expect(result).toMatchObject({ fitness: BLOWN_UP_FITNESS, distance: 0, blownUp: true });
+      expect(result.steps).toBeGreaterThan(1); // x passes float32's maximum after the burn-in, well before the end
+      expect(result.envSteps).toBeLessThan(1000);
+      // Everything recorded is finite; the step after it, the last one taken, is not (and is not recorded).
+      const rec = result.recording!;
+      expect(rec.envSteps).toBe(result.envSteps - 1);
+      for (const part of [rec.poses, rec.observations, rec.rewards]) expect(part.every(Number.isFinite)).toBe(true);
+      expect(env.partState().every(Number.isFinite)).toBe(false);
+    });
+
+    it('a healthy lifetime is not flagged', () => {
+      const result = runLifetime(env, policyFor(HEBBIAN), lifetimeStreams(3, 0));
+      expect(result.blownUp).toBe(false);
+      expect(result.fitness).toBeGreaterThan(BLOWN_UP_FITNESS);
+    });
   });
 
   it('is a pure function of the streams: same key, same lifetime; another key, another', () => {
@@ -102,6 +161,50 @@ describe('damage schedules (spec §6.4)', () => {
     }
   });
 
+  it('freezeActuators holds 1.0 by default; stored events keep their value and read as the update seeing the network', () => {
+    expect(parseDamage([{ kind: 'freezeActuators', from: 300, to: 400 }])).toEqual([{ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' }]);
+    expect(parseDamage([{ kind: 'freezeActuators', from: 50, to: 80, value: 0 }])[0]).toMatchObject({ value: 0, hebbianSees: 'network' });
+    expect(() => parseDamage([{ kind: 'freezeActuators', from: 1, to: 2, hebbianSees: 'both' }])).toThrow(/damage\.0\.hebbianSees/);
+  });
+
+  describe.each(['network', 'applied'] as const)("during a freeze the output layer's update sees %s post activity", (sees) => {
+    // One plastic layer 28 → 8 with Δw_ji = post_j (ABCD_lr with C = η = 1, A = B = D = 0) from w = 0.01: every
+    // weight of row j is 0.01 + Σ_{s<t} post_j(s), so the snapshots reveal exactly which post the update used.
+    const net = { sizes: [28, 8], hidden: 'tanh', output: 'tanh' } as const;
+    const spec: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'coevolve', normalise: false };
+    const genome = new Float32Array(genomeLayout(net, spec).size);
+    for (let s = 0; s < 28 * 8; s++) {
+      genome[5 * s + 2] = 1; // C
+      genome[5 * s + 3] = 1; // η
+    }
+    genome.fill(0.01, 28 * 8 * 5);
+    const frozen = [0, 3];
+
+    it('the weights and actions follow the hand-computed lifetime', () => {
+      const rec = runLifetime(env, makePolicy(net, spec, genome), lifetimeStreams(5, 0), {
+        damage: parseDamage([{ kind: 'freezeActuators', from: 0, to: 2, actuators: frozen, hebbianSees: sees }]),
+        record: { weightStride: 1 },
+      }).recording!;
+      const input = (t: number): Float32Array => row(rec.observations, 28, t === 0 ? 0 : 40 + t);
+      const w = Array.from({ length: 8 }, () => 0.01);
+      for (let t = 0; t < 4; t++) {
+        const snapshot = row(rec.weights, 224, t);
+        for (let j = 0; j < 8; j++) for (let i = 0; i < 28; i++) expect(snapshot[j * 28 + i]).toBeCloseTo(w[j]!, 5);
+        const sum = input(t).reduce((s, x) => s + x, 0);
+        const held = t < 2;
+        for (let j = 0; j < 8; j++) {
+          const y = Math.tanh(w[j]! * sum);
+          const applied = held && frozen.includes(j) ? 1 : y;
+          expect(rec.actions[(40 + t) * 8 + j]).toBeCloseTo(applied, 5);
+          w[j]! += sees === 'applied' ? applied : y;
+        }
+      }
+      // The other reading would have stored a clearly different row 0 after the first step: 0.01 + tanh(·) vs 1.01.
+      const y0 = Math.tanh(0.01 * input(0).reduce((s, x) => s + x, 0));
+      expect(Math.abs(row(rec.weights, 224, 1)[0]! - (sees === 'applied' ? 0.01 + y0 : 1.01))).toBeGreaterThan(0.5);
+    });
+  });
+
   it('zeroWeights zeroes round(fraction · n) synapses of the chosen layers at t, and nothing else', () => {
     const rec = run(policyFor(HEBBIAN), [{ kind: 'zeroWeights', at: 100, fraction: 1 / 3, layers: [1] }], 1);
     expect(rec.weightSteps[100]).toBe(100);
@@ -128,7 +231,7 @@ describe('damage schedules (spec §6.4)', () => {
 
   it('actuatorStrength 0 leaves the body passive: the same motion as actions frozen at 0', () => {
     const weak = run(policyFor(HEBBIAN), [{ kind: 'actuatorStrength', at: 0, factor: 0, actuators: [0, 1, 2, 3, 4, 5, 6, 7] }]);
-    const frozen = run(policyFor(HEBBIAN), [{ kind: 'freezeActuators', from: 0, to: 1000 }]);
+    const frozen = run(policyFor(HEBBIAN), [{ kind: 'freezeActuators', from: 0, to: 1000, value: 0 }]);
     expect(weak.actions.some((a) => a !== 0)).toBe(true);
     expect(Buffer.from(weak.poses.buffer).equals(Buffer.from(frozen.poses.buffer))).toBe(true);
     // Partial strength changes the motion from t on, not before.

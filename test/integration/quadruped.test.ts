@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAmmo } from '../../src/core/envs/quadruped/ammo';
 import { CONTROL_DT, QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
 import { removeLowerLeg } from '../../src/core/morphology/edit';
-import { quatAxisAngle } from '../../src/core/math/rigid';
+import { quatAxisAngle, rotate, type Quat } from '../../src/core/math/rigid';
 import { bodies } from '../../src/core/morphology/model';
 import { RandomStream } from '../../src/core/random';
 import { lifetimeStreams, runLifetime } from '../../src/core/rollout/lifetime';
@@ -209,21 +209,44 @@ describe('quadruped env: rewards (spec §3.6)', () => {
     expect(progress / metres).toBeLessThan(56.3 * 1.03);
   });
 
-  it('electricity, joints-at-limit and alive follow their formulas', () => {
+  it('electricity, joints-at-limit and alive follow their formulas (spec §3.6), from joint speeds taken off the bodies', () => {
     env.reset(RandomStream.of(6, 1));
-    for (let t = 0; t < 60; t++) env.step(zero);
+    const swing = new Float32Array(8);
+    for (let t = 0; t < 80; t++) {
+      if (t >= 40) gaitAction(t, swing);
+      env.step(t >= 40 ? swing : zero);
+    }
     const a = Float32Array.from([0.5, -1, 0.25, 1, -0.5, 0, 1, -0.75]);
     const r = env.step(a);
-    const o = r.observation;
-    let work = 0;
-    let effort = 0;
-    let atLimit = 0;
-    for (let n = 0; n < 8; n++) {
-      work += Math.abs(a[n]! * o[9 + 2 * n]!);
-      effort += a[n]! ** 2;
-      if (Math.abs(o[8 + 2 * n]!) > 0.99) atLimit++;
-    }
-    expect(r.rewards[2]).toBeCloseTo((-2 * work) / 8 - (0.1 * effort) / 8, 5);
+    // Joint speeds as the spec defines them, independently of the observation: the child's angular velocity
+    // relative to its parent's, about the hinge axis (the MJCF axis, turned to world by the parent link's
+    // orientation: the ant's body frames are not rotated against each other).
+    const list = bodies(env.assembly.morphology);
+    const poses = new Float32Array(list.length * 7);
+    env.poses(poses);
+    const omega = (k: number): number[] => {
+      const p = env.assembly.links[k]!.part * 13;
+      return Array.from(env.partState().subarray(p + 10, p + 13));
+    };
+    const speeds = list.flatMap((b, k) => {
+      if (!b.joint) return [];
+      const parent = list.findIndex((p) => p.children.includes(b));
+      const q: Quat = [poses[7 * parent + 3]!, poses[7 * parent + 4]!, poses[7 * parent + 5]!, poses[7 * parent + 6]!];
+      const axis = rotate(q, b.joint.axis.map((v) => v / Math.hypot(...b.joint!.axis)));
+      const [wc, wp] = [omega(k), omega(parent)];
+      return [axis.reduce((s, v, i) => s + v * (wc[i]! - wp[i]!), 0)];
+    });
+    expect(speeds).toHaveLength(8);
+    expect(Math.max(...speeds.map(Math.abs))).toBeGreaterThan(1); // the joints are moving: the work term matters
+    const work = speeds.reduce((s, v, n) => s + Math.abs(a[n]! * 0.1 * v), 0) / 8;
+    const effort = a.reduce((s, v) => s + v * v, 0) / 8;
+    expect(2 * work).toBeGreaterThan(0.05);
+    expect(r.rewards[2]).toBeCloseTo(-2 * work - 0.1 * effort, 4);
+    // Joints at their limits, from the hinge angles and the MJCF ranges (degrees).
+    const atLimit = list.filter((b) => b.joint).filter((b, n) => {
+      const [lo, hi] = b.joint!.range.map((d) => d * DEG) as [number, number];
+      return Math.abs((2 * (env.jointAngles()[n]! - (lo + hi) / 2)) / (hi - lo)) > 0.99;
+    }).length;
     expect(r.rewards[3]).toBeCloseTo(-0.1 * atLimit, 12);
     expect(r.rewards[0]).toBe(1);
     expect(r.rewards[4]).toBe(0);

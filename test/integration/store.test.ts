@@ -15,7 +15,7 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const record = (generation: number, mean: number): GenerationRecord => ({
-  generation, mean, max: mean + 1, min: mean - 1, std: 0.5, perMorphology: { standard: mean }, lr: 0.2, sigma: 0.1, envSteps: 1000, wallMs: 12.5,
+  generation, mean, max: mean + 1, min: mean - 1, std: 0.5, perMorphology: { standard: mean }, lr: 0.2, sigma: 0.1, envSteps: 1000, wallMs: 12.5, blownUp: 0,
 });
 
 describe('opening the store', () => {
@@ -46,6 +46,31 @@ describe('opening the store', () => {
     expect(store.schemaVersion).toBe(SCHEMA_VERSION);
     expect(store.listRuns().map((r) => [r.name, r.seed])).toEqual([['old', 3]]);
     expect(store.evaluations(1)).toMatchObject([{ generation: 4, fitness: [1, 2], distance: [] }]);
+    store.close();
+  });
+
+  it('migrates stored freeze experiments to what they ran (held at 0, the update seeing the network) and old generations to 0 blown-up lifetimes', () => {
+    const path = join(dir, 'before-freeze-value.db');
+    const before = MIGRATIONS.findIndex((m) => m.includes("'$.hebbianSees'"));
+    const raw = new Database(path);
+    for (const m of MIGRATIONS.slice(0, before)) raw.exec(m);
+    raw.pragma(`user_version = ${before}`);
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    raw.prepare("INSERT INTO runs (name, config, seed, status, created_at, updated_at) VALUES ('old', '{}', 3, 'finished', 1, 1)").run();
+    raw.prepare("INSERT INTO generations (run_id, generation, mean, max, min, std, per_morphology, lr, sigma, env_steps, wall_ms) VALUES (1, 0, 1, 2, 0, 1, '{}', 0.2, 0.1, 10, 5)").run();
+    const experiment = raw.prepare("INSERT INTO experiments (recipe, morphology, seeds, run_ids, results, skipped, wall_ms, created_at) VALUES (?, 'standard', '[1]', '[1]', ?, '[]', 1, 1)");
+    const results = (label: string): string => JSON.stringify([{ runId: 1, conditions: [{ label: 'no damage', damage: [] }, { label, damage: [] }] }]);
+    experiment.run(JSON.stringify({ kind: 'freezeActuators', from: 300, to: 400 }), results('actuators frozen t 300–400'));
+    experiment.run(JSON.stringify({ kind: 'zeroWeights', at: 300, fraction: 0.5 }), results('50% of weights zeroed at t 300'));
+    raw.close();
+    const store = Store.open(path);
+    expect(store.experiments().map((e) => e.recipe)).toEqual([
+      { kind: 'freezeActuators', from: 300, to: 400, value: 0, hebbianSees: 'network' },
+      { kind: 'zeroWeights', at: 300, fraction: 0.5 },
+    ]);
+    const labels = store.experiments().map((e) => (e.results as { conditions: { label: string }[] }[])[0]!.conditions.map((c) => c.label));
+    expect(labels).toEqual([['no damage', 'actuators held at 0.0, t 300–400'], ['no damage', '50% of weights zeroed at t 300']]);
+    expect(store.generations(1).map((g) => g.blownUp)).toEqual([0]);
     store.close();
   });
 

@@ -4,7 +4,7 @@ import { compareCsv, configDiff, groupCurve, type CompareRun } from '../../src/r
 import { issuesByField, validate } from '../../src/renderer/src/forms/schema';
 
 const gen = (generation: number, mean: number, wallMs = 1000): GenerationRecord => ({
-  generation, mean, max: mean + 1, min: mean - 1, std: 0, perMorphology: {}, lr: 0.2, sigma: 0.1, envSteps: 1, wallMs,
+  generation, mean, max: mean + 1, min: mean - 1, std: 0, perMorphology: {}, lr: 0.2, sigma: 0.1, envSteps: 1, wallMs, blownUp: 0,
 });
 const run = (id: number, means: number[], config: unknown = {}, wallMs = 1000): CompareRun => ({
   id, name: `r${id}`, config, generations: means.map((m, i) => gen(i, m, wallMs)),

@@ -131,14 +131,24 @@ describe('HebbianNetwork lifetime semantics', () => {
     return net;
   };
 
-  it('the first forward pass of a lifetime uses the initial weights unchanged', () => {
+  it('the first forward pass of a lifetime uses the initial weights unchanged, also after an earlier lifetime', () => {
+    // Hand-written reference: tanh(W2 · tanh(W1 · x)) with the initial weights, in float64.
+    const naive = new NaiveNet(spec, 'ABCD_lr', 'corrected', false, w0);
+    const expected = naive.forward(x)[2]!;
+    // What a network that updated before its first pass (from zero activities: Δw = η·D) would output instead.
+    const updated = new NaiveNet(spec, 'ABCD_lr', 'corrected', false, w0);
+    updated.update([x.map(() => 0), [0, 0, 0, 0, 0, 0], [0, 0]], h);
+    const wrong = updated.forward(x)[2]!;
+    expect(Math.max(...wrong.map((v, j) => Math.abs(v - expected[j]!)))).toBeGreaterThan(0.01);
+
     const net = makeNet();
-    const before = new Float32Array(30);
-    net.readWeights(0, before);
-    const first = Array.from(net.step(x));
-    const again = makeNet();
-    expect(Array.from(again.step(x))).toEqual(first);
-    expect(Array.from(before)).toEqual(Array.from(w0.subarray(0, 30)));
+    const first = net.step(x);
+    expected.forEach((v, j) => expect(first[j]).toBeCloseTo(v, 6));
+    // A second lifetime on the same network: its pending update from the first must not land.
+    for (let t = 0; t < 4; t++) net.step([1, -1, 0.5, 0.2, -0.7]);
+    net.resetWeights(w0);
+    const again = net.step(x);
+    expected.forEach((v, j) => expect(again[j]).toBeCloseTo(v, 6));
   });
 
   it('stopping plasticity freezes the weights from then on', () => {

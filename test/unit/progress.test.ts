@@ -7,5 +7,6 @@ describe('train progress line (TTY)', () => {
     expect(progressLine(0, 10, -1, 0, 0, 4)).toBe('[····]  gen 0/10  mean -1.0  max 0.0  ETA 0m00s');
     expect(progressLine(10, 10, 5, 6, 0, 4)).toBe('[####]  gen 10/10  mean 5.0  max 6.0  ETA 0m00s');
     expect(progressLine(1, 300, 0, 0, 3 * 3600 + 125, 4)).toContain('ETA 3h02m');
+    expect(progressLine(2, 10, -1, 0, 0, 4, 3)).toBe('[#···]  gen 2/10  mean -1.0  max 0.0  blown up 3  ETA 0m00s');
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/core/rollout/lifetime';
+import { parseDamage } from '../../src/core/rollout/damage';
 import { Replay } from '../../src/renderer/src/replay/model';
 
 const MJCF = `<mujoco model="pair">
@@ -35,7 +36,7 @@ function recording(): Recording {
 }
 
 describe('replay model', () => {
-  const replay = Replay.from(recording(), MJCF, [{ kind: 'freezeActuators', from: 1, to: 2, value: 0 }, { kind: 'stopPlasticity', at: 2 }]);
+  const replay = Replay.from(recording(), MJCF, parseDamage([{ kind: 'freezeActuators', from: 1, to: 2, value: 0 }, { kind: 'stopPlasticity', at: 2 }]));
 
   it('takes the shapes from the MJCF, in body frames', () => {
     expect(replay.frames).toBe(6);
@@ -64,10 +65,10 @@ describe('replay model', () => {
     expect(replay.weights(5)!.layers.map((l) => Array.from(l))).toEqual([[10, 20, 30, 40], [50, 60]]);
   });
 
-  it('marks damage windows in frames (policy step t is frame t + burn-in + 1)', () => {
+  it('marks damage windows in frames (policy step t is frame t + burn-in + 1), labelled with their values', () => {
     expect(replay.damage).toEqual([
-      { kind: 'freezeActuators', fromFrame: 4, toFrame: 5 },
-      { kind: 'stopPlasticity', fromFrame: 5, toFrame: 6 },
+      { kind: 'freezeActuators', label: 'actuators held at 0.0, t 1–2', fromFrame: 4, toFrame: 5 },
+      { kind: 'stopPlasticity', label: 'plasticity stopped at t 2', fromFrame: 5, toFrame: 6 },
     ]);
   });
 

@@ -75,6 +75,8 @@ function networkShare(env: QuadrupedEnv, spec: PolicySpec): Benchmark {
     snapshotWeights: (out, offset) => inner.snapshotWeights(out, offset),
     zeroSynapses: (l, s) => inner.zeroSynapses(l, s),
     stopPlasticity: () => inner.stopPlasticity(),
+    overrideOutputActivity: (j, v) => inner.overrideOutputActivity(j, v),
+    finite: () => inner.finite(),
   };
   return {
     key: 'quadruped_hebbian_network_share_pct',

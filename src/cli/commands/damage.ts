@@ -8,10 +8,18 @@ import type { Store } from '../../main/store/store';
 import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const DAMAGE_FLAGS = {
-  db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', at: 'int', fraction: 'number', times: 'string', morphology: 'string', seeds: 'string',
+  db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', value: 'number', 'hebbian-sees': 'string', at: 'int', fraction: 'number', times: 'string',
+  morphology: 'string', seeds: 'string',
 } as const;
-const USAGE = 'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5]';
+const USAGE =
+  'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T --value V --hebbian-sees network|applied | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5]';
 const RECIPES = { freeze: 'freezeActuators', zero: 'zeroWeights', plasticity: 'stopPlasticity' } as const;
+
+/** The flag a recipe field comes from (`recipe.to` → `--to`, `recipe.hebbianSees` → `--hebbian-sees`). */
+function flagOf(path: string): string {
+  const field = path.replace(/^recipe\.?/, '');
+  return field === '' ? '--recipe' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
 
 /** The recipe from the flags; its own checks speak in flag names (`recipe.to` → `--to`). */
 function recipeArg(args: ParsedArgs): Recipe {
@@ -19,14 +27,16 @@ function recipeArg(args: ParsedArgs): Recipe {
   if (name === undefined || !(name in RECIPES)) throw new UsageError(`--recipe must be one of ${Object.keys(RECIPES).join(', ')} (usage: ${USAGE})`);
   const kind = RECIPES[name as keyof typeof RECIPES];
   const input: Record<string, unknown> = { kind };
-  const use = (key: 'from' | 'to' | 'at' | 'fraction', kinds: readonly string[]): void => {
-    const v = flag(args, key, key === 'fraction' ? 'number' : 'int');
+  const use = (key: 'from' | 'to' | 'value' | 'at' | 'fraction' | 'hebbian-sees', kinds: readonly string[]): void => {
+    const v = key === 'hebbian-sees' ? flag(args, key, 'string') : flag(args, key, key === 'fraction' || key === 'value' ? 'number' : 'int');
     if (v === undefined) return;
     if (!kinds.includes(kind)) throw new UsageError(`--${key} does not apply to --recipe ${name}`);
-    input[key] = v;
+    input[key === 'hebbian-sees' ? 'hebbianSees' : key] = v;
   };
   use('from', ['freezeActuators']);
   use('to', ['freezeActuators']);
+  use('value', ['freezeActuators']);
+  use('hebbian-sees', ['freezeActuators']);
   use('at', ['zeroWeights']);
   use('fraction', ['zeroWeights']);
   const times = flag(args, 'times', 'string');
@@ -39,7 +49,7 @@ function recipeArg(args: ParsedArgs): Recipe {
   try {
     return parseRecipe(input);
   } catch (e) {
-    if (e instanceof ConfigError) throw new UsageError(e.issues.map((i) => `--${i.path.replace(/^recipe\.?/, '') || 'recipe'}: ${i.message}`).join('; '));
+    if (e instanceof ConfigError) throw new UsageError(e.issues.map((i) => `${flagOf(i.path)}: ${i.message}`).join('; '));
     throw e;
   }
 }

@@ -1,4 +1,5 @@
 /** `hebb runs` and `hebb runs show RUN`. */
+import { BLOWN_UP_FITNESS } from '../../core/rollout/lifetime';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
@@ -21,7 +22,12 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
       } else {
         process.stdout.write(`run ${run.id} "${run.name}"  ${run.status}${run.error ? ` (${run.error})` : ''}\n`);
         process.stdout.write(`config ${JSON.stringify(run.config)}\n`);
-        for (const g of generations) process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}\n`);
+        for (const g of generations) {
+          const blown = g.blownUp > 0 ? `  blown up ${g.blownUp}` : '';
+          process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}${blown}\n`);
+        }
+        const blownUp = generations.reduce((n, g) => n + g.blownUp, 0);
+        if (blownUp > 0) process.stdout.write(`${blownUp} lifetimes ended on a non-finite state and scored ${BLOWN_UP_FITNESS} (docs/METHOD.md)\n`);
       }
       return;
     }

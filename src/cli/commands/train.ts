@@ -49,14 +49,18 @@ export function asUsage(e: ConfigError): UsageError {
   return new UsageError(e.issues.map((i) => `${FLAG_OF[i.path] ?? i.path}: ${i.message}`).join('; '));
 }
 
-/** "[#####·····]  gen 12/150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run. */
-export function progressLine(done: number, total: number, mean: number, max: number, etaSeconds: number, barWidth = 24): string {
+/**
+ * "[#####·····]  gen 12/150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run; "blown up N" before
+ * the ETA when N of the generation's lifetimes ended on a non-finite state.
+ */
+export function progressLine(done: number, total: number, mean: number, max: number, etaSeconds: number, barWidth = 24, blownUp = 0): string {
   const filled = Math.round((barWidth * Math.min(done, total)) / Math.max(1, total));
   const eta = Math.max(0, Math.round(etaSeconds));
   const clock = eta >= 3600
     ? `${Math.floor(eta / 3600)}h${String(Math.floor((eta % 3600) / 60)).padStart(2, '0')}m`
     : `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
-  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  gen ${done}/${total}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}  ETA ${clock}`;
+  const blown = blownUp > 0 ? `  blown up ${blownUp}` : '';
+  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  gen ${done}/${total}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
 }
 
 export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord) => void {
@@ -64,7 +68,7 @@ export function reporter(runId: number, json: boolean, total: number): (r: Gener
   let first: number | undefined;
   return (r) => {
     if (json) {
-      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs };
+      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs, blown_up: r.blownUp };
       process.stdout.write(`${JSON.stringify(line)}\n`);
       return;
     }
@@ -72,7 +76,7 @@ export function reporter(runId: number, json: boolean, total: number): (r: Gener
     first ??= r.generation;
     const done = r.generation + 1;
     const perGen = (Date.now() - started) / (done - first);
-    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000)}`;
+    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}`;
     process.stdout.write(process.stdout.isTTY ? `\r${text}\u001b[K` : `${text}\n`);
   };
 }

@@ -10,6 +10,8 @@ export interface StepResult {
   readonly rewards: Float64Array;
   /** The episode is over (fallen, or a non-finite state). */
   readonly done: boolean;
+  /** The state after the step is finite (before the observation's clipping, which would hide an infinity). */
+  readonly finite: boolean;
 }
 
 export interface Env {

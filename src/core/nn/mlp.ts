@@ -59,12 +59,26 @@ export function synapseCount(spec: MlpSpec): number {
 }
 
 /** Scales the first n pre-activations by `scale` and applies the activation, in place. */
-export function activate(v: Float32Array, n: number, act: Activation, scale: number): void {
+/**
+ * Applies the activation to n pre-activations in place; returns whether they were all finite (their float64 sum
+ * is finite exactly when each is, since float32 values cannot overflow it). tanh would hide an infinity.
+ */
+export function activate(v: Float32Array, n: number, act: Activation, scale: number): boolean {
+  let sum = 0;
   if (act === 'tanh') {
-    for (let j = 0; j < n; j++) v[j] = Math.tanh(v[j]! * scale);
-  } else if (scale !== 1) {
-    for (let j = 0; j < n; j++) v[j] = v[j]! * scale;
+    for (let j = 0; j < n; j++) {
+      const z = v[j]!;
+      sum += z;
+      v[j] = Math.tanh(z * scale);
+    }
+  } else {
+    for (let j = 0; j < n; j++) {
+      const z = v[j]!;
+      sum += z;
+      v[j] = z * scale;
+    }
   }
+  return Number.isFinite(sum);
 }
 
 /** Floats an arena needs for one padded activation buffer per layer boundary. */
@@ -120,6 +134,8 @@ export class StaticMlp {
   private readonly acts: F32Buffer[];
   /** Unpadded views of `acts`, made once so that no step allocates. */
   private readonly actViews: Float32Array[];
+  /** Cleared by a forward pass with a non-finite input, weight or pre-activation; set again by the owner. */
+  finite = true;
 
   constructor(readonly spec: MlpSpec) {
     this.shapes = layerShapes(spec);
@@ -155,7 +171,7 @@ export class StaticMlp {
       const s = shapes[l]!;
       const out = acts[l + 1]!;
       matvec(this.weights[l]!.ptr, acts[l]!.ptr, out.ptr, s.inPadded, s.nOut);
-      activate(out.view, s.nOut, s.activation, 1);
+      if (!activate(out.view, s.nOut, s.activation, 1)) this.finite = false;
     }
     return this.actViews[shapes.length]!;
   }

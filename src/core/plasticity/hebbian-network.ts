@@ -52,6 +52,8 @@ export class HebbianNetwork {
   private pending = false;
   /** When false, steps leave the weights alone (plasticity stopped). */
   plastic = true;
+  /** False once a forward pass of this lifetime met a non-finite input, weight or pre-activation. */
+  finite = true;
 
   constructor(
     readonly spec: MlpSpec,
@@ -103,6 +105,7 @@ export class HebbianNetwork {
     this.shapes.forEach((s, l) => loadLayer(s, flat, offset, this.weights[l]!.view));
     this.scale.fill(1);
     this.pending = false;
+    this.finite = true;
   }
 
   /**
@@ -137,7 +140,7 @@ export class HebbianNetwork {
       } else {
         matvec(w, pre, out.ptr, s.inPadded, s.nOut);
       }
-      activate(out.view, s.nOut, s.activation, scale);
+      if (!activate(out.view, s.nOut, s.activation, scale)) this.finite = false;
     }
     this.pending = true;
     return cur.views[L]!;
@@ -185,5 +188,12 @@ export class HebbianNetwork {
   /** Activations of layer l from the last forward pass (0 = input). */
   activations(l: number): Float32Array {
     return this.current.views[l]!;
+  }
+
+  /** Replaces output neuron j's activity of the last forward pass: the pending update uses `value` as its post. */
+  overrideOutput(j: number, value: number): void {
+    const out = this.current.views[this.shapes.length]!;
+    if (!Number.isInteger(j) || j < 0 || j >= out.length) throw new RangeError(`output ${j} does not exist (the network has ${out.length})`);
+    out[j] = value;
   }
 }

@@ -26,6 +26,16 @@ export interface Policy {
   zeroSynapses(layer: number, synapses: ArrayLike<number>): void;
   /** Damage: no weight changes for the rest of the lifetime (a static network has none to stop). */
   stopPlasticity(): void;
+  /**
+   * Damage (a freeze the update sees): output neuron `output`'s post activity for the pending Hebbian update
+   * becomes `value` instead of what the last forward pass computed. A static network has no update to feed.
+   */
+  overrideOutputActivity(output: number, value: number): void;
+  /**
+   * Whether every forward pass since `reset` saw finite inputs, weights and pre-activations (a non-finite
+   * weight always makes its neuron's pre-activation non-finite, even where tanh would hide an infinity).
+   */
+  finite(): boolean;
 }
 
 /** Writes each layer of a network through `read` into one flat [layer][out][in] array. */
@@ -92,6 +102,14 @@ export class HebbianPolicy implements Policy {
     this.network.flushUpdate();
     this.network.plastic = false;
   }
+
+  overrideOutputActivity(output: number, value: number): void {
+    this.network.overrideOutput(output, value);
+  }
+
+  finite(): boolean {
+    return this.network.finite;
+  }
 }
 
 export class StaticPolicy implements Policy {
@@ -124,6 +142,7 @@ export class StaticPolicy implements Policy {
     // Static weights do not change within or between lifetimes, unless damage zeroed some.
     if (this.damaged) this.network.setWeights(this.genome, segmentStart(this.layout, 'weights'));
     this.damaged = false;
+    this.network.finite = true;
   }
 
   act(observation: ArrayLike<number>): Float32Array {
@@ -141,6 +160,14 @@ export class StaticPolicy implements Policy {
 
   stopPlasticity(): void {
     // Nothing to stop.
+  }
+
+  overrideOutputActivity(): void {
+    // No update to feed.
+  }
+
+  finite(): boolean {
+    return this.network.finite;
   }
 }
 

@@ -15,6 +15,8 @@ export interface CandidateFitness {
   /** Lifetime fitness per morphology (no penalty). */
   readonly perMorphology: number[];
   readonly envSteps: number;
+  /** Lifetimes that ended on a non-finite state, scored BLOWN_UP_FITNESS. */
+  readonly blownUp: number;
 }
 
 /** coefficient · mean(θ²) over the layout's penalised segments (the reference's −0.01·mean(θ²)). */
@@ -37,11 +39,13 @@ export function evaluateCandidate(
   policy.load(genome);
   const perMorphology = envs.map(() => 0);
   let envSteps = 0;
+  let blownUp = 0;
   envs.forEach((env, m) => {
     const r = runLifetime(env, policy, lifetimeStreams(key.seed, key.generation, key.candidate, m), { protocol });
     perMorphology[m] = r.fitness;
     envSteps += r.envSteps;
+    if (r.blownUp) blownUp++;
   });
   const mean = perMorphology.reduce((s, f) => s + f, 0) / envs.length;
-  return { fitness: mean - genomePenalty(layout, genome, l2Coefficient), perMorphology, envSteps };
+  return { fitness: mean - genomePenalty(layout, genome, l2Coefficient), perMorphology, envSteps, blownUp };
 }

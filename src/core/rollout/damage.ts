@@ -11,13 +11,28 @@ import type { RandomStream } from '../random';
 const step = z.int().min(0).max(1_000_000);
 const indices = z.array(z.int().min(0).max(1_000_000)).min(1).max(1024);
 
+/**
+ * During a freeze, the post activity the output layer's Hebbian update sees: the network's own outputs (the body
+ * is clamped, the network is not) or the applied, frozen actions. docs/METHOD.md says why 'network' is the default.
+ */
+export const HEBBIAN_SEES = ['network', 'applied'] as const;
+export type HebbianSees = (typeof HEBBIAN_SEES)[number];
+
+/** The paper's freeze: "saturating all its outputs to 1.0" (spec §6.4, corrected). */
+export const FREEZE_VALUE = 1;
+
 export const damageEventSchema = z.discriminatedUnion('kind', [
-  /** Actuator outputs forced to `value` over [from, to) while the network (and its plasticity) keeps running. */
+  /**
+   * Actuator outputs forced to `value` over [from, to) while the network (and its plasticity) keeps running.
+   * Stored events always carry `value` (those stored before 1.0 became the default hold 0); events stored before
+   * `hebbianSees` existed parse to 'network', which is what they ran.
+   */
   z.object({
     kind: z.literal('freezeActuators'),
     from: step,
     to: step,
-    value: z.number().min(-1).max(1).default(0),
+    value: z.number().min(-1).max(1).default(FREEZE_VALUE),
+    hebbianSees: z.enum(HEBBIAN_SEES).default('network'),
     /** Which actuators; all when absent. */
     actuators: indices.optional(),
   }),
@@ -57,6 +72,26 @@ export function parseDamage(input: unknown): DamageSchedule {
   return parseConfig(damageScheduleSchema, input, 'damage');
 }
 
+/** An actuator value as labels print it: 1 → "1.0", 0.25 → "0.25". */
+export function formatValue(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}
+
+/** One event in words, e.g. "actuators held at 1.0, t 300–400" or "33% of weights zeroed at t 300". */
+export function describeDamageEvent(e: DamageEvent): string {
+  const list = (xs: readonly number[] | undefined, what: string): string => (xs ? ` ${what}${xs.join(',')}` : '');
+  switch (e.kind) {
+    case 'freezeActuators':
+      return `actuators${list(e.actuators, '')} held at ${formatValue(e.value)}, t ${e.from}–${e.to}${e.hebbianSees === 'applied' ? ', plasticity sees the held value' : ''}`;
+    case 'zeroWeights':
+      return `${Math.round(e.fraction * 100)}% of weights${list(e.layers, 'in layers ')} zeroed at t ${e.at}`;
+    case 'stopPlasticity':
+      return `plasticity stopped at t ${e.at}`;
+    case 'actuatorStrength':
+      return `motors${list(e.actuators, '')} ×${e.factor} from t ${e.at}`;
+  }
+}
+
 /** Checks indices against the body (its actuator count) and network (its layer sizes) a schedule will run on. */
 export function checkDamage(schedule: DamageSchedule, actuators: number, layerSizes: readonly number[]): void {
   const layers = layerSizes.length - 1;
@@ -82,7 +117,7 @@ export function checkDamage(schedule: DamageSchedule, actuators: number, layerSi
  * forces frozen actuators. Allocation-free per step once built.
  */
 export class DamagePlan {
-  private readonly frozen: { from: number; to: number; value: number; actuators: readonly number[] }[];
+  private readonly frozen: { from: number; to: number; value: number; hebbianSees: HebbianSees; actuators: readonly number[] }[];
   private readonly instant: Exclude<DamageEvent, { kind: 'freezeActuators' }>[];
 
   constructor(
@@ -107,10 +142,14 @@ export class DamagePlan {
     }
   }
 
+  /** Forces frozen actuators; with hebbianSees 'applied', the pending update sees the forced value as post. */
   override(t: number, action: Float32Array): void {
     for (const f of this.frozen) {
       if (t < f.from || t >= f.to) continue;
-      for (const a of f.actuators) action[a] = f.value;
+      for (const a of f.actuators) {
+        action[a] = f.value;
+        if (f.hebbianSees === 'applied') this.policy.overrideOutputActivity(a, f.value);
+      }
     }
   }
 

@@ -24,6 +24,14 @@ export interface Protocol {
 /** AntBulletEnv-v0 as the reference runs it: 40 burn-in steps, 1000 in all, stop after t > 200 (spec §1.8). */
 export const QUADRUPED_PROTOCOL: Protocol = { burnIn: 40, maxEnvSteps: 1000, earlyStopAfter: 200, negativePatience: 30 };
 
+/**
+ * The fitness of a lifetime whose state became non-finite (observation, reward, action or weights): it ends at
+ * once and scores this, whatever it had summed. Below anything a finite lifetime of these bodies reaches (the
+ * fastest gait found makes ~2.5 progress per step: 960 steps of it backwards is −2 400), so such a candidate
+ * ranks last; ES ranks, so the exact value only moves the logged means (docs/METHOD.md).
+ */
+export const BLOWN_UP_FITNESS = -10_000;
+
 /** The same lifetime with no early stop: all 1000 env steps run (replays and damage experiments). */
 export const WHOLE_LIFETIME: Protocol = { ...QUADRUPED_PROTOCOL, earlyStopAfter: QUADRUPED_PROTOCOL.maxEnvSteps };
 
@@ -96,9 +104,12 @@ export interface Recording {
 }
 
 export interface LifetimeResult {
+  /** Σ fitness term, or BLOWN_UP_FITNESS. */
   readonly fitness: number;
-  /** Metres travelled forward from reset to the end of the lifetime (`Env.forwardDistance`). */
+  /** Metres travelled forward from reset to the end of the lifetime (`Env.forwardDistance`); 0 if blown up. */
   readonly distance: number;
+  /** The lifetime ended on a non-finite state (its recording stops before that step). */
+  readonly blownUp: boolean;
   /** Policy steps taken (forward passes). */
   readonly steps: number;
   readonly envSteps: number;
@@ -213,23 +224,34 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
   let fitness = 0;
   let t = 0;
   let negative = 0;
+  let blownUp = false;
   while (envSteps < protocol.maxEnvSteps) {
     damage?.beforeStep(t);
     const out = policy.act(observation);
-    recorder?.weightsAt(t);
+    const now = t++;
+    // A non-finite input or network never drives the body: the lifetime ends before the action is applied.
+    if (!policy.finite()) {
+      blownUp = true;
+      break;
+    }
+    recorder?.weightsAt(now);
     action.set(out);
-    damage?.override(t, action);
+    damage?.override(now, action);
     const r = env.step(action);
     envSteps++;
-    recorder?.step(action, r.rewards, r.observation);
     const reward = r.rewards[env.fitnessTerm]!;
+    if (!r.finite || !Number.isFinite(reward)) {
+      blownUp = true;
+      break;
+    }
+    recorder?.step(action, r.rewards, r.observation);
     fitness += reward;
     observation = r.observation;
-    t++;
-    if (t - 1 > protocol.earlyStopAfter) {
+    if (now > protocol.earlyStopAfter) {
       negative = reward < 0 ? negative + 1 : 0;
       if (r.done || negative > protocol.negativePatience) break;
     }
   }
-  return { fitness, distance: env.forwardDistance(), steps: t, envSteps, recording: recorder?.finish() };
+  if (blownUp) return { fitness: BLOWN_UP_FITNESS, distance: 0, blownUp, steps: t, envSteps, recording: recorder?.finish() };
+  return { fitness, distance: env.forwardDistance(), blownUp, steps: t, envSteps, recording: recorder?.finish() };
 }

@@ -3,18 +3,25 @@
  * run over the same seeds — and a summary of what happened. A condition's lifetime with seed s is exactly the
  * episode `hebb record` (or the GUI) would store with seed s and that schedule, so any point can be replayed.
  *
- *   freezeActuators  actuators forced to 0 over [from, to) while the network keeps running; vs no damage
+ *   freezeActuators  actuators held at `value` (default 1.0, as published) over [from, to) while the network and
+ *                    its plasticity keep running; vs no damage
  *   zeroWeights      a fraction of every layer's weights zeroed at t; vs no damage
  *   stopPlasticity   no weight changes from T on, for several T (Σ progress vs T); Hebbian networks only
  */
 import { z } from 'zod';
 import { ConfigError, parseConfig } from '../config';
-import type { DamageSchedule } from './damage';
+import { describeDamageEvent, FREEZE_VALUE, HEBBIAN_SEES, type DamageEvent, type DamageSchedule } from './damage';
 
 const step = z.int().min(0).max(100_000);
 
 export const recipeSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('freezeActuators'), from: step.default(300), to: step.default(400) }).strict(),
+  z.object({
+    kind: z.literal('freezeActuators'),
+    from: step.default(300),
+    to: step.default(400),
+    value: z.number().min(-1).max(1).default(FREEZE_VALUE),
+    hebbianSees: z.enum(HEBBIAN_SEES).default('network'),
+  }).strict(),
   z.object({ kind: z.literal('zeroWeights'), at: step.default(300), fraction: z.number().gt(0).max(1).default(1 / 3) }).strict(),
   z.object({ kind: z.literal('stopPlasticity'), times: z.array(step).min(1).max(32).default([0, 10, 25, 50, 100, 200, 400]) }).strict(),
 ]);
@@ -39,14 +46,21 @@ export interface Condition {
 /** The conditions a recipe runs, the undamaged control first. */
 export function recipeConditions(r: Recipe): Condition[] {
   const control: Condition = { label: 'no damage', damage: [], ...(r.kind === 'stopPlasticity' ? { at: null } : {}) };
+  const one = (e: DamageEvent, extra: Partial<Condition> = {}): Condition => ({ label: describeDamageEvent(e), damage: [e], ...extra });
   switch (r.kind) {
     case 'freezeActuators':
-      return [control, { label: `actuators frozen t ${r.from}–${r.to}`, damage: [{ kind: 'freezeActuators', from: r.from, to: r.to, value: 0 }] }];
+      return [control, one({ kind: 'freezeActuators', from: r.from, to: r.to, value: r.value, hebbianSees: r.hebbianSees })];
     case 'zeroWeights':
-      return [control, { label: `${Math.round(r.fraction * 100)}% of weights zeroed at t ${r.at}`, damage: [{ kind: 'zeroWeights', at: r.at, fraction: r.fraction }] }];
+      return [control, one({ kind: 'zeroWeights', at: r.at, fraction: r.fraction })];
     case 'stopPlasticity':
-      return [control, ...[...new Set(r.times)].sort((a, b) => a - b).map((at): Condition => ({ label: `plasticity stopped at t ${at}`, damage: [{ kind: 'stopPlasticity', at }], at }))];
+      return [control, ...[...new Set(r.times)].sort((a, b) => a - b).map((at) => one({ kind: 'stopPlasticity', at }, { at }))];
   }
+}
+
+/** A recipe in words: "actuators held at 1.0, t 300–400", "plasticity stopped at t ∈ {0, 50}". */
+export function describeRecipe(r: Recipe): string {
+  if (r.kind === 'stopPlasticity') return `plasticity stopped at t ∈ {${r.times.join(', ')}}`;
+  return recipeConditions(r)[1]!.label;
 }
 
 /** Whether the recipe means anything for a policy kind: a static network has no plasticity to stop. */

@@ -101,4 +101,16 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 6: freeze experiments stored before the held value became a recipe field ran with actuators held at 0, and
+  // with the update seeing the network's own outputs; their recipe and condition labels say so.
+  `
+  UPDATE experiments SET
+    recipe = json_set(recipe, '$.value', 0, '$.hebbianSees', 'network'),
+    results = replace(results, '"label":"actuators frozen t ', '"label":"actuators held at 0.0, t ')
+    WHERE json_extract(recipe, '$.kind') = 'freezeActuators' AND json_type(recipe, '$.value') IS NULL;
+  `,
+  // 7: lifetimes per generation that ended on a non-finite state (scored the floor fitness).
+  `
+  ALTER TABLE generations ADD COLUMN blown_up INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -271,11 +271,11 @@ export class Store {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO generations (run_id, generation, mean, max, min, std, per_morphology, lr, sigma, env_steps, wall_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO generations (run_id, generation, mean, max, min, std, per_morphology, lr, sigma, env_steps, wall_ms, blown_up)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(runId, record.generation, record.mean, record.max, record.min, record.std, JSON.stringify(record.perMorphology),
-          record.lr, record.sigma, record.envSteps, record.wallMs);
+          record.lr, record.sigma, record.envSteps, record.wallMs, record.blownUp);
       this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, ?, ?)').run(runId, record.generation, checkpoint);
       // The best generation by population mean keeps its checkpoint.
       const best = this.db.prepare('SELECT generation FROM generations WHERE run_id = ? ORDER BY mean DESC, generation LIMIT 1').get(runId) as { generation: number };
@@ -294,6 +294,7 @@ export class Store {
   generations(runId: number, from = 0): GenerationRecord[] {
     const rows = this.db.prepare('SELECT * FROM generations WHERE run_id = ? AND generation >= ? ORDER BY generation').all(runId, from) as {
       generation: number; mean: number; max: number; min: number; std: number; per_morphology: string; lr: number; sigma: number; env_steps: number; wall_ms: number;
+      blown_up: number;
     }[];
     return rows.map((r) => {
       const per = parseJson(r.per_morphology, `generations.per_morphology of run ${runId} generation ${r.generation}`);
@@ -302,7 +303,7 @@ export class Store {
       }
       return {
         generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, perMorphology: per as Record<string, number>,
-        lr: r.lr, sigma: r.sigma, envSteps: r.env_steps, wallMs: r.wall_ms,
+        lr: r.lr, sigma: r.sigma, envSteps: r.env_steps, wallMs: r.wall_ms, blownUp: r.blown_up,
       };
     });
   }

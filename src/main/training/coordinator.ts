@@ -121,6 +121,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         sigma: state.sigma,
         envSteps: results.reduce((s, r) => s + r.envSteps, 0),
         wallMs: performance.now() - started,
+        blownUp: results.reduce((s, r) => s + r.blownUp, 0),
       };
       store.commitGeneration(runId, record, encodeEsState(next));
       state = next;

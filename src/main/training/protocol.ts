@@ -27,6 +27,8 @@ export interface CandidateResult {
   readonly fitness: number;
   readonly perMorphology: number[];
   readonly envSteps: number;
+  /** Lifetimes of this candidate that ended on a non-finite state. */
+  readonly blownUp: number;
 }
 
 export type WorkerReply =

@@ -1,5 +1,6 @@
 /** Display helpers shared by the views. */
 import type { RunSummary } from '../../common/api';
+import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
 
 export function policyOf(r: Pick<RunSummary, 'config'>): string {
   const p = (r.config as { policy?: { kind?: string; rule?: string } }).policy;
@@ -15,26 +16,11 @@ export function minutes(ms: number): string {
   return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-/** A damage schedule in words, e.g. "actuators frozen t 300–400; 33% of weights zeroed at t 300". */
+/** A damage schedule in words, e.g. "actuators held at 1.0, t 300–400; 33% of weights zeroed at t 300". */
 export function describeDamage(damage: unknown): string {
-  if (!Array.isArray(damage) || damage.length === 0) return 'none';
-  const list = (xs: unknown, what: string): string => (Array.isArray(xs) ? ` ${what} ${xs.join(',')}` : '');
-  return damage
-    .map((e: Record<string, unknown>) => {
-      switch (e.kind) {
-        case 'freezeActuators':
-          return `actuators${list(e.actuators, '')} frozen t ${String(e.from)}–${String(e.to)}`;
-        case 'zeroWeights':
-          return `${Math.round(Number(e.fraction) * 100)}% of weights${list(e.layers, 'in layers')} zeroed at t ${String(e.at)}`;
-        case 'stopPlasticity':
-          return `plasticity stopped at t ${String(e.at)}`;
-        case 'actuatorStrength':
-          return `motors${list(e.actuators, '')} ×${String(e.factor)} from t ${String(e.at)}`;
-        default:
-          return String(e.kind);
-      }
-    })
-    .join('; ');
+  const parsed = damageScheduleSchema.safeParse(damage ?? []);
+  if (!parsed.success) return 'unreadable schedule';
+  return parsed.data.length === 0 ? 'none' : parsed.data.map(describeDamageEvent).join('; ');
 }
 
 /** A run's status as the tables show it: a pending pause or stop, or a run whose training process is gone. */

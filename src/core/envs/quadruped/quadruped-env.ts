@@ -114,7 +114,7 @@ export class QuadrupedEnv implements Env {
   private readonly state: Float64Array;
   private readonly observation = new Float32Array(OBSERVATION_SIZE);
   private readonly rewards = new Float64Array(REWARD_TERMS.length);
-  private readonly result: { observation: Float32Array; rewards: Float64Array; done: boolean };
+  private readonly result: { observation: Float32Array; rewards: Float64Array; done: boolean; finite: boolean };
   /** Torque per unit action and joint; hinge axes in parent/child part frames, flattened. */
   private readonly torqueScale: Float64Array;
   private readonly axisParent: Float64Array;
@@ -161,7 +161,7 @@ export class QuadrupedEnv implements Env {
     if (!collisionConfigs.has(A)) collisionConfigs.set(A, new A.btDefaultCollisionConfiguration());
 
     this.state = new Float64Array(parts.length * S);
-    this.result = { observation: this.observation, rewards: this.rewards, done: false };
+    this.result = { observation: this.observation, rewards: this.rewards, done: false, finite: true };
     this.torqueScale = Float64Array.from(joints, (j) => j.torquePerAction);
     this.axisParent = Float64Array.from(joints.flatMap((j) => j.axisInParent));
     this.axisChild = Float64Array.from(joints.flatMap((j) => j.axisInChild));
@@ -252,6 +252,7 @@ export class QuadrupedEnv implements Env {
     r[3] = -0.1 * atLimit;
     r[4] = 0;
     this.result.done = r[0] < 0 || !finite;
+    this.result.finite = finite;
     this.updateContacts(w);
     return this.result;
   }

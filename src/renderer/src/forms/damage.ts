@@ -3,7 +3,7 @@
  * are edited as text ("0, 3"); all checking is the API's (`damage.<i>.<field>` messages), so a bad entry is sent
  * as is and comes back named.
  */
-import type { DamageScheduleInput } from '../../../core/rollout/damage';
+import { FREEZE_VALUE, formatValue, type DamageScheduleInput, type HebbianSees } from '../../../core/rollout/damage';
 
 export { parseSeedList as parseSeeds } from '../../../core/rollout/recipes';
 
@@ -14,6 +14,8 @@ export interface DamageRow {
   from: number;
   to: number;
   value: number;
+  /** During a freeze: the output layer's post activity for the update (the network's own, or the held value). */
+  hebbianSees: HebbianSees;
   at: number;
   fraction: number;
   factor: number;
@@ -29,8 +31,14 @@ export const DAMAGE_KINDS: { kind: DamageKind; label: string }[] = [
   { kind: 'actuatorStrength', label: 'scale motor strength from t' },
 ];
 
+/** The two readings of the paper's freeze for the Hebbian update (docs/METHOD.md), as the forms offer them. */
+export const HEBBIAN_SEES_OPTIONS: { value: HebbianSees; label: string }[] = [
+  { value: 'network', label: "the network's outputs" },
+  { value: 'applied', label: 'the held value' },
+];
+
 export function newRow(kind: DamageKind = 'freezeActuators'): DamageRow {
-  return { kind, from: 300, to: 400, value: 0, at: 300, fraction: 1 / 3, factor: 0.5, actuators: '', layers: '' };
+  return { kind, from: 300, to: 400, value: FREEZE_VALUE, hebbianSees: 'network', at: 300, fraction: 1 / 3, factor: 0.5, actuators: '', layers: '' };
 }
 
 /** "0, 3" → [0, 3]; "" → undefined; a token that is not a number stays in, as NaN, for the API to name. */
@@ -43,7 +51,7 @@ export function rowsToSchedule(rows: readonly DamageRow[]): DamageScheduleInput 
   return rows.map((r) => {
     switch (r.kind) {
       case 'freezeActuators':
-        return { kind: r.kind, from: r.from, to: r.to, value: r.value, ...(indices(r.actuators) ? { actuators: indices(r.actuators) } : {}) };
+        return { kind: r.kind, from: r.from, to: r.to, value: r.value, hebbianSees: r.hebbianSees, ...(indices(r.actuators) ? { actuators: indices(r.actuators) } : {}) };
       case 'zeroWeights':
         return { kind: r.kind, at: r.at, fraction: r.fraction, ...(indices(r.layers) ? { layers: indices(r.layers) } : {}) };
       case 'stopPlasticity':
@@ -56,7 +64,7 @@ export function rowsToSchedule(rows: readonly DamageRow[]): DamageScheduleInput 
 
 /** The paper's perturbations (spec §6.4) as one-click schedules. */
 export const DAMAGE_PRESETS: { name: string; rows: () => DamageRow[] }[] = [
-  { name: 'Actuators frozen t 300–400', rows: () => [{ ...newRow('freezeActuators'), from: 300, to: 400 }] },
+  { name: `Actuators held at ${formatValue(FREEZE_VALUE)}, t 300–400`, rows: () => [{ ...newRow('freezeActuators'), from: 300, to: 400 }] },
   { name: 'A third of the weights zeroed at t 300', rows: () => [{ ...newRow('zeroWeights'), at: 300, fraction: 1 / 3 }] },
   { name: 'Plasticity stopped at t 100', rows: () => [{ ...newRow('stopPlasticity'), at: 100 }] },
 ];

@@ -9,7 +9,7 @@
 import { parseMjcf } from '../../../core/morphology/mjcf';
 import { bodies, type Morphology, type Vec3 } from '../../../core/morphology/model';
 import { ANT_INTERFACE } from '../../../core/morphology/edit';
-import type { DamageEvent } from '../../../core/rollout/damage';
+import { describeDamageEvent, type DamageEvent } from '../../../core/rollout/damage';
 import type { Recording } from '../../../core/rollout/lifetime';
 
 const POSE = 7;
@@ -27,6 +27,8 @@ export interface ReplayShape {
 /** A damage event as a span of frames, for marking the timeline. */
 export interface DamageWindow {
   readonly kind: DamageEvent['kind'];
+  /** The event in words ("actuators held at 1.0, t 300–400"). */
+  readonly label: string;
   readonly fromFrame: number;
   /** Exclusive; for events that last to the end, the frame count. */
   readonly toFrame: number;
@@ -96,13 +98,14 @@ export class Replay {
     const frames = recording.envSteps + 1;
     const frameOf = (t: number): number => Math.min(frames, t + recording.burnIn + 1);
     const windows = damage.map((e): DamageWindow => {
+      const label = describeDamageEvent(e);
       switch (e.kind) {
         case 'freezeActuators':
-          return { kind: e.kind, fromFrame: frameOf(e.from), toFrame: frameOf(e.to) };
+          return { kind: e.kind, label, fromFrame: frameOf(e.from), toFrame: frameOf(e.to) };
         case 'zeroWeights':
-          return { kind: e.kind, fromFrame: frameOf(e.at), toFrame: frameOf(e.at) + 1 };
+          return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frameOf(e.at) + 1 };
         default:
-          return { kind: e.kind, fromFrame: frameOf(e.at), toFrame: frames };
+          return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frames };
       }
     });
     return new Replay(recording, shapes, windows, Math.max(0, fitnessTerm));

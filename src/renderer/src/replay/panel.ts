@@ -18,13 +18,6 @@ export interface PanelElements {
   readonly snapshot: HTMLElement;
 }
 
-export const DAMAGE_LABEL: Record<string, string> = {
-  freezeActuators: 'actuators frozen',
-  zeroWeights: 'weights zeroed',
-  stopPlasticity: 'plasticity stopped',
-  actuatorStrength: 'motor strength changed',
-};
-
 interface Layer {
   readonly ctx: CanvasRenderingContext2D;
   readonly image: ImageData;
@@ -64,7 +57,7 @@ export class ReplayPanel {
       `frame ${frame} / ${r.frames - 1} · ${t === null ? (frame === 0 ? 'reset' : 'burn-in') : `t = ${t}`} · ` +
       `progress ${r.progress(frame).toFixed(1)} (${r.stepProgress(frame) >= 0 ? '+' : ''}${r.stepProgress(frame).toFixed(2)}) · x ${x.toFixed(2)} m`;
     let damage = '';
-    for (const w of r.damage) if (frame >= w.fromFrame && frame < w.toFrame) damage += (damage ? ', ' : '') + DAMAGE_LABEL[w.kind];
+    for (const w of r.damage) if (frame >= w.fromFrame && frame < w.toFrame) damage += (damage ? '; ' : '') + w.label;
     this.els.damage.textContent = damage;
     this.drawActions(r.action(frame));
     this.drawWeights(frame);
