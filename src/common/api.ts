@@ -102,6 +102,8 @@ export const REQUESTS = {
       runIds: z.array(id).min(1).max(20),
       morphology: z.string().min(1).default('standard'),
       seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
+      /** The centre of this generation of every run (0: the initial one); default: each run's latest. */
+      generation: z.int().min(0).optional(),
     })
     .strict(),
   'experiments.list': z.object({}).strict(),

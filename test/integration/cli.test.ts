@@ -61,14 +61,17 @@ describe('hebb CLI', () => {
     expect(out.status).toBe(0);
     const rows = JSON.parse(out.stdout) as { morphology: string; seen: boolean; episodes: number; generation: number }[];
     expect(rows.map((r) => [r.morphology, r.seen, r.episodes, r.generation])).toEqual([
-      ['standard', true, 2, 2],
-      ['damaged-right', false, 2, 2],
-      ['damaged-left', false, 2, 2],
+      ['standard', true, 2, 3],
+      ['damaged-right', false, 2, 3],
+      ['damaged-left', false, 2, 3],
     ]);
     const table = JSON.parse(hebb('compare', '1', '--db', db, '--json').stdout) as { morphologies: string[]; rows: { label: string }[] };
     expect(table.morphologies).toEqual(['standard', 'damaged-right', 'damaged-left']);
     expect(table.rows.map((r) => r.label)).toEqual(['hebbian ABCD_lr']);
-    expect(hebb('eval', '1', '--db', db, '--generation', '9').stderr).toContain('no checkpoint for generation 9');
+    // Generation g is the centre that produced record g; 0 is the initial centre, 3 (the latest) the trained one.
+    const initial = JSON.parse(hebb('eval', '1', '--db', db, '--episodes', '1', '--morphologies', 'standard', '--generation', '0', '--json').stdout) as { generation: number }[];
+    expect(initial.map((r) => r.generation)).toEqual([0]);
+    expect(hebb('eval', '1', '--db', db, '--generation', '9').stderr).toContain('no checkpoint for generation 9 (kept: 0, 1, 2, 3)');
   });
 
   it.each([
@@ -111,7 +114,9 @@ describe('hebb CLI', () => {
     const out = hebb('record', '1', '--db', db, '--morphology', 'damaged-left', '--seed', '4', '--damage', freeze, '--json');
     expect(out.status).toBe(0);
     const episode = JSON.parse(out.stdout) as { runId: number; generation: number; morphology: string; seed: number; damage: unknown[]; steps: number; distance: number };
-    expect(episode).toMatchObject({ runId: 1, generation: 2, morphology: 'damaged-left', seed: 4, damage: [{ kind: 'freezeActuators', from: 10, to: 20, value: 0 }] });
+    expect(episode).toMatchObject({ runId: 1, generation: 3, morphology: 'damaged-left', seed: 4, damage: [{ kind: 'freezeActuators', from: 10, to: 20, value: 0 }] });
+    const initial = JSON.parse(hebb('record', '1', '--db', db, '--morphology', 'standard', '--seed', '1', '--generation', '0', '--weight-stride', '0', '--json').stdout) as { generation: number };
+    expect(initial.generation).toBe(0);
     const file = join(dir, 'damage.json');
     writeFileSync(file, JSON.stringify([{ kind: 'zeroWeights', at: 5, fraction: 2 }]));
     const before = digest(db);
@@ -138,6 +143,8 @@ describe('hebb CLI', () => {
     expect(out.stdout).toMatch(/33% of weights zeroed at t 100 +fitness -?[\d.]+ ± [\d.]+ +-?[\d.]+ m +speed before/);
     const json = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'plasticity', '--times', '0,20', '--seeds', '3', '--json').stdout) as { results: { conditions: { at: number | null }[] }[] };
     expect(json.results[0]!.conditions.map((c) => c.at)).toEqual([null, 0, 20]);
+    const initial = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'zero', '--seeds', '1', '--generation', '0', '--json').stdout) as { results: { generation: number }[] };
+    expect(initial.results.map((r) => r.generation)).toEqual([0]);
     const before = digest(db);
     for (const [args, message] of [
       [['--recipe', 'melt'], '--recipe must be one of freeze, zero, plasticity'],

@@ -8,9 +8,9 @@ import type { Store } from '../../main/store/store';
 import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const DAMAGE_FLAGS = {
-  db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', at: 'int', fraction: 'number', times: 'string', morphology: 'string', seeds: 'string',
+  db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', at: 'int', fraction: 'number', times: 'string', morphology: 'string', seeds: 'string', generation: 'int',
 } as const;
-const USAGE = 'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5]';
+const USAGE = 'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5] [--generation G]';
 const RECIPES = { freeze: 'freezeActuators', zero: 'zeroWeights', plasticity: 'stopPlasticity' } as const;
 
 /** The recipe from the flags; its own checks speak in flag names (`recipe.to` → `--to`). */
@@ -72,7 +72,7 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   const store = open(args);
   try {
     requireMorphologies(store, [morphology], 'morphology');
-    const row = await runExperiment(store, { recipe, runIds, morphology, seeds });
+    const row = await runExperiment(store, { recipe, runIds, morphology, seeds, generation: flag(args, 'generation', 'int') });
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
     else print(row);
   } finally {

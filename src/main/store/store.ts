@@ -67,7 +67,7 @@ export type NewEpisode = Omit<EpisodeRow, 'id' | 'createdAt'> & { readonly traje
 /** What `addExperiment` stores. */
 export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 
-/** Checkpoints kept per run: the latest few, plus the best generation's. */
+/** Checkpoints kept per run: the latest few, plus the centre of the best generation. */
 const KEEP_LATEST = 3;
 
 /** Refuses files that are not (or not yet) ours, reading them only. */
@@ -297,10 +297,12 @@ export class Store {
   // --- generations and checkpoints ---------------------------------------------------------------------
 
   /**
-   * Records a finished generation and its ES checkpoint in one transaction (DESIGN: durability), then prunes
-   * checkpoints to the latest few and the best. Callers emit events about the generation only after this returns.
+   * Records a finished generation g and the ES state after its update in one transaction (DESIGN: durability),
+   * then prunes checkpoints to the latest few and the best. Checkpoint g is the centre of generation g: the one
+   * whose candidates produced record g; so `next` is stored as checkpoint g + 1, and generation 0's centre is
+   * never stored (it is a pure function of the run's config). Callers emit events only after this returns.
    */
-  commitGeneration(runId: number, record: GenerationRecord, checkpoint: Uint8Array): void {
+  commitGeneration(runId: number, record: GenerationRecord, next: Uint8Array): void {
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -309,8 +311,8 @@ export class Store {
         )
         .run(runId, record.generation, record.mean, record.max, record.min, record.std, JSON.stringify(record.perMorphology),
           record.lr, record.sigma, record.envSteps, record.wallMs);
-      this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, ?, ?)').run(runId, record.generation, checkpoint);
-      // The best generation by population mean keeps its checkpoint.
+      this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, ?, ?)').run(runId, record.generation + 1, next);
+      // The centre that produced the best generation (by population mean) is kept.
       const best = this.db.prepare('SELECT generation FROM generations WHERE run_id = ? ORDER BY mean DESC, generation LIMIT 1').get(runId) as { generation: number };
       this.db.prepare('UPDATE checkpoints SET best = (generation = ?) WHERE run_id = ?').run(best.generation, runId);
       this.db
@@ -340,7 +342,10 @@ export class Store {
     });
   }
 
-  /** The checkpoint of `generation` (default: the latest), or undefined if the run has none. */
+  /**
+   * The checkpoint of `generation` (default: the latest), or undefined if the run has none. Checkpoint g holds the
+   * ES state at the start of generation g (its `generation` field is g).
+   */
   checkpoint(runId: number, generation?: number): { generation: number; state: Uint8Array } | undefined {
     const row = (generation === undefined
       ? this.db.prepare('SELECT generation, state FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT 1').get(runId)

@@ -49,13 +49,17 @@ export function createRun(store: Store, input: unknown): { id: number; config: R
   return { id: row.id, config };
 }
 
-/** The ES state a run continues from: its latest checkpoint, or generation 0's. */
-function startingState(store: Store, runId: number, config: RunConfig): EsState {
-  const saved = store.checkpoint(runId);
-  if (saved) return decodeEsState(saved.state);
+/** The ES state at the start of generation 0: a pure function of the run's config, so it is never stored. */
+export function initialState(config: RunConfig): EsState {
   const layout = genomeLayout(QUADRUPED_MLP, config.policy);
   const centre = initialCentre(QUADRUPED_MLP, layout, RandomStream.of(config.seed, Domain.initialCentre));
   return init({ ...config.es, seed: config.seed }, centre);
+}
+
+/** The ES state a run continues from: its latest checkpoint (the centre of the next generation), or generation 0's. */
+function startingState(store: Store, runId: number, config: RunConfig): EsState {
+  const saved = store.checkpoint(runId);
+  return saved ? decodeEsState(saved.state) : initialState(config);
 }
 
 /** Built-in presets are in every store. */
