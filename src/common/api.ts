@@ -4,7 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
-import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
+import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
 
@@ -33,6 +33,8 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
 export interface RunDetail {
   readonly run: RunSummary;
   readonly generations: GenerationRecord[];
+  /** Held-out tests during training (run config `heldout`), by generation. */
+  readonly heldout: HeldoutRecord[];
   readonly evaluations: EvaluationRow[];
 }
 
@@ -144,8 +146,8 @@ export type ResponseOf<C extends Channel> = Responses[C];
 
 /** Pushed to every client; sent only after the store holds what they announce. */
 export interface Events {
-  /** A generation was committed. */
-  generation: { runId: number; record: GenerationRecord };
+  /** A generation was committed, with its held-out tests (empty unless the run tested its centre then). */
+  generation: { runId: number; record: GenerationRecord; heldout: HeldoutRecord[] };
   /** A run was created or changed status; `run` is its summary as of the change. */
   status: { runId: number; status: RunStatus; error: string | null; run: RunSummary };
   /** A run was deleted. */

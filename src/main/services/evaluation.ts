@@ -126,9 +126,9 @@ export async function recordEpisode(store: Store, runId: number, options: Record
   });
 }
 
-/** The group of a run: its config without name and seed. */
+/** The group of a run: its config without name, seed and held-out testing (which does not change training). */
 function groupKey(c: RunConfig): string {
-  const { name: _n, seed: _s, ...rest } = c;
+  const { name: _n, seed: _s, heldout: _h, ...rest } = c;
   return JSON.stringify(rest);
 }
 

@@ -39,7 +39,7 @@ export class Workbench {
   constructor(readonly store: Store, options: { workers?: number } = {}) {
     this.queue = new TrainingQueue(store, options);
     this.queue.subscribe((e) => {
-      if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record });
+      if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record, heldout: [...e.heldout] });
       else this.emit('status', { runId: e.runId, status: e.status, error: e.error, run: this.summaryOf(e.runId) });
     });
     this.handlers = {
@@ -47,7 +47,7 @@ export class Workbench {
         const stats = store.runStats();
         return store.listRuns().map((r) => this.summary(r, stats.get(r.id)));
       },
-      'runs.get': ({ id }) => ({ run: this.summaryOf(id), generations: store.generations(id), evaluations: store.evaluations(id) }),
+      'runs.get': ({ id }) => ({ run: this.summaryOf(id), generations: store.generations(id), heldout: store.heldout(id), evaluations: store.evaluations(id) }),
       'runs.generations': ({ id, from }) => {
         store.getRun(id);
         return store.generations(id, from);

@@ -119,4 +119,19 @@ export const MIGRATIONS: readonly string[] = [
     FROM json_each(experiments.results) AS r)
   WHERE json_array_length(results) > 0;
   `,
+  // 7: held-out tests during training, committed with their generation.
+  `
+  CREATE TABLE heldout (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    morphology TEXT NOT NULL,
+    episodes INTEGER NOT NULL,
+    mean REAL NOT NULL,
+    std REAL NOT NULL,
+    fitness TEXT NOT NULL,
+    distance TEXT NOT NULL,
+    env_steps INTEGER NOT NULL,
+    PRIMARY KEY (run_id, generation, morphology)
+  ) WITHOUT ROWID;
+  `,
 ];
