@@ -20,6 +20,7 @@ import { resumeCommand, trainCommand } from './commands/train';
 const USAGE = `usage: hebb <command> [options]
   train       start a training run: --name --policy hebbian|static --rule --init --morphologies a,b --pop
               --generations --sigma --lr --optimizer sgd|adam --workers --seed [--queue: queue it for hebb work]
+              [--heldout a,b --heldout-every N --heldout-episodes N: test the centre on bodies it does not train on]
   resume      continue a run: RUN [--workers]
   work        train the queued runs one after another [--workers]
   pause       pause a run after its generation in flight: RUN
