@@ -60,7 +60,10 @@ export const REQUESTS = {
     .object({ id, morphologies: z.array(z.string().min(1)).min(1).max(16), episodes: z.int().min(1).max(1000), generation: z.int().min(0).optional() })
     .strict(),
   'runs.compare': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
-  /** Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right. */
+  /**
+   * Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right, their
+   * centres tested on damaged-left (5 lifetimes every 10 generations) as they train.
+   */
   'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
   'morphologies.list': z.object({}).strict(),
   /** One morphology's MJCF (built-in or the user's). */

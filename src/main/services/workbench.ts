@@ -72,7 +72,10 @@ export class Workbench {
         // Validate all six configs before queueing any, so a bad request queues nothing.
         const configs = seeds.flatMap((seed) =>
           (['hebbian', 'static'] as const).map((kind) =>
-            runConfig({ name: `paper ${kind} seed ${seed}`, policy: { kind }, morphologies: ['standard', 'damaged-right'], seed, ...(generations ? { generations } : {}) })));
+            runConfig({
+              name: `paper ${kind} seed ${seed}`, policy: { kind }, morphologies: ['standard', 'damaged-right'], seed, ...(generations ? { generations } : {}),
+              heldout: { morphologies: ['damaged-left'], every: 10, episodes: 5 }, // the generalisation curve on the paper's unseen body
+            })));
         return { ids: configs.map((c) => this.queue.enqueue(c).id) };
       },
       'morphologies.list': () => store.listMorphologies().map((m) => summariseMorphology(store.morphology(m.name))),
