@@ -21,6 +21,7 @@ import { resumeCommand, trainCommand } from './commands/train';
 const USAGE = `usage: hebb <command> [options]
   train       start a training run: --name --policy hebbian|static --rule --init --morphologies a,b --pop
               --generations --sigma --lr --optimizer sgd|adam --workers --seed [--queue: queue it for hebb work]
+              [--heldout a,b --heldout-every N --heldout-episodes N: test the centre on bodies it does not train on]
   resume      continue a run: RUN [--workers]
   work        train the queued runs one after another [--workers]
   pause       pause a run after its generation in flight: RUN
@@ -32,7 +33,7 @@ const USAGE = `usage: hebb <command> [options]
               [--weight-stride N]
   damage      a damage experiment over seeds (spec §6.4): RUN... --recipe freeze|zero|plasticity [--from T --to T]
               [--value V (default 1.0)] [--hebbian-sees network|applied] [--at T --fraction F] [--times 0,50,100]
-              [--morphology M] [--seeds 1-5]
+              [--morphology M] [--seeds 1-5] [--generation G]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
   bench       the benchmarks: [--only key,key] [--repetitions N]

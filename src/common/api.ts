@@ -4,7 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
-import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, MorphologySummary, RunRow, RunStatus } from './model';
+import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
 
@@ -38,6 +38,8 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
 export interface RunDetail {
   readonly run: RunSummary;
   readonly generations: GenerationRecord[];
+  /** Held-out tests during training (run config `heldout`), by generation. */
+  readonly heldout: HeldoutRecord[];
   readonly evaluations: EvaluationRow[];
 }
 
@@ -63,7 +65,10 @@ export const REQUESTS = {
     .object({ id, morphologies: z.array(z.string().min(1)).min(1).max(16), episodes: z.int().min(1).max(1000), generation: z.int().min(0).optional() })
     .strict(),
   'runs.compare': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
-  /** Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right. */
+  /**
+   * Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right, their
+   * centres tested on damaged-left (5 lifetimes every 10 generations) as they train.
+   */
   'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
   'morphologies.list': z.object({}).strict(),
   /** One morphology's MJCF (built-in or the user's). */
@@ -107,6 +112,8 @@ export const REQUESTS = {
       runIds: z.array(id).min(1).max(20),
       morphology: z.string().min(1).default('standard'),
       seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
+      /** The centre of this generation of every run (0: the initial one); default: each run's latest. */
+      generation: z.int().min(0).optional(),
     })
     .strict(),
   'experiments.list': z.object({}).strict(),
@@ -147,8 +154,8 @@ export type ResponseOf<C extends Channel> = Responses[C];
 
 /** Pushed to every client; sent only after the store holds what they announce. */
 export interface Events {
-  /** A generation was committed. */
-  generation: { runId: number; record: GenerationRecord };
+  /** A generation was committed, with its held-out tests (empty unless the run tested its centre then). */
+  generation: { runId: number; record: GenerationRecord; heldout: HeldoutRecord[] };
   /** A run was created or changed status; `run` is its summary as of the change. */
   status: { runId: number; status: RunStatus; error: string | null; run: RunSummary };
   /** A run was deleted. */

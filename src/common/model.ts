@@ -39,6 +39,23 @@ export interface GenerationRecord {
   readonly blownUp: number;
 }
 
+/**
+ * Held-out test of a training run: the centre of generation `generation` (the one whose candidates produced that
+ * generation's record) on a body the run does not train on, `episodes` test lifetimes, run during training.
+ */
+export interface HeldoutRecord {
+  readonly generation: number;
+  readonly morphology: string;
+  readonly episodes: number;
+  /** Fitness (Σ progress) over the lifetimes: mean and population std. */
+  readonly mean: number;
+  readonly std: number;
+  readonly fitness: number[];
+  /** Metres walked forward in each lifetime. */
+  readonly distance: number[];
+  readonly envSteps: number;
+}
+
 export interface EvaluationRow {
   readonly id: number;
   readonly runId: number;

@@ -33,10 +33,11 @@ export type OptimizerName = (typeof OPTIMIZER_NAMES)[number];
 
 const decay = z.number().gt(0).max(1);
 /**
- * ES step sizes are bounded so a run's arithmetic stays finite in float32: σ and α multiply unit-Gaussian noise
- * into the genome every generation (the reference uses σ 0.1, α 0.2; values near 1e308 overflow at once).
+ * ES step sizes are bounded so their values stay finite in float32 (max 3.4e38): σ and α multiply unit-Gaussian
+ * noise into the genome (the reference uses σ 0.1, α 0.2; 1e308 is infinite in float32). A lifetime whose
+ * arithmetic still overflows ends with the floor fitness (core/rollout/lifetime).
  */
-const stepSize = (what: string) => z.number({ error: 'enter a number' }).positive('must be greater than 0').max(10, `must be at most 10 (a larger ${what} overflows float32 arithmetic)`);
+const stepSize = (what: string) => z.number({ error: 'enter a number' }).positive('must be greater than 0').max(1e37, `must be at most 1e37 (a larger ${what} overflows float32 arithmetic)`);
 const floor = z.number({ error: 'enter a number' }).min(0, 'must be 0 or more').max(10, 'must be at most 10');
 const seed = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
@@ -98,6 +99,22 @@ export function esConfig(input: EsConfigInput = {}): EsConfig {
 /** Preset morphologies the quadruped runs on unless a run names saved ones. */
 export const DEFAULT_TRAINING_MORPHOLOGIES = ['standard', 'damaged-right'];
 
+const morphologyList = z
+  .array(z.string().min(1).max(200))
+  .max(16)
+  .refine((m) => new Set(m).size === m.length, { message: 'must not repeat a morphology' });
+
+/**
+ * Held-out testing during training: after generation g (every `every`-th, and the last), the centre of generation g
+ * lives `episodes` test lifetimes on each held-out body — the same lifetimes `hebb eval --generation g` runs, on
+ * random streams disjoint from training's, so training is the same with or without it.
+ */
+export const heldoutSchema = z.object({
+  morphologies: morphologyList.default([]).describe('Bodies the ES centre is tested on while it trains, never trained on (none: off)'),
+  every: z.int().min(1).max(1_000_000).default(10).describe('Test the centre of generation 0, every N-th generation after it, and the last'),
+  episodes: z.int().min(1).max(1000).default(5).describe('Test lifetimes per held-out body each time'),
+});
+
 /**
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
@@ -106,16 +123,17 @@ export const runConfigSchema = z.object({
   name: z.string().trim().min(1).max(200).describe('A name to find the run by'),
   env: z.literal('quadruped').default('quadruped'),
   policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }),
-  morphologies: z
-    .array(z.string().min(1).max(200))
+  morphologies: morphologyList
     .min(1)
-    .max(16)
-    .refine((m) => new Set(m).size === m.length, { message: 'must not repeat a morphology' })
     .default(DEFAULT_TRAINING_MORPHOLOGIES)
     .describe('Bodies every candidate lives on once per generation (fitness is the mean)'),
   es: esConfigSchema.default(esConfigSchema.parse({})),
   generations: z.int().min(1).max(1_000_000).default(300).describe('Generations to train'),
   seed: seed.default(0).describe('Keys the initial centre, the noise offsets and every episode: same seed, same run'),
+  heldout: heldoutSchema.default(heldoutSchema.parse({})),
+}).refine((c) => !c.heldout.morphologies.some((m) => c.morphologies.includes(m)), {
+  message: 'must not include a training morphology (held-out bodies are never trained on)',
+  path: ['heldout', 'morphologies'],
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;

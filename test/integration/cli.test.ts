@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -10,6 +11,8 @@ const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const TRAIN = ['--pop', '6', '--generations', '3', '--morphologies', 'standard', '--seed', '5', '--json'];
+/** Tests the centre on damaged-left at generations 0 and 2 (every 2nd, and the last). */
+const HELDOUT = ['--heldout', 'damaged-left', '--heldout-every', '2', '--heldout-episodes', '2'];
 
 let dir: string;
 beforeAll(() => {
@@ -21,6 +24,17 @@ interface Line { run: number; generation: number; mean: number; max: number; min
 const records = (db: string, run: number): unknown[] => {
   const shown = JSON.parse(hebb('runs', 'show', String(run), '--db', db, '--json').stdout) as { generations: { wallMs: number }[] };
   return shown.generations.map(({ wallMs: _w, ...g }) => g);
+};
+const heldout = (db: string, run: number): { generation: number; morphology: string; fitness: number[]; distance: number[] }[] =>
+  (JSON.parse(hebb('runs', 'show', String(run), '--db', db, '--json').stdout) as { heldout: { generation: number; morphology: string; fitness: number[]; distance: number[] }[] }).heldout;
+/** Every checkpoint row as stored (label, bytes, best flag). */
+const checkpointRows = (db: string): unknown[] => {
+  const raw = new Database(db, { readonly: true });
+  try {
+    return raw.prepare('SELECT generation, state, best FROM checkpoints ORDER BY generation').all();
+  } finally {
+    raw.close();
+  }
 };
 
 describe('hebb CLI', () => {
@@ -49,9 +63,29 @@ describe('hebb CLI', () => {
     expect(text).toContain('4 lifetimes ended on a non-finite state and scored -10000');
   });
 
+  it('train --heldout tests the centre on a body it does not train on, and trains exactly as without it', () => {
+    const db = join(dir, 'held.db');
+    const out = hebb('train', '--db', db, '--workers', '2', ...HELDOUT, ...TRAIN);
+    expect(out.status).toBe(0);
+    const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line & { heldout?: { morphology: string; mean: number; std: number; distance: number }[] });
+    expect(lines.map((l) => l.heldout?.map((h) => h.morphology) ?? [])).toEqual([['damaged-left'], [], ['damaged-left']]);
+    expect(records(db, 1)).toEqual(records(join(dir, 'a.db'), 1));
+    const tests = heldout(db, 1);
+    expect(tests.map((h) => [h.generation, h.morphology, h.fitness.length])).toEqual([[0, 'damaged-left', 2], [2, 'damaged-left', 2]]);
+    expect(lines[2]!.heldout![0]!.mean).toBe((tests[1]!.fitness[0]! + tests[1]!.fitness[1]!) / 2);
+    // The centre of generation 2 on the test lifetimes `hebb eval --generation 2` runs.
+    const evaluated = JSON.parse(hebb('eval', '1', '--db', db, '--generation', '2', '--morphologies', 'damaged-left', '--episodes', '2', '--json').stdout) as { fitness: number[]; distance: number[] }[];
+    expect([evaluated[0]!.fitness, evaluated[0]!.distance]).toEqual([tests[1]!.fitness, tests[1]!.distance]);
+    const [header, ...rows] = hebb('export', '1', '--db', db, '--format', 'csv').stdout.trim().split('\n');
+    expect(header!.split(',').slice(-3)).toEqual(['heldout_damaged-left_mean', 'heldout_damaged-left_std', 'heldout_damaged-left_distance_m']);
+    expect(rows.map((r) => r.split(',').at(-3))).toEqual([String(tests[0]!.fitness.reduce((s, f) => s + f, 0) / 2), '', String((tests[1]!.fitness[0]! + tests[1]!.fitness[1]!) / 2)]);
+    const json = JSON.parse(hebb('export', '1', '--db', db, '--format', 'json').stdout) as { heldout: unknown[] };
+    expect(json.heldout).toEqual(tests);
+  });
+
   it('a run killed with SIGKILL mid-generation and resumed ends identical to an uninterrupted one (1 vs 2 workers)', async () => {
     const db = join(dir, 'killed.db');
-    const child = spawn(process.execPath, [HEBB, 'train', '--db', db, '--workers', '1', ...TRAIN]);
+    const child = spawn(process.execPath, [HEBB, 'train', '--db', db, '--workers', '1', ...HELDOUT, ...TRAIN]);
     await new Promise<void>((ok) => {
       let text = '';
       child.stdout.on('data', (d: Buffer) => {
@@ -67,6 +101,9 @@ describe('hebb CLI', () => {
     const resumed = hebb('resume', '1', '--db', db, '--workers', '2', '--json');
     expect(resumed.status).toBe(0);
     expect(records(db, 1)).toEqual(records(join(dir, 'a.db'), 1));
+    expect(heldout(db, 1)).toEqual(heldout(join(dir, 'held.db'), 1));
+    expect(checkpointRows(db)).toEqual(checkpointRows(join(dir, 'held.db')));
+    expect(checkpointRows(db)).toEqual(checkpointRows(join(dir, 'a.db')));
   });
 
   it('eval stores test lifetimes of the ES centre; compare prints the seen/unseen table', () => {
@@ -75,14 +112,17 @@ describe('hebb CLI', () => {
     expect(out.status).toBe(0);
     const rows = JSON.parse(out.stdout) as { morphology: string; seen: boolean; episodes: number; generation: number }[];
     expect(rows.map((r) => [r.morphology, r.seen, r.episodes, r.generation])).toEqual([
-      ['standard', true, 2, 2],
-      ['damaged-right', false, 2, 2],
-      ['damaged-left', false, 2, 2],
+      ['standard', true, 2, 3],
+      ['damaged-right', false, 2, 3],
+      ['damaged-left', false, 2, 3],
     ]);
     const table = JSON.parse(hebb('compare', '1', '--db', db, '--json').stdout) as { morphologies: string[]; rows: { label: string }[] };
     expect(table.morphologies).toEqual(['standard', 'damaged-right', 'damaged-left']);
     expect(table.rows.map((r) => r.label)).toEqual(['hebbian ABCD_lr']);
-    expect(hebb('eval', '1', '--db', db, '--generation', '9').stderr).toContain('no checkpoint for generation 9');
+    // Generation g is the centre that produced record g; 0 is the initial centre, 3 (the latest) the trained one.
+    const initial = JSON.parse(hebb('eval', '1', '--db', db, '--episodes', '1', '--morphologies', 'standard', '--generation', '0', '--json').stdout) as { generation: number }[];
+    expect(initial.map((r) => r.generation)).toEqual([0]);
+    expect(hebb('eval', '1', '--db', db, '--generation', '9').stderr).toContain('no checkpoint for generation 9 (kept: 0, 1, 2, 3)');
   });
 
   it.each([
@@ -96,6 +136,10 @@ describe('hebb CLI', () => {
     [['--pop', 'many'], '--pop must be an integer'],
     [['--policy', 'static', '--rule', 'A'], '--rule and --init apply to --policy hebbian only'],
     [['--workers', '0'], '--workers'],
+    [['--morphologies', 'standard', '--heldout', 'standard'], '--heldout: must not include a training morphology'],
+    [['--heldout', 'tripod'], "--heldout: no morphology named 'tripod'"],
+    [['--heldout-every', '3'], '--heldout-every needs --heldout'],
+    [['--heldout', 'damaged-left', '--heldout-episodes', '0'], '--heldout-episodes'],
   ])('bad input %j exits 2 naming the flag and leaves the DB as it was', (flags, message) => {
     const db = join(dir, 'untouched.db');
     expect(hebb('runs', '--db', db).status).toBe(0);
@@ -125,7 +169,9 @@ describe('hebb CLI', () => {
     const out = hebb('record', '1', '--db', db, '--morphology', 'damaged-left', '--seed', '4', '--damage', freeze, '--json');
     expect(out.status).toBe(0);
     const episode = JSON.parse(out.stdout) as { runId: number; generation: number; morphology: string; seed: number; damage: unknown[]; steps: number; distance: number };
-    expect(episode).toMatchObject({ runId: 1, generation: 2, morphology: 'damaged-left', seed: 4, damage: [{ kind: 'freezeActuators', from: 10, to: 20, value: 0 }] });
+    expect(episode).toMatchObject({ runId: 1, generation: 3, morphology: 'damaged-left', seed: 4, damage: [{ kind: 'freezeActuators', from: 10, to: 20, value: 0 }] });
+    const initial = JSON.parse(hebb('record', '1', '--db', db, '--morphology', 'standard', '--seed', '1', '--generation', '0', '--weight-stride', '0', '--json').stdout) as { generation: number };
+    expect(initial.generation).toBe(0);
     const file = join(dir, 'damage.json');
     writeFileSync(file, JSON.stringify([{ kind: 'zeroWeights', at: 5, fraction: 2 }]));
     const before = digest(db);
@@ -161,6 +207,8 @@ describe('hebb CLI', () => {
     });
     const applied = hebb('damage', '1', '--db', db, '--recipe', 'freeze', '--from', '10', '--to', '20', '--value', '-0.5', '--hebbian-sees', 'applied', '--seeds', '2');
     expect(applied.stdout).toContain('actuators held at -0.5, t 10–20, plasticity sees the held value');
+    const initial = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'zero', '--seeds', '1', '--generation', '0', '--json').stdout) as { results: { generation: number }[] };
+    expect(initial.results.map((r) => r.generation)).toEqual([0]);
     const before = digest(db);
     for (const [args, message] of [
       [['--recipe', 'melt'], '--recipe must be one of freeze, zero, plasticity'],

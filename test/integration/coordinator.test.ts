@@ -29,7 +29,7 @@ describe('training coordinator', () => {
     expect(Object.keys(recA[0]!.perMorphology)).toEqual(['standard']);
     expect(recA.map((g) => g.blownUp)).toEqual([0, 0, 0]); // no lifetime ended on a non-finite state
     expect(store.getRun(a.id).status).toBe('finished');
-    expect(store.checkpoint(a.id)!.generation).toBe(2);
+    expect(store.checkpoint(a.id)!.generation).toBe(3); // the centre after the last update
   });
 
   it('a stopped run resumes from its checkpoint and ends exactly like an uninterrupted one', async () => {

@@ -45,7 +45,8 @@ describe('opening the store', () => {
     const store = Store.open(path);
     expect(store.schemaVersion).toBe(SCHEMA_VERSION);
     expect(store.listRuns().map((r) => [r.name, r.seed])).toEqual([['old', 3]]);
-    expect(store.evaluations(1)).toMatchObject([{ generation: 4, fitness: [1, 2], distance: [] }]);
+    // Schema 6 relabels checkpoints: what was generation 4's checkpoint is the centre of generation 5.
+    expect(store.evaluations(1)).toMatchObject([{ generation: 5, fitness: [1, 2], distance: [] }]);
     store.close();
   });
 
@@ -175,20 +176,24 @@ describe('runs, generations and checkpoints', () => {
   });
   afterEach(() => store.close());
 
-  it('a generation and its checkpoint land together or not at all', () => {
+  it('a generation and the state after its update land together or not at all; that state is the next generation’s', () => {
     const run = store.createRun({ name: 'r', config: {}, seed: 3 });
     store.commitGeneration(run.id, record(0, 1), new Uint8Array([1, 2, 3]));
     // A second commit of generation 0 fails on the generations key: nothing of it may remain.
     expect(() => store.commitGeneration(run.id, record(0, 9), new Uint8Array([9]))).toThrow();
     expect(store.generations(run.id)).toEqual([record(0, 1)]);
+    expect(store.checkpoint(run.id)!.generation).toBe(1);
     expect(Array.from(store.checkpoint(run.id)!.state)).toEqual([1, 2, 3]);
+    expect(store.checkpoint(run.id, 0)).toBeUndefined();
   });
 
-  it('keeps the latest three checkpoints and the best generation’s', () => {
+  it('keeps the latest three checkpoints and the centre of the best generation', () => {
     const run = store.createRun({ name: 'r', config: {}, seed: 3 });
-    [1, 5, 2, 3, 2, 1].forEach((mean, g) => store.commitGeneration(run.id, record(g, mean), new Uint8Array([g])));
-    expect(store.checkpointGenerations(run.id)).toEqual([1, 3, 4, 5]);
-    expect(store.checkpoint(run.id)!.generation).toBe(5);
+    // Generation g's commit carries the centre of generation g + 1 (here the bytes [g + 1]).
+    [1, 5, 2, 3, 2, 1].forEach((mean, g) => store.commitGeneration(run.id, record(g, mean), new Uint8Array([g + 1])));
+    expect(store.checkpointGenerations(run.id)).toEqual([1, 4, 5, 6]);
+    expect(store.checkpoint(run.id)!.generation).toBe(6);
+    // Generation 1 had the best mean (5): the centre its candidates came from is kept.
     expect(Array.from(store.checkpoint(run.id, 1)!.state)).toEqual([1]);
   });
 

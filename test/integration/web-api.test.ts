@@ -70,6 +70,9 @@ describe('web mode API', () => {
     const bad = await call('runs.create', { config: { ...TINY, es: { popSize: 3 } } });
     expect(bad.status).toBe(400);
     expect(bad.envelope).toMatchObject({ ok: false, error: { kind: 'invalid', issues: [{ path: 'run.es.popSize', message: 'must be even (mirrored sampling)' }] } });
+    const overlap = await call('runs.create', { config: { ...TINY, heldout: { morphologies: ['standard'] } } });
+    expect(overlap.status).toBe(400);
+    expect(overlap.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'run.heldout.morphologies', message: 'must not include a training morphology (held-out bodies are never trained on)' }] } });
     const extra = await call('runs.get', { id: 1, colour: 'red' });
     expect(extra.status).toBe(400);
     expect(extra.envelope.ok || extra.envelope.error.message).toContain('request');
@@ -90,9 +93,9 @@ describe('web mode API', () => {
     expect((await call('runs.list', {}, { 'content-type': 'Application/JSON; charset=utf-8' })).status).toBe(200);
   });
 
-  it('creates a run that trains; its status and generation events arrive over the socket in order', async () => {
+  it('creates a run that trains; its status and generation events (with held-out tests) arrive over the socket in order', async () => {
     const { socket, received } = await events();
-    const { id } = await value<{ id: number }>('runs.create', { config: TINY });
+    const { id } = await value<{ id: number }>('runs.create', { config: { ...TINY, heldout: { morphologies: ['damaged-left'], every: 1, episodes: 1 } } });
     const deadline = Date.now() + 60_000;
     while (!received.some((e) => e.event === 'status' && (e.payload as { status: string }).status === 'finished') && Date.now() < deadline) {
       await new Promise((ok) => setTimeout(ok, 50));
@@ -102,9 +105,12 @@ describe('web mode API', () => {
     expect(sequence).toEqual(['queued', 'running', 'g0', 'g1', 'finished']);
     // A status event carries the run's summary as of the change, so clients need not refetch it.
     expect(received.at(-1)!.payload).toMatchObject({ run: { id, status: 'finished', generation: 2, pending: null } });
-    const detail = await value<{ run: { generation: number; status: string }; generations: unknown[] }>('runs.get', { id });
+    const detail = await value<{ run: { generation: number; status: string }; generations: unknown[]; heldout: { generation: number; morphology: string }[] }>('runs.get', { id });
     expect(detail.run).toMatchObject({ generation: 2, status: 'finished' });
     expect(detail.generations).toHaveLength(2);
+    expect(detail.heldout.map((h) => [h.generation, h.morphology])).toEqual([[0, 'damaged-left'], [1, 'damaged-left']]);
+    const pushed = received.filter((e) => e.event === 'generation').flatMap((e) => (e.payload as { heldout: unknown[] }).heldout);
+    expect(pushed).toEqual(detail.heldout);
     expect(await value<unknown[]>('runs.generations', { id, from: 1 })).toHaveLength(1);
   });
 
@@ -128,6 +134,9 @@ describe('web mode API', () => {
     expect(bad.status).toBe(400);
     expect(bad.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'damage.0.to' }] } });
     expect((await call('episodes.record', { runId: 1, morphology: 'tripod' })).status).toBe(404);
+    const initial = await value<{ id: number; generation: number }>('episodes.record', { runId: 1, morphology: 'standard', generation: 0, weightStride: 0 });
+    expect(initial.generation).toBe(0); // the initial centre
+    await value('episodes.delete', { id: initial.id });
     expect(await value('episodes.delete', { id: episode.id })).toEqual({ id: episode.id });
     expect(await value<unknown[]>('episodes.list', {})).toEqual([]);
   });
@@ -160,10 +169,10 @@ describe('web mode API', () => {
     const { ids } = await value<{ ids: number[] }>('runs.reproducePaper', { seeds: [7], generations: 2 });
     for (const id of ids) await call('runs.stop', { id }); // set aside before any generation is evaluated
     await workbench.queue.idle();
-    const configs = ids.map((id) => store.getRun(id).config as { name: string; policy: { kind: string }; morphologies: string[]; seed: number; es: { popSize: number } });
-    expect(configs.map((c) => [c.name, c.policy.kind, c.seed, c.morphologies, c.es.popSize])).toEqual([
-      ['paper hebbian seed 7', 'hebbian', 7, ['standard', 'damaged-right'], 200],
-      ['paper static seed 7', 'static', 7, ['standard', 'damaged-right'], 200],
+    const configs = ids.map((id) => store.getRun(id).config as { name: string; policy: { kind: string }; morphologies: string[]; seed: number; es: { popSize: number }; heldout: unknown });
+    expect(configs.map((c) => [c.name, c.policy.kind, c.seed, c.morphologies, c.es.popSize, c.heldout])).toEqual([
+      ['paper hebbian seed 7', 'hebbian', 7, ['standard', 'damaged-right'], 200, { morphologies: ['damaged-left'], every: 10, episodes: 5 }],
+      ['paper static seed 7', 'static', 7, ['standard', 'damaged-right'], 200, { morphologies: ['damaged-left'], every: 10, episodes: 5 }],
     ]);
     expect((await call('runs.reproducePaper', { seeds: [] })).status).toBe(400);
   });

@@ -134,8 +134,8 @@ describe('flags are read exactly', () => {
     [['eval', '1', '--episodes', '0x10'], /--episodes must be a whole number written in decimal digits, got "0x10"/],
     [['eval', '1', '--episodes', '1e1'], /--episodes must be a whole number/],
     [['eval', '1', '--episodes', '2', '--episodes', '3'], /--episodes is given more than once/],
-    [['train', '--pop', '4', '--sigma', '1e308'], /--sigma: must be at most 10/],
-    [['train', '--pop', '4', '--lr', '1e308'], /--lr: must be at most 10/],
+    [['train', '--pop', '4', '--sigma', '1e308'], /--sigma: must be at most 1e37/],
+    [['train', '--pop', '4', '--lr', '1e308'], /--lr: must be at most 1e37/],
     [['train', '--pop', '4', '--sigma', '0x1'], /--sigma must be a decimal number/],
   ])('%j is refused naming the flag', (args, message) => {
     const before = digest(db);

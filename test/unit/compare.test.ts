@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerationRecord } from '../../src/common/model';
-import { compareCsv, configDiff, groupCurve, type CompareRun } from '../../src/renderer/src/compare';
-import { issuesByField, validate } from '../../src/renderer/src/forms/schema';
+import type { GenerationRecord, HeldoutRecord } from '../../src/common/model';
+import { fitnessOption, heldoutCurves } from '../../src/renderer/src/charts';
+import { compareCsv, configDiff, groupCurve, groupHeldoutCurve, heldoutCompareOption, type CompareRun } from '../../src/renderer/src/compare';
+import { defaultDraft, issuesByField, validate } from '../../src/renderer/src/forms/schema';
 
 const gen = (generation: number, mean: number, wallMs = 1000): GenerationRecord => ({
   generation, mean, max: mean + 1, min: mean - 1, std: 0, perMorphology: {}, lr: 0.2, sigma: 0.1, envSteps: 1, wallMs, blownUp: 0,
 });
-const run = (id: number, means: number[], config: unknown = {}, wallMs = 1000): CompareRun => ({
-  id, name: `r${id}`, config, generations: means.map((m, i) => gen(i, m, wallMs)),
+const run = (id: number, means: number[], config: unknown = {}, wallMs = 1000, heldout: HeldoutRecord[] = []): CompareRun => ({
+  id, name: `r${id}`, config, generations: means.map((m, i) => gen(i, m, wallMs)), heldout,
 });
+const test = (generation: number, mean: number, std = 0, morphology = 'damaged-left'): HeldoutRecord => ({
+  generation, morphology, episodes: 2, mean, std, fitness: [mean - std, mean + std], distance: [0, 0], envSteps: 10,
+});
+type Series = { name: string; data: [number, number][] };
+const named = (option: Record<string, unknown>, name: string): [number, number][] => (option['series'] as Series[]).find((s) => s.name === name)!.data;
 
 describe('comparison math', () => {
   it('averages runs per generation with the population std, counting the runs that reached it', () => {
@@ -41,11 +47,66 @@ describe('comparison math', () => {
   });
 });
 
+describe('held-out curves', () => {
+  // Three seeds tested on damaged-left at generations 0 and 2; the third stopped after generation 0.
+  const seeds = [
+    run(1, [0, 0, 0], {}, 1000, [test(2, 30), test(0, 0)]),
+    run(2, [0, 0, 0], {}, 3000, [test(0, 3), test(2, 50)]),
+    run(3, [0], {}, 2000, [test(0, 6)]),
+  ];
+
+  it('averages the runs tested at each generation, with the population std over seeds', () => {
+    const c = groupHeldoutCurve(seeds, 'damaged-left', 'generation');
+    expect(c.x).toEqual([0, 2]);
+    expect(c.mean).toEqual([3, 40]); // (0 + 3 + 6) / 3, (30 + 50) / 2
+    expect(c.std[0]).toBeCloseTo(Math.sqrt(6), 12); // ((−3)² + 0² + 3²) / 3 = 6
+    expect(c.std[1]).toBe(10);
+    expect(c.n).toEqual([3, 2]);
+    expect(groupHeldoutCurve(seeds, 'standard', 'generation').x).toEqual([]);
+  });
+
+  it('places a test at the mean time its runs committed that generation', () => {
+    // Generation 0 ends at 1, 3 and 2 s; generation 2 at 3 and 9 s.
+    expect(groupHeldoutCurve(seeds, 'damaged-left', 'wall').x).toEqual([2, 6]);
+  });
+
+  it('draws each group as a mean line in a ±std band (the band stacks std·2 on mean − std)', () => {
+    const option = heldoutCompareOption(seeds, [{ label: 'hebbian', runs: [1, 2, 3] }], 'generation');
+    expect(named(option, 'hebbian · damaged-left')).toEqual([[0, 3], [2, 40]]);
+    expect(named(option, 'hebbian · damaged-left ± std lower')).toEqual([[0, 3 - Math.sqrt(6)], [2, 30]]);
+    expect(named(option, 'hebbian · damaged-left ± std')[1]).toEqual([2, 20]);
+    expect(named(option, 'run 3 · damaged-left')).toEqual([[0, 6]]);
+  });
+
+  it("puts a run's own tests on its fitness chart, by generation, with a ±std band over the lifetimes", () => {
+    const tests = [test(10, 50, 5), test(0, 20, 2), test(0, 1, 0, 'tripod')];
+    expect(heldoutCurves(tests).get('damaged-left')).toEqual({ x: [0, 10], mean: [20, 50], std: [2, 5] });
+    const option = fitnessOption([gen(0, 1), gen(10, 2)], tests);
+    expect(named(option, 'held-out damaged-left (centre)')).toEqual([[0, 20], [10, 50]]);
+    expect(named(option, 'held-out damaged-left (centre) ± std lower')).toEqual([[0, 18], [10, 45]]);
+    expect(named(option, 'held-out damaged-left (centre) ± std')).toEqual([[0, 4], [10, 10]]);
+    expect(named(option, 'held-out tripod (centre)')).toEqual([[0, 1]]);
+    expect((option['legend'] as { data: string[] }).data).toContain('held-out tripod (centre)');
+  });
+
+  it('exports the held-out means beside the training columns, empty where a generation was not tested', () => {
+    const csv = compareCsv([seeds[0]!], [{ label: 'h', runs: [1] }]).trim().split('\n');
+    expect(csv).toEqual(['group,run,name,generation,mean,max,min,std,elapsed_s,heldout_damaged-left', 'h,1,r1,0,0,1,-1,0,1,0', 'h,1,r1,1,0,1,-1,0,2,', 'h,1,r1,2,0,1,-1,0,3,30']);
+  });
+});
+
 describe('new-run form validation', () => {
   it('maps the schema errors to field paths; a valid draft has none', () => {
     expect(validate({ name: 'ok' })).toEqual({});
     expect(Object.keys(validate({ name: ' ', es: { sigma: 0 }, generations: 0 })).sort()).toEqual(['es.sigma', 'generations', 'name']);
     expect(validate({ name: 'odd', es: { popSize: 7 } })).toEqual({ 'es.popSize': 'must be even (mirrored sampling)' });
     expect(issuesByField([{ path: 'run.es.popSize', message: 'must be even' }, { path: 'run.es.popSize', message: 'later' }])).toEqual({ 'es.popSize': 'must be even' });
+    expect(validate({ name: 'x', morphologies: ['standard'], heldout: { morphologies: ['standard'] } })).toEqual({
+      'heldout.morphologies': 'must not include a training morphology (held-out bodies are never trained on)',
+    });
+  });
+
+  it('offers held-out testing, off by default (no bodies), every 10 generations, 5 lifetimes', () => {
+    expect(defaultDraft()['heldout']).toEqual({ morphologies: [], every: 10, episodes: 5 });
   });
 });

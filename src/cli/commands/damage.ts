@@ -9,10 +9,10 @@ import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type Parsed
 
 export const DAMAGE_FLAGS = {
   db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', value: 'number', 'hebbian-sees': 'string', at: 'int', fraction: 'number', times: 'string',
-  morphology: 'string', seeds: 'string',
+  morphology: 'string', seeds: 'string', generation: 'int',
 } as const;
 const USAGE =
-  'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T --value V --hebbian-sees network|applied | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5]';
+  'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T --value V --hebbian-sees network|applied | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5] [--generation G]';
 const RECIPES = { freeze: 'freezeActuators', zero: 'zeroWeights', plasticity: 'stopPlasticity' } as const;
 
 /** The flag a recipe field comes from (`recipe.to` → `--to`, `recipe.hebbianSees` → `--hebbian-sees`). */
@@ -82,7 +82,7 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   const store = open(args);
   try {
     requireMorphologies(store, [morphology], 'morphology');
-    const row = await runExperiment(store, { recipe, runIds, morphology, seeds });
+    const row = await runExperiment(store, { recipe, runIds, morphology, seeds, generation: flag(args, 'generation', 'int') });
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
     else print(row);
   } finally {

@@ -27,7 +27,7 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
           report = reporter(e.runId, json, runConfig(store.getRun(e.runId).config).generations);
           reporters.set(e.runId, report);
         }
-        report(e.record);
+        report(e.record, e.heldout);
       } else if (!json && e.status !== 'running') {
         process.stdout.write(`${process.stdout.isTTY ? '\n' : ''}run ${e.runId} ${e.status}${e.error ? `: ${e.error}` : ''}\n`);
       }

@@ -17,14 +17,16 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
     if (id !== undefined) {
       const run = store.getRun(id);
       const generations = store.generations(id);
+      const heldout = store.heldout(id);
       if (json) {
-        process.stdout.write(`${JSON.stringify({ ...run, generation: generations.length, generations })}\n`);
+        process.stdout.write(`${JSON.stringify({ ...run, generation: generations.length, generations, heldout })}\n`);
       } else {
         process.stdout.write(`run ${run.id} "${run.name}"  ${run.status}${run.error ? ` (${run.error})` : ''}\n`);
         process.stdout.write(`config ${JSON.stringify(run.config)}\n`);
         for (const g of generations) {
           const blown = g.blownUp > 0 ? `  blown up ${g.blownUp}` : '';
-          process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}${blown}\n`);
+          const tests = heldout.filter((h) => h.generation === g.generation).map((h) => `  held-out ${h.morphology} ${h.mean.toFixed(2)} ± ${h.std.toFixed(2)}`);
+          process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}${blown}${tests.join('')}\n`);
         }
         const blownUp = generations.reduce((n, g) => n + g.blownUp, 0);
         if (blownUp > 0) process.stdout.write(`${blownUp} lifetimes ended on a non-finite state and scored ${BLOWN_UP_FITNESS} (docs/METHOD.md)\n`);

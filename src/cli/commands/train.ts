@@ -1,13 +1,14 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
 import { ConfigError, runConfig, type RunConfigInput } from '../../core/config';
-import { StoreError, type GenerationRecord, type Store } from '../../main/store/store';
+import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
 import { createRun, train } from '../../main/training/coordinator';
 import { usefulWorkers } from '../../main/training/evaluator-pool';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const TRAIN_FLAGS = {
   db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
   pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int', queue: 'boolean',
+  heldout: 'list', 'heldout-every': 'int', 'heldout-episodes': 'int',
 } as const;
 export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
 
@@ -16,6 +17,7 @@ const FLAG_OF: Record<string, string> = {
   'run.name': '--name', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
+  'run.heldout.morphologies': '--heldout', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
 };
 
 export function configFromFlags(args: ParsedArgs): RunConfigInput {
@@ -31,6 +33,10 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
   if (policyKind === 'static' && (args.flags.has('rule') || args.flags.has('init'))) {
     throw new UsageError('--rule and --init apply to --policy hebbian only');
   }
+  const heldout = flag(args, 'heldout', 'list');
+  for (const name of ['heldout-every', 'heldout-episodes']) {
+    if (args.flags.has(name) && heldout === undefined) throw new UsageError(`--${name} needs --heldout (the bodies to test on)`);
+  }
   const policy = policyKind === 'hebbian'
     ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string') }
     : { kind: policyKind };
@@ -41,8 +47,12 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     es,
     generations: flag(args, 'generations', 'int'),
     seed: flag(args, 'seed', 'int'),
+    ...(heldout ? { heldout: { morphologies: heldout, every: flag(args, 'heldout-every', 'int'), episodes: flag(args, 'heldout-episodes', 'int') } } : {}),
   };
 }
+
+/** "damaged-left 12.3 ± 4.5": a generation's held-out tests, for the progress line. */
+const heldoutText = (heldout: readonly HeldoutRecord[]): string => heldout.map((h) => `${h.morphology} ${h.mean.toFixed(1)} ± ${h.std.toFixed(1)}`).join(', ');
 
 /** Rewrites a ConfigError's field paths as flags. */
 export function asUsage(e: ConfigError): UsageError {
@@ -63,20 +73,23 @@ export function progressLine(done: number, total: number, mean: number, max: num
   return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  gen ${done}/${total}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
 }
 
-export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord) => void {
+export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
   const started = Date.now();
   let first: number | undefined;
-  return (r) => {
+  let lastHeldout = '';
+  return (r, heldout = []) => {
     if (json) {
       const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs, blown_up: r.blownUp };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
+      const tests = heldout.map((h) => ({ morphology: h.morphology, mean: h.mean, std: h.std, distance: h.distance.reduce((s, d) => s + d, 0) / h.episodes }));
+      process.stdout.write(`${JSON.stringify(tests.length > 0 ? { ...line, heldout: tests } : line)}\n`);
       return;
     }
+    if (heldout.length > 0) lastHeldout = `  held-out (gen ${r.generation}) ${heldoutText(heldout)}`;
     // ETA from this session's pace (a resumed run starts mid-way).
     first ??= r.generation;
     const done = r.generation + 1;
     const perGen = (Date.now() - started) / (done - first);
-    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}`;
+    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}${lastHeldout}`;
     process.stdout.write(process.stdout.isTTY ? `\r${text}\u001b[K` : `${text}\n`);
   };
 }
@@ -128,6 +141,7 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
   }
   const store = open(args);
   try {
+    requireMorphologies(store, input.heldout?.morphologies ?? [], 'heldout');
     let run: ReturnType<typeof createRun>;
     try {
       run = createRun(store, input);

@@ -255,3 +255,11 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
   if (blownUp) return { fitness: BLOWN_UP_FITNESS, distance: 0, blownUp, steps: t, envSteps, recording: recorder?.finish() };
   return { fitness, distance: env.forwardDistance(), blownUp, steps: t, envSteps, recording: recorder?.finish() };
 }
+
+/**
+ * Test lifetime `episode` of a network at generation `generation` (training's protocol, test streams): what
+ * `hebb eval` and held-out testing during training both run, so the two give the same lifetimes.
+ */
+export function testLifetime(env: Env, policy: Policy, seed: number, generation: number, episode: number): LifetimeResult {
+  return runLifetime(env, policy, testStreams(seed, generation, episode));
+}

@@ -11,26 +11,34 @@ import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { checkDamage, parseDamage } from '../../core/rollout/damage';
 import { summarise } from '../../core/stats';
 import { StoreError, type EpisodeRow, type EvaluationRow, type Store } from '../store/store';
+import { initialState } from '../training/coordinator';
 import { startWorker } from '../worker-entry';
 import type { LifetimeOutcome, LifetimeTask, MorphologySource } from './lifetimes';
 
 /** Progress of a long task: lifetimes done of total. */
 export type Progress = (done: number, total: number) => void;
 
-/** The ES centre of a stored generation (default: the latest checkpointed one). */
+/**
+ * The centre of generation g: the one whose candidates produced generation g's record (checkpoint g). Generation 0
+ * is the initial centre, rebuilt from the run's config; the default is the latest checkpoint, the centre after the
+ * last update (for a finished run of G generations, generation G: the trained result).
+ */
 export function centre(store: Store, runId: number, generation?: number): { config: RunConfig; generation: number; genome: Float32Array } {
   const config = runConfig(store.getRun(runId).config);
   const saved = store.checkpoint(runId, generation);
-  if (!saved) {
-    const kept = store.checkpointGenerations(runId);
-    throw new StoreError(
-      generation === undefined
-        ? `run ${runId} has no trained generation yet`
-        : `run ${runId} has no checkpoint for generation ${generation} (kept: ${kept.join(', ') || 'none'})`,
-      generation === undefined ? 'conflict' : 'not-found',
-    );
+  if (saved) {
+    const state = decodeEsState(saved.state);
+    if (state.generation !== saved.generation) {
+      throw new StoreError(`checkpoint ${saved.generation} of run ${runId} holds the ES state of generation ${state.generation} (corrupt row)`);
+    }
+    return { config, generation: saved.generation, genome: state.theta };
   }
-  return { config, generation: saved.generation, genome: decodeEsState(saved.state).theta };
+  if (generation === 0) return { config, generation: 0, genome: initialState(config).theta };
+  if (generation === undefined) {
+    throw new StoreError(`run ${runId} has no trained generation yet (generation 0, its initial centre, can be tested)`, 'conflict');
+  }
+  const kept = [0, ...store.checkpointGenerations(runId)];
+  throw new StoreError(`run ${runId} has no checkpoint for generation ${generation} (kept: ${kept.join(', ')})`, 'not-found');
 }
 
 /** Runs a lifetime task in a worker thread, so the caller's event loop (IPC, web server, events) stays free. */
@@ -60,7 +68,7 @@ export function inWorker<K extends LifetimeOutcome['kind']>(task: LifetimeTask, 
 export interface EvaluateOptions {
   readonly morphologies: readonly string[];
   readonly episodes: number;
-  /** Default: the latest checkpointed generation. */
+  /** The centre of this generation (0: the initial one); default: the latest checkpoint. */
   readonly generation?: number;
 }
 
@@ -85,7 +93,7 @@ export interface RecordOptions {
   readonly morphology: string;
   /** Picks the lifetime's initial state and weights; the same seed gives the same episode. */
   readonly seed: number;
-  /** Default: the latest checkpointed generation. */
+  /** The centre of this generation (0: the initial one); default: the latest checkpoint. */
   readonly generation?: number;
   /** A damage schedule (validated here; errors name the field, e.g. `damage.0.to`). */
   readonly damage?: unknown;
@@ -118,9 +126,9 @@ export async function recordEpisode(store: Store, runId: number, options: Record
   });
 }
 
-/** The group of a run: its config without name and seed. */
+/** The group of a run: its config without name, seed and held-out testing (which does not change training). */
 function groupKey(c: RunConfig): string {
-  const { name: _n, seed: _s, ...rest } = c;
+  const { name: _n, seed: _s, heldout: _h, ...rest } = c;
   return JSON.stringify(rest);
 }
 

@@ -20,6 +20,8 @@ export interface ExperimentOptions {
   readonly runIds: readonly number[];
   readonly morphology: string;
   readonly seeds: readonly number[];
+  /** The centre of this generation of every run (0: the initial one); default: each run's latest checkpoint. */
+  readonly generation?: number;
 }
 
 function speeds(recipe: Recipe, perStep: readonly Float32Array[]): SpeedWindows | null {
@@ -58,7 +60,7 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
   const conditions = recipeConditions(recipe);
   for (const c of conditions) checkDamage(c.damage, joints, QUADRUPED_MLP.sizes);
   // Every run is checked before any work starts: a bad id fails the request, not the third run of it.
-  const sources = runIds.map((id) => ({ id, name: store.getRun(id).name, ...centre(store, id) }));
+  const sources = runIds.map((id) => ({ id, name: store.getRun(id).name, ...centre(store, id, options.generation) }));
 
   const started = Date.now();
   const results: ExperimentRunResult[] = [];

@@ -11,7 +11,7 @@ import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import type { PolicySpec } from '../../core/policy/genome';
 import { makePolicy } from '../../core/policy/policies';
 import type { DamageSchedule } from '../../core/rollout/damage';
-import { QUADRUPED_PROTOCOL, recordingStreams, runLifetime, testStreams, WHOLE_LIFETIME } from '../../core/rollout/lifetime';
+import { QUADRUPED_PROTOCOL, recordingStreams, runLifetime, testLifetime, WHOLE_LIFETIME } from '../../core/rollout/lifetime';
 import { encodeRecording } from '../../core/rollout/recording-codec';
 
 export interface MorphologySource {
@@ -24,7 +24,7 @@ export type LifetimeTask =
       readonly kind: 'evaluate';
       readonly policy: PolicySpec;
       readonly genome: Float32Array;
-      /** Episode e uses test streams (seed, generation, e) on every morphology (common random numbers). */
+      /** Episode e is `testLifetime(…, seed, generation, e)` on every morphology (common random numbers). */
       readonly seed: number;
       readonly generation: number;
       readonly episodes: number;
@@ -93,7 +93,7 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
       const fitness: number[] = [];
       const distance: number[] = [];
       for (let e = 0; e < task.episodes; e++) {
-        const r = runLifetime(env, policy, testStreams(task.seed, task.generation, e));
+        const r = testLifetime(env, policy, task.seed, task.generation, e);
         fitness.push(r.fitness);
         distance.push(r.distance);
         progress(++done, total);

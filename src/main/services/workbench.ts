@@ -39,7 +39,7 @@ export class Workbench {
   constructor(readonly store: Store, options: { workers?: number } = {}) {
     this.queue = new TrainingQueue(store, options);
     this.queue.subscribe((e) => {
-      if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record });
+      if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record, heldout: [...e.heldout] });
       else this.emit('status', { runId: e.runId, status: e.status, error: e.error, run: this.summaryOf(e.runId) });
     });
     this.handlers = {
@@ -47,7 +47,7 @@ export class Workbench {
         const stats = store.runStats();
         return store.listRuns().map((r) => this.summary(r, stats.get(r.id)));
       },
-      'runs.get': ({ id }) => ({ run: this.summaryOf(id), generations: store.generations(id), evaluations: store.evaluations(id) }),
+      'runs.get': ({ id }) => ({ run: this.summaryOf(id), generations: store.generations(id), heldout: store.heldout(id), evaluations: store.evaluations(id) }),
       'runs.generations': ({ id, from }) => {
         store.getRun(id);
         return store.generations(id, from);
@@ -72,7 +72,10 @@ export class Workbench {
         // Validate all six configs before queueing any, so a bad request queues nothing.
         const configs = seeds.flatMap((seed) =>
           (['hebbian', 'static'] as const).map((kind) =>
-            runConfig({ name: `paper ${kind} seed ${seed}`, policy: { kind }, morphologies: ['standard', 'damaged-right'], seed, ...(generations ? { generations } : {}) })));
+            runConfig({
+              name: `paper ${kind} seed ${seed}`, policy: { kind }, morphologies: ['standard', 'damaged-right'], seed, ...(generations ? { generations } : {}),
+              heldout: { morphologies: ['damaged-left'], every: 10, episodes: 5 }, // the generalisation curve on the paper's unseen body
+            })));
         return { ids: configs.map((c) => this.queue.enqueue(c).id) };
       },
       'morphologies.list': () => store.listMorphologies().map((m) => summariseMorphology(store.morphology(m.name))),

@@ -113,4 +113,37 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE generations ADD COLUMN blown_up INTEGER NOT NULL DEFAULT 0;
   `,
+  // 8: checkpoints labelled by the generation they belong to. Before, checkpoint g held the ES state after
+  // generation g's update, i.e. the centre of generation g + 1 (its own generation field already said g + 1), so
+  // every label moves up by one: checkpoints, and the generation of the evaluations, episodes and experiments that
+  // used them. Generation 0's centre was never stored; it is rebuilt from the run's config. The best flag moves
+  // to the centre that produced the best generation, if that checkpoint was kept. (Negating first keeps the
+  // primary key unique at every row.)
+  `
+  UPDATE checkpoints SET generation = -1 - generation;
+  UPDATE checkpoints SET generation = -generation;
+  UPDATE checkpoints SET best = (generation IS (
+    SELECT g.generation FROM generations g WHERE g.run_id = checkpoints.run_id ORDER BY g.mean DESC, g.generation LIMIT 1));
+  UPDATE evaluations SET generation = generation + 1;
+  UPDATE episodes SET generation = generation + 1;
+  UPDATE experiments SET results = (
+    SELECT json_group_array(json_set(r.value, '$.generation', json_extract(r.value, '$.generation') + 1))
+    FROM json_each(experiments.results) AS r)
+  WHERE json_array_length(results) > 0;
+  `,
+  // 9: held-out tests during training, committed with their generation.
+  `
+  CREATE TABLE heldout (
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    generation INTEGER NOT NULL,
+    morphology TEXT NOT NULL,
+    episodes INTEGER NOT NULL,
+    mean REAL NOT NULL,
+    std REAL NOT NULL,
+    fitness TEXT NOT NULL,
+    distance TEXT NOT NULL,
+    env_steps INTEGER NOT NULL,
+    PRIMARY KEY (run_id, generation, morphology)
+  ) WITHOUT ROWID;
+  `,
 ];

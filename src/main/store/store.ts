@@ -7,7 +7,7 @@
 import Database from 'better-sqlite3';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus } from '../../common/model';
+import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, RunRow, RunStatus } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
 import { ownerAlive } from './owner';
@@ -16,7 +16,7 @@ import { APPLICATION_ID, checkIntegrity, inspectStoreFile, StoreFileError } from
 export { APPLICATION_ID };
 export { ownerAlive, processOwner } from './owner';
 
-export type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, RunRow, RunStatus };
+export type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, RunRow, RunStatus };
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -49,7 +49,7 @@ export type NewEpisode = Omit<EpisodeRow, 'id' | 'createdAt'> & { readonly traje
 /** What `addExperiment` stores. */
 export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 
-/** Checkpoints kept per run: the latest few, plus the best generation's. */
+/** Checkpoints kept per run: the latest few, plus the centre of the best generation. */
 const KEEP_LATEST = 3;
 
 /** Non-finite numbers would be stored as NULL (or fail a NOT NULL column): refuse them, naming which. */
@@ -263,11 +263,19 @@ export class Store {
   // --- generations and checkpoints ---------------------------------------------------------------------
 
   /**
-   * Records a finished generation and its ES checkpoint in one transaction (DESIGN: durability), then prunes
-   * checkpoints to the latest few and the best. Callers emit events about the generation only after this returns.
+   * Records a finished generation g and the ES state after its update in one transaction (DESIGN: durability),
+   * then prunes checkpoints to the latest few and the best. Checkpoint g is the centre of generation g: the one
+   * whose candidates produced record g; so `next` is stored as checkpoint g + 1, and generation 0's centre is
+   * never stored (it is a pure function of the run's config). The generation's held-out tests land with it.
+   * Callers emit events only after this returns.
    */
-  commitGeneration(runId: number, record: GenerationRecord, checkpoint: Uint8Array): void {
+  commitGeneration(runId: number, record: GenerationRecord, next: Uint8Array, heldout: readonly HeldoutRecord[] = []): void {
     requireFinite(`generation ${record.generation} of run ${runId}`, { mean: record.mean, max: record.max, min: record.min, std: record.std, lr: record.lr, sigma: record.sigma, ...record.perMorphology });
+    for (const h of heldout) requireFinite(`the held-out test on ${h.morphology} of generation ${h.generation}`, { mean: h.mean, std: h.std });
+    for (const h of heldout) {
+      if (h.generation !== record.generation) throw new StoreError(`a held-out test of generation ${h.generation} cannot be committed with generation ${record.generation}`);
+      if (h.fitness.length !== h.episodes || h.distance.length !== h.episodes) throw new StoreError(`a held-out test on ${h.morphology} needs ${h.episodes} fitness and distance values`);
+    }
     this.db.transaction(() => {
       this.db
         .prepare(
@@ -276,8 +284,10 @@ export class Store {
         )
         .run(runId, record.generation, record.mean, record.max, record.min, record.std, JSON.stringify(record.perMorphology),
           record.lr, record.sigma, record.envSteps, record.wallMs, record.blownUp);
-      this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, ?, ?)').run(runId, record.generation, checkpoint);
-      // The best generation by population mean keeps its checkpoint.
+      this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, ?, ?)').run(runId, record.generation + 1, next);
+      const test = this.db.prepare('INSERT INTO heldout (run_id, generation, morphology, episodes, mean, std, fitness, distance, env_steps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      for (const h of heldout) test.run(runId, h.generation, h.morphology, h.episodes, h.mean, h.std, JSON.stringify(h.fitness), JSON.stringify(h.distance), h.envSteps);
+      // The centre that produced the best generation (by population mean) is kept.
       const best = this.db.prepare('SELECT generation FROM generations WHERE run_id = ? ORDER BY mean DESC, generation LIMIT 1').get(runId) as { generation: number };
       this.db.prepare('UPDATE checkpoints SET best = (generation = ?) WHERE run_id = ?').run(best.generation, runId);
       this.db
@@ -288,6 +298,20 @@ export class Store {
         .run(runId, runId, KEEP_LATEST);
       this.db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(Date.now(), runId);
     })();
+  }
+
+  /** A run's held-out tests, from generation `from` on, by generation (then body name). */
+  heldout(runId: number, from = 0): HeldoutRecord[] {
+    const rows = this.db.prepare('SELECT * FROM heldout WHERE run_id = ? AND generation >= ? ORDER BY generation, morphology').all(runId, from) as {
+      generation: number; morphology: string; episodes: number; mean: number; std: number; fitness: string; distance: string; env_steps: number;
+    }[];
+    return rows.map((r) => {
+      const where = (column: string): string => `heldout.${column} of run ${runId} generation ${r.generation} on ${r.morphology}`;
+      return {
+        generation: r.generation, morphology: r.morphology, episodes: r.episodes, mean: r.mean, std: r.std,
+        fitness: numberList(r.fitness, where('fitness')), distance: numberList(r.distance, where('distance')), envSteps: r.env_steps,
+      };
+    });
   }
 
   /** A run's generation records, from generation `from` on. */
@@ -308,7 +332,10 @@ export class Store {
     });
   }
 
-  /** The checkpoint of `generation` (default: the latest), or undefined if the run has none. */
+  /**
+   * The checkpoint of `generation` (default: the latest), or undefined if the run has none. Checkpoint g holds the
+   * ES state at the start of generation g (its `generation` field is g).
+   */
   checkpoint(runId: number, generation?: number): { generation: number; state: Uint8Array } | undefined {
     const row = (generation === undefined
       ? this.db.prepare('SELECT generation, state FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT 1').get(runId)

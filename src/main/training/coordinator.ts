@@ -1,6 +1,6 @@
 /**
- * The ES loop of one run: ask → evaluate in the worker pool → tell → commit the generation and its checkpoint in
- * one transaction → only then report it. A run resumes from its latest checkpoint exactly as if never stopped:
+ * The ES loop of one run: ask → evaluate in the worker pool → (test the centre on held-out bodies, when due) →
+ * tell → commit the generation, its held-out tests and the next checkpoint in one transaction → only then report it. A run resumes from its latest checkpoint exactly as if never stopped:
  * every random draw is keyed by (run seed, generation, candidate, morphology), never by time or worker.
  */
 import { runConfig, type RunConfig } from '../../core/config';
@@ -10,14 +10,15 @@ import { genomeLayout, initialCentre } from '../../core/policy/genome';
 import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
 import { PRESET_NAMES, presetXml } from '../services/presets';
-import { processOwner, type GenerationRecord, type Store } from '../store/store';
+import { processOwner, type GenerationRecord, type HeldoutRecord, type Store } from '../store/store';
 import { EvaluatorPool, usefulWorkers } from './evaluator-pool';
+import { heldoutDue, heldoutLifetimes, heldoutRecords } from './heldout';
 
 export interface TrainOptions {
   /** Worker threads (default: one per available core). */
   readonly workers?: number;
-  /** Called after each generation is committed. */
-  readonly onGeneration?: (record: GenerationRecord) => void;
+  /** Called after each generation is committed, with its held-out tests (none for most generations). */
+  readonly onGeneration?: (record: GenerationRecord, heldout: readonly HeldoutRecord[]) => void;
   /**
    * Checked between generations: a status ends the run there, after the generation in flight was committed.
    * Another process can do the same by setting the run's status to 'paused' or 'stopped' in the store.
@@ -44,18 +45,22 @@ function noiseTable(seed: number, size: number): NoiseTable {
 /** Validates a run config and records the run as queued; nothing is written if the config is invalid. */
 export function createRun(store: Store, input: unknown): { id: number; config: RunConfig } {
   const config = runConfig(input);
-  for (const name of config.morphologies) store.morphology(name); // throws "no morphology named …"
+  for (const name of [...config.morphologies, ...config.heldout.morphologies]) store.morphology(name); // throws "no morphology named …"
   const row = store.createRun({ name: config.name, config, seed: config.seed });
   return { id: row.id, config };
 }
 
-/** The ES state a run continues from: its latest checkpoint, or generation 0's. */
-function startingState(store: Store, runId: number, config: RunConfig): EsState {
-  const saved = store.checkpoint(runId);
-  if (saved) return decodeEsState(saved.state);
+/** The ES state at the start of generation 0: a pure function of the run's config, so it is never stored. */
+export function initialState(config: RunConfig): EsState {
   const layout = genomeLayout(QUADRUPED_MLP, config.policy);
   const centre = initialCentre(QUADRUPED_MLP, layout, RandomStream.of(config.seed, Domain.initialCentre));
   return init({ ...config.es, seed: config.seed }, centre);
+}
+
+/** The ES state a run continues from: its latest checkpoint (the centre of the next generation), or generation 0's. */
+function startingState(store: Store, runId: number, config: RunConfig): EsState {
+  const saved = store.checkpoint(runId);
+  return saved ? decodeEsState(saved.state) : initialState(config);
 }
 
 /** Built-in presets are in every store. */
@@ -93,6 +98,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         policy: config.policy,
         net: QUADRUPED_MLP,
         morphologies: config.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
+        heldout: config.heldout.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
         noise: noise.data.buffer as SharedArrayBuffer,
         theta,
         l2Coefficient: state.config.l2Coefficient,
@@ -110,6 +116,9 @@ export async function train(store: Store, runId: number, options: TrainOptions =
       centre.set(state.theta); // workers read the centre only while evaluating, never concurrently with this
       const results = await pool.evaluate(state.generation, state.sigma, ask(state));
       const fitness = results.map((r) => r.fitness);
+      // The shared θ still holds this generation's centre: that is the one tested.
+      const tests = heldoutDue(config, state.generation) ? await pool.test(state.generation, heldoutLifetimes(config)) : [];
+      const heldout = tests.length > 0 ? heldoutRecords(config, state.generation, tests) : [];
       const next = tell(state, fitness, noise);
       const record: GenerationRecord = {
         generation: state.generation,
@@ -123,9 +132,9 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         wallMs: performance.now() - started,
         blownUp: results.reduce((s, r) => s + r.blownUp, 0),
       };
-      store.commitGeneration(runId, record, encodeEsState(next));
+      store.commitGeneration(runId, record, encodeEsState(next), heldout);
       state = next;
-      options.onGeneration?.(record);
+      options.onGeneration?.(record, heldout);
     }
     store.setRunStatus(runId, 'finished');
     return 'finished';

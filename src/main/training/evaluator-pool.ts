@@ -1,13 +1,13 @@
 /**
- * A pool of evaluator workers. A generation's candidates go out in mirrored pairs to whichever worker is free;
- * results are placed by candidate index, so the outcome is the same for any number of workers. A worker that
- * dies is replaced and its pair re-run (up to MAX_ATTEMPTS times per pair).
+ * A pool of evaluator workers. A generation's candidates go out in mirrored pairs to whichever worker is free (the
+ * centre's held-out test lifetimes likewise, two at a time); results are placed by index, so the outcome is the same
+ * for any number of workers. A worker that dies is replaced and its batch re-run (up to MAX_ATTEMPTS times each).
  */
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Candidate } from '../../core/es/openai-es';
 import { startWorker } from '../worker-entry';
-import type { CandidateResult, EvaluateTask, WorkerInit, WorkerReply } from './protocol';
+import type { CandidateResult, EvaluateTask, TestLifetime, TestResult, WorkerInit, WorkerReply } from './protocol';
 
 const MAX_ATTEMPTS = 3;
 const BATCH = 2;
@@ -24,8 +24,21 @@ interface Slot {
 }
 
 interface Batch {
-  readonly candidates: readonly Candidate[];
+  readonly items: readonly { readonly index: number }[];
   attempts: number;
+}
+
+interface Job {
+  readonly generation: number;
+  /** What the items are, for error messages. */
+  readonly what: string;
+  /** The task that sends a batch to a worker. */
+  readonly task: (id: number, items: Batch['items']) => EvaluateTask;
+  readonly queue: Batch[];
+  readonly results: ({ readonly index: number } | undefined)[];
+  remaining: number;
+  readonly ok: (r: { readonly index: number }[]) => void;
+  readonly fail: (e: Error) => void;
 }
 
 /**
@@ -41,10 +54,8 @@ export class EvaluatorPool {
   private nextTaskId = 0;
   private jobToken = 0;
   private closed = false;
-  /** The generation in flight. */
-  private job:
-    | { generation: number; sigma: number; queue: Batch[]; results: (CandidateResult | undefined)[]; remaining: number; ok: (r: CandidateResult[]) => void; fail: (e: Error) => void }
-    | undefined;
+  /** The batch of work in flight (a generation's candidates, or the centre's test lifetimes). */
+  private job: Job | undefined;
   private readonly readyWaiters: (() => void)[] = [];
   /** Workers replaced after dying (diagnostics and tests). */
   replacements = 0;
@@ -67,15 +78,29 @@ export class EvaluatorPool {
 
   /** Evaluates every candidate of a generation; resolves with results ordered by candidate index. */
   evaluate(generation: number, sigma: number, candidates: readonly Candidate[]): Promise<CandidateResult[]> {
+    const task = (id: number, items: Batch['items']): EvaluateTask => ({ kind: 'candidates', id, generation, sigma, candidates: items as Candidate[] });
+    return this.run(generation, 'candidates', candidates, task) as Promise<CandidateResult[]>;
+  }
+
+  /**
+   * Runs test lifetimes of the centre (the shared θ as it stands) on the held-out bodies; resolves with results
+   * ordered by index.
+   */
+  test(generation: number, tests: readonly TestLifetime[]): Promise<TestResult[]> {
+    const task = (id: number, items: Batch['items']): EvaluateTask => ({ kind: 'tests', id, generation, tests: items as TestLifetime[] });
+    return this.run(generation, 'held-out lifetimes', tests, task) as Promise<TestResult[]>;
+  }
+
+  private run(generation: number, what: string, items: Batch['items'], task: Job['task']): Promise<{ readonly index: number }[]> {
     if (this.closed) return Promise.reject(new Error('evaluator pool is closed'));
     if (this.job) return Promise.reject(new Error('a generation is already being evaluated'));
     const queue: Batch[] = [];
-    for (let i = 0; i < candidates.length; i += BATCH) queue.push({ candidates: candidates.slice(i, i + BATCH), attempts: 0 });
-    const size = candidates.reduce((n, c) => Math.max(n, c.index + 1), 0);
+    for (let i = 0; i < items.length; i += BATCH) queue.push({ items: items.slice(i, i + BATCH), attempts: 0 });
+    const size = items.reduce((n, c) => Math.max(n, c.index + 1), 0);
     this.jobToken++;
     return new Promise((ok, fail) => {
-      this.job = { generation, sigma, queue, results: new Array<CandidateResult | undefined>(size), remaining: candidates.length, ok, fail };
-      if (candidates.length === 0) this.finish();
+      this.job = { generation, what, task, queue, results: new Array<{ index: number } | undefined>(size), remaining: items.length, ok, fail };
+      if (items.length === 0) this.finish();
       else this.dispatch();
     });
   }
@@ -105,8 +130,7 @@ export class EvaluatorPool {
       if (!batch) return;
       batch.attempts++;
       slot.busy = { batch, job: this.jobToken };
-      const task: EvaluateTask = { id: this.nextTaskId++, generation: job.generation, sigma: job.sigma, candidates: batch.candidates };
-      slot.worker.postMessage(task);
+      slot.worker.postMessage(job.task(this.nextTaskId++, batch.items));
     }
   }
 
@@ -147,7 +171,7 @@ export class EvaluatorPool {
     const job = this.job;
     if (!job || !lost) return;
     if (lost.attempts >= MAX_ATTEMPTS) {
-      this.abort(new Error(`a worker died ${lost.attempts} times evaluating candidates ${lost.candidates.map((c) => c.index).join(', ')} of generation ${job.generation}`));
+      this.abort(new Error(`a worker died ${lost.attempts} times evaluating ${job.what} ${lost.items.map((c) => c.index).join(', ')} of generation ${job.generation}`));
       return;
     }
     job.queue.unshift(lost);
@@ -156,7 +180,7 @@ export class EvaluatorPool {
   private finish(): void {
     const job = this.job!;
     this.job = undefined;
-    job.ok(job.results.filter((r): r is CandidateResult => r !== undefined));
+    job.ok(job.results.filter((r): r is { index: number } => r !== undefined));
   }
 
   private abort(error: Error): void {

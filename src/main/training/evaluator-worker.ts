@@ -1,7 +1,8 @@
 /**
- * An evaluator worker: one ammo.js instance, one quadruped world per training morphology, one policy reused
- * for every candidate. Candidates arrive as (index, noise offset, sign); parameters are rebuilt here from the
- * shared centre and noise table, never sent.
+ * An evaluator worker: one ammo.js instance, one quadruped world per training and per held-out morphology, one
+ * policy reused for every lifetime. Candidates arrive as (index, noise offset, sign) and test lifetimes of the
+ * centre as (index, held-out body, episode); parameters are rebuilt here from the shared centre and noise table,
+ * never sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
@@ -11,27 +12,41 @@ import { parseMjcf } from '../../core/morphology/mjcf';
 import { genomeLayout } from '../../core/policy/genome';
 import { makePolicy } from '../../core/policy/policies';
 import { evaluateCandidate } from '../../core/rollout/candidate';
-import type { CandidateResult, EvaluateTask, WorkerInit, WorkerReply } from './protocol';
+import { testLifetime } from '../../core/rollout/lifetime';
+import type { CandidateResult, EvaluateTask, TestResult, WorkerInit, WorkerReply } from './protocol';
 
 const init = (workerData as { init: WorkerInit }).init;
 const port = parentPort!;
 const ammo = await loadAmmo();
-const envs = init.morphologies.map((m) => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name)));
+const world = (m: { name: string; mjcf: string }): QuadrupedEnv => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name));
+const envs = init.morphologies.map(world);
+const heldout = (init.heldout ?? []).map(world);
 const layout = genomeLayout(init.net, init.policy);
 const theta = new Float32Array(init.theta);
 const eps = new Float32Array(init.noise);
 const genome = new Float32Array(layout.size);
 const policy = makePolicy(init.net, init.policy, theta.slice());
 
-port.on('message', (task: EvaluateTask) => {
-  let reply: WorkerReply;
-  try {
-    const results: CandidateResult[] = task.candidates.map((c) => {
+function run(task: EvaluateTask): (CandidateResult | TestResult)[] {
+  if (task.kind === 'candidates') {
+    return task.candidates.map((c) => {
       perturb(theta, task.sigma, eps, c, genome);
       const r = evaluateCandidate(policy, envs, layout, genome, { seed: init.runSeed, generation: task.generation, candidate: c.index }, init.l2Coefficient);
       return { index: c.index, ...r };
     });
-    reply = { kind: 'results', id: task.id, results };
+  }
+  genome.set(theta);
+  policy.load(genome);
+  return task.tests.map((t) => {
+    const r = testLifetime(heldout[t.morphology]!, policy, init.runSeed, task.generation, t.episode);
+    return { index: t.index, fitness: r.fitness, distance: r.distance, envSteps: r.envSteps };
+  });
+}
+
+port.on('message', (task: EvaluateTask) => {
+  let reply: WorkerReply;
+  try {
+    reply = { kind: 'results', id: task.id, results: run(task) };
   } catch (e) {
     reply = { kind: 'failed', id: task.id, message: e instanceof Error ? e.message : String(e) };
   }

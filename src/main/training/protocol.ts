@@ -9,18 +9,24 @@ export interface WorkerInit {
   readonly net: MlpSpec;
   /** Training morphologies as MJCF, in the run's order. */
   readonly morphologies: readonly { readonly name: string; readonly mjcf: string }[];
+  /** Held-out morphologies (the centre is tested on them, never trained), in the run's order; default none. */
+  readonly heldout?: readonly { readonly name: string; readonly mjcf: string }[];
   /** The shared noise table (Float32) and the centre θ (Float32), both written by the main thread only. */
   readonly noise: SharedArrayBuffer;
   readonly theta: SharedArrayBuffer;
   readonly l2Coefficient: number;
 }
 
-export interface EvaluateTask {
-  readonly id: number;
-  readonly generation: number;
-  readonly sigma: number;
-  readonly candidates: readonly Candidate[];
+/** One test lifetime of the centre: held-out body `morphology` (index), test episode `episode`. */
+export interface TestLifetime {
+  readonly index: number;
+  readonly morphology: number;
+  readonly episode: number;
 }
+
+export type EvaluateTask =
+  | { readonly kind: 'candidates'; readonly id: number; readonly generation: number; readonly sigma: number; readonly candidates: readonly Candidate[] }
+  | { readonly kind: 'tests'; readonly id: number; readonly generation: number; readonly tests: readonly TestLifetime[] };
 
 export interface CandidateResult {
   readonly index: number;
@@ -31,7 +37,15 @@ export interface CandidateResult {
   readonly blownUp: number;
 }
 
+export interface TestResult {
+  readonly index: number;
+  readonly fitness: number;
+  /** Metres walked forward. */
+  readonly distance: number;
+  readonly envSteps: number;
+}
+
 export type WorkerReply =
   | { readonly kind: 'ready' }
-  | { readonly kind: 'results'; readonly id: number; readonly results: CandidateResult[] }
+  | { readonly kind: 'results'; readonly id: number; readonly results: readonly (CandidateResult | TestResult)[] }
   | { readonly kind: 'failed'; readonly id: number; readonly message: string };

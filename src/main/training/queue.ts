@@ -7,11 +7,11 @@
  * resumed (queued again). A run found 'running' at start-up whose process is gone was cut off by a crash or
  * kill: it is queued again and continues from its last checkpoint.
  */
-import { ownerAlive, type GenerationRecord, type RunStatus, type Store } from '../store/store';
+import { ownerAlive, type GenerationRecord, type HeldoutRecord, type RunStatus, type Store } from '../store/store';
 import { createRun, train, type InterruptStatus } from './coordinator';
 
 export type TrainingEvent =
-  | { readonly type: 'generation'; readonly runId: number; readonly record: GenerationRecord }
+  | { readonly type: 'generation'; readonly runId: number; readonly record: GenerationRecord; readonly heldout: readonly HeldoutRecord[] }
   | { readonly type: 'status'; readonly runId: number; readonly status: RunStatus; readonly error: string | null };
 
 export interface QueueOptions {
@@ -155,7 +155,7 @@ export class TrainingQueue {
         const outcome = train(this.store, id, {
           workers: this.options.workers,
           interrupt: () => current.request,
-          onGeneration: (record) => this.emit({ type: 'generation', runId: id, record }),
+          onGeneration: (record, heldout) => this.emit({ type: 'generation', runId: id, record, heldout }),
         });
         this.emitStatus(id); // train() marks the run running before its first await
         await outcome;

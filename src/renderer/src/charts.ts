@@ -2,7 +2,7 @@
  * Chart options built from run data (pure functions: data in, ECharts option out). A band is drawn the ECharts
  * way: an invisible lower series and a stacked, filled (upper − lower) series on top of it.
  */
-import type { GenerationRecord } from '../../common/model';
+import type { GenerationRecord, HeldoutRecord } from '../../common/model';
 
 type Series = Record<string, unknown>;
 const PALETTE = ['#58a6ff', '#f0883e', '#7ee787', '#d2a8ff', '#ff7b72', '#e3b341', '#79c0ff', '#ffa198', '#56d364', '#bc8cff'];
@@ -28,18 +28,38 @@ export function band(name: string, x: number[], lower: number[], upper: number[]
   ];
 }
 
-/** One run's fitness: population mean with its min–max band, max, and per-morphology means. */
-export function fitnessOption(generations: readonly GenerationRecord[]): Record<string, unknown> {
+/** A run's held-out tests as one curve per body: generation, mean and std over that test's lifetimes. */
+export function heldoutCurves(heldout: readonly HeldoutRecord[]): Map<string, { x: number[]; mean: number[]; std: number[] }> {
+  const curves = new Map<string, { x: number[]; mean: number[]; std: number[] }>();
+  for (const h of [...heldout].sort((a, b) => a.generation - b.generation)) {
+    const c = curves.get(h.morphology) ?? { x: [], mean: [], std: [] };
+    curves.set(h.morphology, c);
+    c.x.push(h.generation);
+    c.mean.push(h.mean);
+    c.std.push(h.std);
+  }
+  return curves;
+}
+
+/** The series name of a run's held-out curve on `morphology`. */
+export const heldoutName = (morphology: string): string => `held-out ${morphology} (centre)`;
+
+/**
+ * One run's fitness: population mean with its min–max band, max, and per-morphology means; and, when the run tests
+ * its centre on held-out bodies, the centre's mean there (dotted, with points) and a ±std band over its lifetimes.
+ */
+export function fitnessOption(generations: readonly GenerationRecord[], heldout: readonly HeldoutRecord[] = []): Record<string, unknown> {
   const x = generations.map((g) => g.generation);
   const morphologies = [...new Set(generations.flatMap((g) => Object.keys(g.perMorphology)))];
   const line = (name: string, values: number[], color: string, extra: Series = {}): Series => ({
     name, type: 'line', data: x.map((xi, i) => [xi, values[i]]), symbol: 'none', lineStyle: { color, width: 2 }, itemStyle: { color }, ...extra,
   });
+  const tested = [...heldoutCurves(heldout)].map(([m, c], k) => ({ m, c, color: PALETTE[(2 + morphologies.length + k) % PALETTE.length]! }));
   return {
     backgroundColor: 'transparent',
     animation: false,
     tooltip: { trigger: 'axis' },
-    legend: { top: 0, data: ['mean', 'min–max', 'max', ...morphologies.map((m) => `mean on ${m}`)] },
+    legend: { top: 0, data: ['mean', 'min–max', 'max', ...morphologies.map((m) => `mean on ${m}`), ...tested.map((t) => heldoutName(t.m))] },
     grid: { left: 60, right: 20, top: 40, bottom: 40 },
     xAxis: { type: 'value', name: 'generation', nameLocation: 'middle', nameGap: 26, min: 0 },
     yAxis: { type: 'value', name: 'fitness', scale: true },
@@ -48,6 +68,10 @@ export function fitnessOption(generations: readonly GenerationRecord[]): Record<
       line('mean', generations.map((g) => g.mean), PALETTE[0]!, { lineStyle: { color: PALETTE[0], width: 2.5 } }),
       line('max', generations.map((g) => g.max), PALETTE[1]!, { lineStyle: { color: PALETTE[1], width: 1, type: 'dashed' } }),
       ...morphologies.map((m, k) => line(`mean on ${m}`, generations.map((g) => g.perMorphology[m] ?? NaN), PALETTE[2 + k]!, { lineStyle: { color: PALETTE[2 + k], width: 1 } })),
+      ...tested.flatMap(({ m, c, color }) => [
+        ...band(`${heldoutName(m)} ± std`, c.x, c.mean.map((v, i) => v - c.std[i]!), c.mean.map((v, i) => v + c.std[i]!), color, `heldout-${m}`),
+        { name: heldoutName(m), type: 'line', data: c.x.map((xi, i) => [xi, c.mean[i]]), symbolSize: 5, lineStyle: { color, width: 2, type: 'dotted' }, itemStyle: { color } },
+      ]),
     ],
   };
 }

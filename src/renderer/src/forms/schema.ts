@@ -75,7 +75,9 @@ export function issuesByField(issues: readonly { path: string; message: string }
 }
 
 /** Labels that read better than their keys. */
-const LABELS: Record<string, string> = { es: 'evolution strategy', popSize: 'population', init: 'initial weights', lr: 'learning rate', l2Coefficient: 'L2 penalty' };
+const LABELS: Record<string, string> = {
+  es: 'evolution strategy', popSize: 'population', init: 'initial weights', lr: 'learning rate', l2Coefficient: 'L2 penalty', heldout: 'held-out testing',
+};
 
 /** A readable label from a field key: `sigmaDecay` → "sigma decay". */
 export function label(key: string): string {
