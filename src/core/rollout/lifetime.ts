@@ -97,7 +97,10 @@ export interface Recording {
 
 export interface LifetimeResult {
   readonly fitness: number;
-  /** Metres travelled forward from reset to the end of the lifetime (`Env.forwardDistance`). */
+  /**
+   * Metres travelled forward (`Env.forwardDistance`) from the end of the burn-in to the end of the lifetime:
+   * the span the fitness sums progress over, so the drop and settling of the burn-in do not count.
+   */
   readonly distance: number;
   /** Policy steps taken (forward passes). */
   readonly steps: number;
@@ -209,6 +212,7 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
     recorder?.step(action, r.rewards, r.observation);
   }
   observation = first;
+  const start = env.forwardDistance();
 
   let fitness = 0;
   let t = 0;
@@ -231,5 +235,5 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
       if (r.done || negative > protocol.negativePatience) break;
     }
   }
-  return { fitness, distance: env.forwardDistance(), steps: t, envSteps, recording: recorder?.finish() };
+  return { fitness, distance: env.forwardDistance() - start, steps: t, envSteps, recording: recorder?.finish() };
 }
