@@ -63,7 +63,10 @@ describe('physics parity (spec §3.1)', () => {
     };
     const capped = turnRates(100);
     expect(capped[0]).toBeCloseTo(150, 0); // the first sub-step moves at the start speed, then the cap acts
-    for (const rate of capped.slice(1)) expect(rate).toBeGreaterThan(85), expect(rate).toBeLessThan(103);
+    for (const rate of capped.slice(1)) {
+      expect(rate).toBeGreaterThan(85);
+      expect(rate).toBeLessThan(103);
+    }
     expect(turnRates(Infinity)[1]).toBeGreaterThan(140);
   });
 
