@@ -101,4 +101,9 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 6: the physics version a run was trained with; every run before this one was trained with version 1.
+  `
+  UPDATE runs SET config = json_set(config, '$.physics', 1)
+  WHERE json_valid(config) AND json_type(config) = 'object' AND json_type(config, '$.physics') IS NULL;
+  `,
 ];

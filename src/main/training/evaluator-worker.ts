@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
+import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { perturb } from '../../core/es/openai-es';
 import { parseMjcf } from '../../core/morphology/mjcf';
@@ -16,7 +17,8 @@ import type { CandidateResult, EvaluateTask, WorkerInit, WorkerReply } from './p
 const init = (workerData as { init: WorkerInit }).init;
 const port = parentPort!;
 const ammo = await loadAmmo();
-const envs = init.morphologies.map((m) => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name)));
+const physics = physicsSettings(init.physics ?? CURRENT_PHYSICS);
+const envs = init.morphologies.map((m) => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics }));
 const layout = genomeLayout(init.net, init.policy);
 const theta = new Float32Array(init.theta);
 const eps = new Float32Array(init.noise);

@@ -13,6 +13,8 @@ export interface WorkerInit {
   readonly noise: SharedArrayBuffer;
   readonly theta: SharedArrayBuffer;
   readonly l2Coefficient: number;
+  /** The run's physics version (RunConfig.physics; default the current one). */
+  readonly physics?: number;
 }
 
 export interface EvaluateTask {
