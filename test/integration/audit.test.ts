@@ -16,7 +16,7 @@ import { physicsSettings } from '../../src/core/envs/quadruped/physics';
 import { CONTROL_DT, GRAVITY, QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { makePolicy } from '../../src/core/policy/policies';
-import { lifetimeStreams, QUADRUPED_PROTOCOL, recordingStreams, runLifetime } from '../../src/core/rollout/lifetime';
+import { lifetimeStreams, recordingStreams, runLifetime, type Protocol } from '../../src/core/rollout/lifetime';
 import { centre } from '../../src/main/services/evaluation';
 import { Store } from '../../src/main/store/store';
 import { GaitPolicy, lowestPoint, preset } from './fixtures/quadruped';
@@ -36,6 +36,8 @@ afterAll(() => {
 });
 const midRange = (): number[] => env.assembly.joints.map((j) => (j.lower + j.upper) / 2);
 const zero = new Float32Array(8);
+/** Short lifetimes keep the file quick: the reference's burn-in, 260 policy steps, no early stop. */
+const SHORT: Protocol = { burnIn: 40, maxEnvSteps: 300, earlyStopAfter: 300, negativePatience: 30 };
 const SHINS = ['front_left_foot', 'front_right_foot', 'left_back_foot', 'right_back_foot'];
 
 describe('audit figures on constructed states', () => {
@@ -98,8 +100,8 @@ describe('audit figures on constructed states', () => {
 
 describe('auditing a lifetime', () => {
   it('leaves the lifetime as it is and puts the reference’s electricity cost of the policy steps per metre', () => {
-    const plain = runLifetime(env, new GaitPolicy(), lifetimeStreams(4, 0), { record: {} });
-    const audit = auditLifetime(env, new GaitPolicy(), lifetimeStreams(4, 0));
+    const plain = runLifetime(env, new GaitPolicy(), lifetimeStreams(4, 0), { record: {}, protocol: SHORT });
+    const audit = auditLifetime(env, new GaitPolicy(), lifetimeStreams(4, 0), SHORT);
     expect(audit.fitness).toBe(plain.fitness);
     expect(audit.distance).toBe(plain.distance);
     const rec = plain.recording!;
@@ -110,16 +112,20 @@ describe('auditing a lifetime', () => {
     expect(audit.subSteps).toBe(4 * plain.steps); // the burn-in is not watched
   });
 
-  it('re-runs the same lifetime with twice the solver iterations and with half the sub-step', () => {
+  it('audits several lifetimes and re-runs each with twice the solver iterations and with half the sub-step', () => {
     const physics = physicsSettings(2);
-    const a = auditGait(ammo, preset('standard'), new GaitPolicy(), () => lifetimeStreams(5, 0), physics, QUADRUPED_PROTOCOL);
+    const a = auditGait(ammo, preset('standard'), new GaitPolicy(), (e) => lifetimeStreams(5, e), physics, { protocol: SHORT, episodes: 2 });
+    expect(a.lifetimes).toHaveLength(2);
+    expect(a.summary.distance).toBeCloseTo((a.lifetimes[0]!.distance + a.lifetimes[1]!.distance) / 2, 12);
+    expect(a.summary.maxOvershootDeg).toBe(Math.max(a.lifetimes[0]!.maxOvershootDeg, a.lifetimes[1]!.maxOvershootDeg));
+    expect(a.summary.electricityPerMetre).toBeCloseTo((a.lifetimes[0]!.electricity + a.lifetimes[1]!.electricity) / (2 * a.summary.distance), 9);
     expect(a.reruns.map((r) => [r.physics.solverIterations, r.physics.subSteps])).toEqual([[20, 4], [10, 8]]);
     for (const r of a.reruns) {
       const fresh = new QuadrupedEnv(ammo, preset('standard'), { physics: r.physics });
-      const again = runLifetime(fresh, new GaitPolicy(), lifetimeStreams(5, 0));
+      const again = [0, 1].map((e) => runLifetime(fresh, new GaitPolicy(), lifetimeStreams(5, e), { protocol: SHORT }).distance);
       fresh.dispose();
-      expect(r.distance).toBe(again.distance);
-      expect(r.ratio).toBeCloseTo(again.distance / a.lifetime.distance, 12);
+      expect(r.distances).toEqual(again);
+      expect(r.ratio).toBeCloseTo((again[0]! + again[1]!) / 2 / a.summary.distance, 12);
     }
   });
 });
@@ -147,9 +153,9 @@ describe('hebb audit', () => {
   it('prints the figures for a run: the lifetime of its centre for the recording seed, under the fitness protocol', () => {
     const db = join(dir, 'cli.db');
     expect(hebb('train', '--db', db, '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--json').status).toBe(0);
-    const out = hebb('audit', '1', '--db', db, '--seed', '3', '--json');
+    const out = hebb('audit', '1', '--db', db, '--seed', '3', '--episodes', '1', '--json');
     expect(out.status).toBe(0);
-    const audit = JSON.parse(out.stdout) as { physicsVersion: number; trainedPhysics: number; morphology: string; lifetime: { distance: number; maxPenetration: number }; reruns: unknown[] };
+    const audit = JSON.parse(out.stdout) as { physicsVersion: number; trainedPhysics: number; morphology: string; lifetimes: { distance: number }[]; reruns: unknown[] };
     expect(audit).toMatchObject({ physicsVersion: 2, trainedPhysics: 2, morphology: 'standard' });
     expect(audit.reruns).toHaveLength(2);
     // The same lifetime, run here: the run's centre, recording seed 3, the fitness protocol.
@@ -157,16 +163,17 @@ describe('hebb audit', () => {
     const { config, genome } = centre(store, 1);
     store.close();
     const policy = makePolicy(QUADRUPED_MLP, config.policy, genome);
-    expect(audit.lifetime.distance).toBe(runLifetime(env, policy, recordingStreams(3)).distance);
-    const text = hebb('audit', '1', '--db', db, '--seed', '3', '--physics', '1');
+    expect(audit.lifetimes.map((l) => l.distance)).toEqual([runLifetime(env, policy, recordingStreams(3)).distance]);
+    const text = hebb('audit', '1', '--db', db, '--seed', '3', '--episodes', '2', '--physics', '1');
     expect(text.status).toBe(0);
-    for (const line of ['physics 1 (trained with 2)', 'penetration', 'joint limits', 'contact impulse', 'electricity', '20 solver iterations', '8 sub-steps']) expect(text.stdout).toContain(line);
+    for (const line of ['seeds 3–4, physics 1 (trained with 2)', 'penetration', 'joint limits', 'contact impulse', 'electricity', '20 solver iterations', '8 sub-steps']) expect(text.stdout).toContain(line);
   });
 
   it('bad input exits 2 naming the flag', () => {
     const db = join(dir, 'cli.db');
     const cases: [string[], RegExp][] = [
       [['--physics', '7'], /--physics must be one of 1, 2/],
+      [['--episodes', '0'], /--episodes must be in \[1, 100\]/],
       [['--morphology', 'no-such-body'], /--morphology:/],
       [['--generation', '40'], /no checkpoint for generation 40/],
     ];

@@ -70,6 +70,27 @@ describe('physics parity (spec §3.1)', () => {
     expect(turnRates(Infinity)[1]).toBeGreaterThan(140);
   });
 
+  it('joint limits are inelastic as pybullet’s: the light damaged shin arriving at 30 rad/s leaves at under half that (version 1: elastic)', () => {
+    const rebound = (version: number): number => {
+      const env = make(physicsSettings(version), 'damaged-right');
+      const n = 7; // ankle_4, the shortened shin
+      const j = env.assembly.joints[n]!;
+      const angles = midRange(env);
+      angles[n] = j.upper - 0.15;
+      const speeds = [0, 0, 0, 0, 0, 0, 0, 0];
+      speeds[n] = 30;
+      env.resetTo({ rootPosition: [0, 0, 3], jointAngles: angles, jointSpeeds: speeds });
+      let back = 0;
+      for (let t = 0; t < 6; t++) {
+        env.step(new Float32Array(8));
+        back = Math.max(back, -env.jointSpeeds()[n]!);
+      }
+      return back / 30;
+    };
+    expect(rebound(2)).toBeLessThan(0.5);
+    expect(rebound(1)).toBeGreaterThan(0.9);
+  });
+
   it('electricity uses the joint speeds before the observation’s ±5 clip (spec §3.6), by hand where the clip changes it', () => {
     const env = make(physicsSettings(2));
     const angles = midRange(env);

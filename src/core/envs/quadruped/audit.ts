@@ -214,27 +214,56 @@ export function auditLifetime(env: QuadrupedEnv, policy: Policy, streams: Lifeti
   }
 }
 
+/** Several audited lifetimes as one: maxima over them, means of the means, electricity per metre over all. */
+export function combineAudits(list: readonly LifetimeAudit[]): LifetimeAudit {
+  if (list.length === 0) throw new RangeError('combineAudits needs at least one lifetime');
+  const mean = (f: (a: LifetimeAudit) => number): number => list.reduce((s, a) => s + f(a), 0) / list.length;
+  const max = (f: (a: LifetimeAudit) => number): number => Math.max(...list.map(f));
+  const sum = (f: (a: LifetimeAudit) => number): number => list.reduce((s, a) => s + f(a), 0);
+  const deepest = list.reduce((a, b) => (b.maxPenetration > a.maxPenetration ? b : a));
+  const overshoot = list[0]!.overshoot.map((o, n) => ({ joint: o.joint, belowDeg: max((a) => a.overshoot[n]!.belowDeg), aboveDeg: max((a) => a.overshoot[n]!.aboveDeg) }));
+  const distance = sum((a) => a.distance);
+  return {
+    fitness: mean((a) => a.fitness), distance: mean((a) => a.distance), steps: mean((a) => a.steps),
+    subSteps: sum((a) => a.subSteps), contactSubSteps: sum((a) => a.contactSubSteps),
+    maxPenetration: deepest.maxPenetration, deepestPart: deepest.deepestPart,
+    meanPenetration: mean((a) => a.meanPenetration), deepShare: mean((a) => a.deepShare),
+    overshoot, maxOvershootDeg: max((a) => a.maxOvershootDeg),
+    maxContactImpulse: max((a) => a.maxContactImpulse), maxSubStepImpulse: max((a) => a.maxSubStepImpulse),
+    peakForceBodyWeights: max((a) => a.peakForceBodyWeights), maxJointSpeed: max((a) => a.maxJointSpeed),
+    electricity: mean((a) => a.electricity), electricityPerMetre: distance > 0 ? sum((a) => a.electricity) / distance : Infinity,
+  };
+}
+
 export interface RerunFigures {
   readonly label: string;
   readonly physics: PhysicsSettings;
-  readonly fitness: number;
-  readonly distance: number;
-  /** distance ÷ the audited lifetime's distance. */
+  /** Per audited lifetime, in order. */
+  readonly distances: readonly number[];
+  readonly meanDistance: number;
+  /** Mean distance ÷ the audited lifetimes' mean distance. */
   readonly ratio: number;
 }
 
 export interface GaitAudit {
   readonly physics: PhysicsSettings;
-  readonly lifetime: LifetimeAudit;
-  /** The same lifetime with twice the solver iterations, and with half the sub-step. */
+  /** Each audited lifetime, and all of them combined (combineAudits). */
+  readonly lifetimes: readonly LifetimeAudit[];
+  readonly summary: LifetimeAudit;
+  /** The same lifetimes with twice the solver iterations, and with half the sub-step. */
   readonly reruns: readonly RerunFigures[];
 }
 
 /**
- * Audits one lifetime: `streams()` must give the same lifetime's streams each time it is called (the policy is
- * re-run from scratch under each physics setting).
+ * Audits `episodes` lifetimes: `streams(e)` must give lifetime e's streams, the same each time it is called (the
+ * policy is re-run from scratch under each physics setting).
  */
-export function auditGait(ammo: AmmoModule, morphology: Morphology, policy: Policy, streams: () => LifetimeStreams, physics: PhysicsSettings, protocol: Protocol = QUADRUPED_PROTOCOL): GaitAudit {
+export function auditGait(
+  ammo: AmmoModule, morphology: Morphology, policy: Policy, streams: (episode: number) => LifetimeStreams, physics: PhysicsSettings,
+  options: { readonly protocol?: Protocol; readonly episodes?: number } = {},
+): GaitAudit {
+  const protocol = options.protocol ?? QUADRUPED_PROTOCOL;
+  const episodes = Array.from({ length: options.episodes ?? 1 }, (_, e) => e);
   const withEnv = <T>(settings: PhysicsSettings, body: (env: QuadrupedEnv) => T): T => {
     const env = new QuadrupedEnv(ammo, morphology, { physics: settings });
     try {
@@ -243,15 +272,17 @@ export function auditGait(ammo: AmmoModule, morphology: Morphology, policy: Poli
       env.dispose();
     }
   };
-  const lifetime = withEnv(physics, (env) => auditLifetime(env, policy, streams(), protocol));
+  const lifetimes = withEnv(physics, (env) => episodes.map((e) => auditLifetime(env, policy, streams(e), protocol)));
+  const summary = combineAudits(lifetimes);
   const variants: [string, Partial<PhysicsSettings>][] = [
     [`${2 * physics.solverIterations} solver iterations`, { solverIterations: 2 * physics.solverIterations }],
     [`${2 * physics.subSteps} sub-steps of ${((CONTROL_DT / physics.subSteps / 2) * 1000).toFixed(4)} ms`, { subSteps: 2 * physics.subSteps }],
   ];
   const reruns = variants.map(([label, change]) => {
     const settings = validPhysics({ ...physics, ...change });
-    const r = withEnv(settings, (env) => runLifetime(env, policy, streams(), { protocol }));
-    return { label, physics: settings, fitness: r.fitness, distance: r.distance, ratio: r.distance / lifetime.distance };
+    const distances = withEnv(settings, (env) => episodes.map((e) => runLifetime(env, policy, streams(e), { protocol }).distance));
+    const meanDistance = distances.reduce((s, d) => s + d, 0) / distances.length;
+    return { label, physics: settings, distances, meanDistance, ratio: meanDistance / summary.distance };
   });
-  return { physics, lifetime, reruns };
+  return { physics, lifetimes, summary, reruns };
 }

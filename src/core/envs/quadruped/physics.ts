@@ -29,16 +29,20 @@ export interface PhysicsSettings {
   readonly linearSlop: number;
   /** Joint speed cap (rad/s), enforced after every sub-step; Infinity for none. */
   readonly maxJointSpeed: number;
+  /** Joint limits: ERP of the push back out of a limit, and the restitution of a joint arriving at one. */
+  readonly limitErp: number;
+  readonly limitBounce: number;
 }
 
 /**
  * 1: Bullet 2.82's solver defaults with 10 iterations (every run trained before the parity work).
  * 2: pybullet's values where the spec names one (§3.1): contact ERP 0.9 through the velocity as pybullet's
- *    multibody solver applies it, warm starting 0.1, slop 1e-5, joint speeds capped at 100 rad/s.
+ *    multibody solver applies it, warm starting 0.1, slop 1e-5, joint speeds capped at 100 rad/s; and its joint
+ *    limits inelastic as pybullet's, pushed back with ERP 0.5 (version 1's bounced elastically; see PHYSICS.md).
  */
 export const PHYSICS_VERSIONS = {
-  1: { subSteps: 4, solverIterations: 10, erp: 0.2, erp2: 0.8, splitImpulse: true, splitThreshold: -0.04, warmStarting: 0.85, linearSlop: 0, maxJointSpeed: Infinity },
-  2: { subSteps: 4, solverIterations: 10, erp: 0.9, erp2: 0.9, splitImpulse: false, splitThreshold: -0.04, warmStarting: 0.1, linearSlop: 1e-5, maxJointSpeed: 100 },
+  1: { subSteps: 4, solverIterations: 10, erp: 0.2, erp2: 0.8, splitImpulse: true, splitThreshold: -0.04, warmStarting: 0.85, linearSlop: 0, maxJointSpeed: Infinity, limitErp: 0.9, limitBounce: 1 },
+  2: { subSteps: 4, solverIterations: 10, erp: 0.9, erp2: 0.9, splitImpulse: false, splitThreshold: -0.04, warmStarting: 0.1, linearSlop: 1e-5, maxJointSpeed: 100, limitErp: 0.5, limitBounce: 0 },
 } as const satisfies Record<number, PhysicsSettings>;
 
 export type PhysicsVersion = keyof typeof PHYSICS_VERSIONS;
@@ -59,7 +63,7 @@ export function validPhysics(s: PhysicsSettings): PhysicsSettings {
   };
   if (![1, 2, 4, 8, 16].includes(s.subSteps)) bad('subSteps', `must be 1, 2, 4, 8 or 16, got ${s.subSteps}`);
   if (!Number.isInteger(s.solverIterations) || s.solverIterations < 1 || s.solverIterations > 1000) bad('solverIterations', `must be an integer in [1, 1000], got ${s.solverIterations}`);
-  for (const f of ['erp', 'erp2', 'warmStarting'] as const) if (!(s[f] >= 0 && s[f] <= 1)) bad(f, `must be in [0, 1], got ${s[f]}`);
+  for (const f of ['erp', 'erp2', 'warmStarting', 'limitErp', 'limitBounce'] as const) if (!(s[f] >= 0 && s[f] <= 1)) bad(f, `must be in [0, 1], got ${s[f]}`);
   if (!(s.linearSlop >= 0 && s.linearSlop < 0.1)) bad('linearSlop', `must be in [0, 0.1), got ${s.linearSlop}`);
   if (!(s.maxJointSpeed > 0)) bad('maxJointSpeed', `must be positive (Infinity for no cap), got ${s.maxJointSpeed}`);
   return s;
@@ -93,7 +97,7 @@ export function configureSolver(A: AmmoModule, info: AmmoNs.btContactSolverInfo,
 }
 
 /** The solver info as the engine holds it (for tests and the audit's report). */
-export function readSolver(A: AmmoModule, info: AmmoNs.btContactSolverInfo): Omit<PhysicsSettings, 'subSteps' | 'maxJointSpeed'> {
+export function readSolver(A: AmmoModule, info: AmmoNs.btContactSolverInfo): Omit<PhysicsSettings, 'subSteps' | 'maxJointSpeed' | 'limitErp' | 'limitBounce'> {
   const base = A.getPointer(info) >> 2;
   const f = A.HEAPF32;
   return {

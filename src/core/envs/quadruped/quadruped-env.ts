@@ -56,8 +56,6 @@ const DISABLE_DEACTIVATION = 4;
  */
 const LIMIT_SOFTNESS = 0.9;
 const LIMIT_BIAS = 1;
-const LIMIT_RELAXATION = 1;
-const LIMIT_ERP = 0.9;
 
 /** A constructed start state for `resetTo`. */
 export interface QuadrupedState {
@@ -447,8 +445,8 @@ export class QuadrupedEnv implements Env {
       const hinge = new A.btHingeConstraint(parts[j.parent]!, parts[j.child]!, frameA, frameB, true);
       A.destroy(frameA);
       A.destroy(frameB);
-      hinge.setLimit(j.lower, j.upper, LIMIT_SOFTNESS, LIMIT_BIAS, LIMIT_RELAXATION);
-      hinge.setParam(A.BT_CONSTRAINT_STOP_ERP, LIMIT_ERP, -1);
+      hinge.setLimit(j.lower, j.upper, LIMIT_SOFTNESS, LIMIT_BIAS, this.physics.limitBounce);
+      hinge.setParam(A.BT_CONSTRAINT_STOP_ERP, this.physics.limitErp, -1);
       world.addConstraint(hinge, true);
       return hinge;
     });
