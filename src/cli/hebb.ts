@@ -7,6 +7,7 @@ import { ConfigError } from '../core/config';
 import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
+import { auditCommand } from './commands/audit';
 import { benchCommand } from './commands/bench';
 import { compareCommand, evalCommand } from './commands/evaluate';
 import { exportCommand } from './commands/export';
@@ -34,6 +35,8 @@ const USAGE = `usage: hebb <command> [options]
   damage      a damage experiment over seeds (spec §6.4): RUN... --recipe freeze|zero|plasticity [--from T --to T]
               [--value V (default 1.0)] [--hebbian-sees network|applied] [--at T --fraction F] [--times 0,50,100]
               [--morphology M] [--seeds 1-5] [--generation G]
+  audit       the physics audit of a run's gait: RUN [--morphology M] [--generation G] [--seed S] [--episodes N]
+              [--physics V]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
   bench       the benchmarks: [--only key,key] [--repetitions N]
@@ -79,6 +82,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return recordCommand(rest, openStore);
     case 'damage':
       return damageCommand(rest, openStore);
+    case 'audit':
+      return auditCommand(rest, openStore);
     case 'export':
       return exportCommand(rest, openStore);
     case 'morphology':

@@ -3,6 +3,7 @@
  * CLI, the services and the UI accept. Errors name the offending field.
  */
 import { z } from 'zod';
+import { CURRENT_PHYSICS } from './envs/quadruped/physics';
 import { INIT_MODES } from './policy/genome';
 import { INDEXINGS, RULE_NAMES } from './plasticity/rules';
 
@@ -122,6 +123,11 @@ export const heldoutSchema = z.object({
 export const runConfigSchema = z.object({
   name: z.string().trim().min(1).max(200).describe('A name to find the run by'),
   env: z.literal('quadruped').default('quadruped'),
+  /**
+   * The solver settings the run is trained and replayed with (envs/quadruped/physics.ts). New runs get the
+   * current version; runs stored before versions existed were trained with version 1 and say so (migration 6).
+   */
+  physics: z.int().min(1).max(CURRENT_PHYSICS).default(CURRENT_PHYSICS).describe('Physics version the run is trained and replayed with'),
   policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }),
   morphologies: morphologyList
     .min(1)

@@ -43,9 +43,9 @@ describe('lifetime protocol (spec §1.8)', () => {
     let sum = 0;
     for (let s = 40; s < rec.envSteps; s++) sum += rec.rewards[s * 5 + 1]!;
     expect(result.fitness).toBeCloseTo(sum, 3);
-    // Distance is the torso's forward (x) travel between the reset frame and the last one.
+    // Distance is the torso's forward (x) travel between the end of the burn-in and the last frame.
     const torsoX = (frame: number): number => rec.poses[frame * 13 * 7]!;
-    expect(result.distance).toBeCloseTo(torsoX(rec.envSteps) - torsoX(0), 4);
+    expect(result.distance).toBeCloseTo(torsoX(rec.envSteps) - torsoX(40), 4);
     // An identical policy fed observation 0 (reset), then 41, 42 … reproduces the recorded actions.
     const twin = policyFor(HEBBIAN);
     twin.reset(lifetimeStreams(7, 0).policy);

@@ -190,7 +190,7 @@ describe('quadruped env: observation (spec §3.5) on constructed states', () => 
 
 describe('quadruped env: rewards (spec §3.6)', () => {
   it('progress sums to the change of potential: ≈ 56.3 per metre walked towards +x', () => {
-    env.reset(RandomStream.of(0, 1));
+    env.reset(RandomStream.of(1, 1)); // a start from which the open-loop gait walks (from seed 0 it stalls under physics 2)
     for (let t = 0; t < 40; t++) env.step(zero);
     const [x0, y0] = meanXY(env);
     const torso0 = env.partState()[0]!;

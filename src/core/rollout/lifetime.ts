@@ -106,7 +106,10 @@ export interface Recording {
 export interface LifetimeResult {
   /** Σ fitness term, or BLOWN_UP_FITNESS. */
   readonly fitness: number;
-  /** Metres travelled forward from reset to the end of the lifetime (`Env.forwardDistance`); 0 if blown up. */
+  /**
+   * Metres travelled forward (`Env.forwardDistance`) from the end of the burn-in to the end of the lifetime:
+   * the span the fitness sums progress over, so the drop and settling of the burn-in do not count; 0 if blown up.
+   */
   readonly distance: number;
   /** The lifetime ended on a non-finite state (its recording stops before that step). */
   readonly blownUp: boolean;
@@ -220,6 +223,7 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
     recorder?.step(action, r.rewards, r.observation);
   }
   observation = first;
+  const start = env.forwardDistance();
 
   let fitness = 0;
   let t = 0;
@@ -253,7 +257,7 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
     }
   }
   if (blownUp) return { fitness: BLOWN_UP_FITNESS, distance: 0, blownUp, steps: t, envSteps, recording: recorder?.finish() };
-  return { fitness, distance: env.forwardDistance(), blownUp, steps: t, envSteps, recording: recorder?.finish() };
+  return { fitness, distance: env.forwardDistance() - start, blownUp, steps: t, envSteps, recording: recorder?.finish() };
 }
 
 /**

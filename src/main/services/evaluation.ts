@@ -80,7 +80,7 @@ export async function evaluateRun(store: Store, runId: number, options: Evaluate
   const { config, generation, genome } = centre(store, runId, options.generation);
   const morphologies: MorphologySource[] = options.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf }));
   const { results } = await inWorker<'evaluated'>(
-    { kind: 'evaluate', policy: config.policy, genome, seed: config.seed, generation, episodes: options.episodes, morphologies },
+    { kind: 'evaluate', physics: config.physics, policy: config.policy, genome, seed: config.seed, generation, episodes: options.episodes, morphologies },
     progress,
   );
   // Stored together: an evaluation is either all there or not at all.
@@ -117,7 +117,7 @@ export async function recordEpisode(store: Store, runId: number, options: Record
   const { mjcf } = store.morphology(options.morphology);
   checkDamage(damage, assemble(parseMjcf(mjcf, options.morphology)).joints.length, QUADRUPED_MLP.sizes);
   const r = await inWorker<'recorded'>(
-    { kind: 'record', policy: config.policy, genome, seed: options.seed, morphology: { name: options.morphology, mjcf }, damage, weightStride, earlyStop },
+    { kind: 'record', physics: config.physics, policy: config.policy, genome, seed: options.seed, morphology: { name: options.morphology, mjcf }, damage, weightStride, earlyStop },
     progress,
   );
   return store.addEpisode({

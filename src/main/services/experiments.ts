@@ -73,7 +73,7 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
     }
     const lifetimes = conditions.flatMap((c) => seeds.map((seed) => ({ seed, damage: c.damage })));
     const { results: runs } = await inWorker<'curves'>(
-      { kind: 'curves', policy: s.config.policy, genome: s.genome, morphology: { name: options.morphology, mjcf }, lifetimes },
+      { kind: 'curves', physics: s.config.physics, policy: s.config.policy, genome: s.genome, morphology: { name: options.morphology, mjcf }, lifetimes },
       (done, total) => progress?.(s.id, done, total),
     );
     results.push({

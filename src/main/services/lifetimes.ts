@@ -5,6 +5,7 @@
  * thread stays free while they run.
  */
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
+import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
@@ -19,7 +20,8 @@ export interface MorphologySource {
   readonly mjcf: string;
 }
 
-export type LifetimeTask =
+/** Every task names the run's physics version (RunConfig.physics; default the current one). */
+export type LifetimeTask = { readonly physics?: number } & (
   | {
       readonly kind: 'evaluate';
       readonly policy: PolicySpec;
@@ -48,7 +50,8 @@ export type LifetimeTask =
       readonly morphology: MorphologySource;
       /** Whole lifetimes, each keyed by its recording seed (the same lifetime `record` stores for that seed). */
       readonly lifetimes: readonly { readonly seed: number; readonly damage: DamageSchedule }[];
-    };
+    }
+);
 
 export type LifetimeOutcome =
   | { readonly kind: 'evaluated'; readonly results: { fitness: number[]; distance: number[] }[] }
@@ -58,8 +61,9 @@ export type LifetimeOutcome =
 export async function runLifetimeTask(task: LifetimeTask, progress: (done: number, total: number) => void): Promise<LifetimeOutcome> {
   const ammo = await loadAmmo();
   const policy = makePolicy(QUADRUPED_MLP, task.policy, task.genome);
+  const physics = physicsSettings(task.physics ?? CURRENT_PHYSICS);
   const withEnv = <T>(m: MorphologySource, body: (env: QuadrupedEnv) => T): T => {
-    const env = new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name));
+    const env = new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics });
     try {
       return body(env);
     } finally {

@@ -146,4 +146,9 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (run_id, generation, morphology)
   ) WITHOUT ROWID;
   `,
+  // 10: the physics version a run was trained with; every run before this one was trained with version 1.
+  `
+  UPDATE runs SET config = json_set(config, '$.physics', 1)
+  WHERE json_valid(config) AND json_type(config) = 'object' AND json_type(config, '$.physics') IS NULL;
+  `,
 ];

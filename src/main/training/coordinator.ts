@@ -102,6 +102,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         noise: noise.data.buffer as SharedArrayBuffer,
         theta,
         l2Coefficient: state.config.l2Coefficient,
+        physics: config.physics,
       },
       usefulWorkers(options.workers, state.config.popSize),
     );

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
+import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { perturb } from '../../core/es/openai-es';
 import { parseMjcf } from '../../core/morphology/mjcf';
@@ -18,7 +19,8 @@ import type { CandidateResult, EvaluateTask, TestResult, WorkerInit, WorkerReply
 const init = (workerData as { init: WorkerInit }).init;
 const port = parentPort!;
 const ammo = await loadAmmo();
-const world = (m: { name: string; mjcf: string }): QuadrupedEnv => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name));
+const physics = physicsSettings(init.physics ?? CURRENT_PHYSICS);
+const world = (m: { name: string; mjcf: string }): QuadrupedEnv => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics });
 const envs = init.morphologies.map(world);
 const heldout = (init.heldout ?? []).map(world);
 const layout = genomeLayout(init.net, init.policy);

@@ -15,6 +15,8 @@ export interface WorkerInit {
   readonly noise: SharedArrayBuffer;
   readonly theta: SharedArrayBuffer;
   readonly l2Coefficient: number;
+  /** The run's physics version (RunConfig.physics; default the current one). */
+  readonly physics?: number;
 }
 
 /** One test lifetime of the centre: held-out body `morphology` (index), test episode `episode`. */

@@ -18,6 +18,7 @@ import { POSE_FLOATS } from '../env';
 import type { AmmoModule } from './ammo';
 import { assemble, type Assembly } from './assembly';
 import { rotateComponentsInto, type Quat, type V3 } from '../../math/rigid';
+import { configureSolver, CURRENT_PHYSICS, physicsSettings, readSolver, type PhysicsSettings } from './physics';
 
 const normaliseQuat = (q: Quat): Quat => {
   const n = Math.hypot(...q);
@@ -27,7 +28,6 @@ const normaliseQuat = (q: Quat): Quat => {
 
 /** Control step and its physics sub-steps (spec §3.1). */
 export const CONTROL_DT = 0.0165;
-export const SUB_STEPS = 4;
 export const GRAVITY = 9.8;
 /** Torso height at or below which the ant has fallen (spec §3.6–3.7). */
 export const FALLEN_Z = 0.26;
@@ -56,9 +56,6 @@ const DISABLE_DEACTIVATION = 4;
  */
 const LIMIT_SOFTNESS = 0.9;
 const LIMIT_BIAS = 1;
-const LIMIT_RELAXATION = 1;
-const LIMIT_ERP = 0.9;
-const SOLVER_ITERATIONS = 10;
 
 /** A constructed start state for `resetTo`. */
 export interface QuadrupedState {
@@ -68,12 +65,26 @@ export interface QuadrupedState {
   /** World orientation of the root body's frame, (x, y, z, w). */
   readonly rootOrientation?: Quat;
   readonly linearVelocity?: V3;
+  /** Joint speeds (rad/s, action order): each child part then turns relative to its parent, pivots kept together. */
+  readonly jointSpeeds?: ArrayLike<number>;
 }
 
 export interface QuadrupedOptions {
-  /** Constraint solver iterations per sub-step (default 10; see docs/PHYSICS.md). */
-  readonly solverIterations?: number;
+  /** Solver settings (default: the current physics version; see physics.ts and docs/PHYSICS.md). */
+  readonly physics?: PhysicsSettings;
 }
+
+/** One contact point between a robot part and the ground, as the solver last saw it. */
+export interface GroundContact {
+  readonly part: number;
+  /** Signed separation (m): negative is penetration. */
+  readonly distance: number;
+  /** Normal impulse the solver applied in the last sub-step (N·s). */
+  readonly impulse: number;
+}
+
+/** Called after every physics sub-step while set (the audit's probe). */
+export type SubStepProbe = (env: QuadrupedEnv) => void;
 
 /** Per part, the state floats read after each step: position, orientation (x, y, z, w), linear and angular velocity. */
 const S = 13;
@@ -102,7 +113,7 @@ export class QuadrupedEnv implements Env {
   readonly assembly: Assembly;
 
   private readonly A: AmmoModule;
-  private readonly iterations: number;
+  readonly physics: PhysicsSettings;
   private readonly partShapes: AmmoNs.btCompoundShape[];
   private readonly childShapes: AmmoNs.btCollisionShape[];
   private readonly groundShape: AmmoNs.btStaticPlaneShape;
@@ -110,6 +121,17 @@ export class QuadrupedEnv implements Env {
   private readonly q: AmmoNs.btQuaternion;
   private readonly t: AmmoNs.btTransform;
   private current: World | undefined;
+  /** Per joint, the parts that turn with its child (the child and everything below it). */
+  private readonly subtree: readonly Int32Array[];
+  /** Heap float index of each part's angular and linear velocity and of its world transform, stable per world. */
+  private readonly omegaSlot: Int32Array;
+  private readonly velocitySlot: Int32Array;
+  private readonly transformSlot: Int32Array;
+  private probe: SubStepProbe | undefined;
+  private readonly afterSubStep = (): void => {
+    if (this.physics.maxJointSpeed < Infinity) this.capJointSpeeds();
+    this.probe?.(this);
+  };
 
   private readonly state: Float64Array;
   private readonly observation = new Float32Array(OBSERVATION_SIZE);
@@ -138,7 +160,7 @@ export class QuadrupedEnv implements Env {
     this.A = ammo;
     const A = ammo;
     this.assembly = assemble(morphology);
-    this.iterations = options.solverIterations ?? SOLVER_ITERATIONS;
+    this.physics = options.physics ?? physicsSettings(CURRENT_PHYSICS);
     const { parts, joints, links } = this.assembly;
     this.actionSize = joints.length;
     this.bodyNames = links.map((l) => l.name);
@@ -170,6 +192,11 @@ export class QuadrupedEnv implements Env {
     this.jointSpeed = new Float64Array(joints.length);
     this.feetContact = new Float32Array(this.assembly.feet.length);
     this.partContact = new Uint8Array(parts.length);
+    this.omegaSlot = new Int32Array(parts.length);
+    this.velocitySlot = new Int32Array(parts.length);
+    this.transformSlot = new Int32Array(parts.length);
+    const below = (part: number): number[] => [part, ...joints.filter((j) => j.parent === part).flatMap((j) => below(j.child))];
+    this.subtree = joints.map((j) => Int32Array.from(below(j.child)));
     const built = this.assembly.pose(new Float64Array(joints.length))[0]!;
     this.initialZ = built.position[2] + rotateZ(built.orientation, links[0]!.com);
   }
@@ -200,6 +227,7 @@ export class QuadrupedEnv implements Env {
       this.v.setValue(vx, vy, vz);
       for (const body of this.current.parts) body.setLinearVelocity(this.v);
     }
+    if (initial.jointSpeeds) this.setJointSpeeds(initial.jointSpeeds, initial.linearVelocity ?? [0, 0, 0]);
     this.actuatorStrength.fill(1);
     this.feetContact.fill(0);
     this.readState();
@@ -219,8 +247,8 @@ export class QuadrupedEnv implements Env {
     }
     const joints = this.assembly.joints;
     // Torques (like gravity) are applied once and held over the control step's sub-steps: one stepSimulation
-    // call runs all four and clears the forces only at its end (spec §3.1, §3.3). 0.0165 is exactly four
-    // times 0.004125 in float32 too, so the call always runs exactly four sub-steps.
+    // call runs them all and clears the forces only at its end (spec §3.1, §3.3). The sub-step count is a power
+    // of two, so 0.0165 is an exact multiple of the sub-step in float32 too and every call runs all of them.
     for (let n = 0; n < nJ; n++) {
       const tau = this.torque[n]!;
       if (tau === 0) continue;
@@ -230,7 +258,8 @@ export class QuadrupedEnv implements Env {
       this.v.setValue(-tau * this.axisParent[3 * n]!, -tau * this.axisParent[3 * n + 1]!, -tau * this.axisParent[3 * n + 2]!);
       w.parts[j.parent]!.applyLocalTorque(this.v);
     }
-    w.world.stepSimulation(CONTROL_DT, SUB_STEPS, CONTROL_DT / SUB_STEPS);
+    const h = this.physics.subSteps;
+    w.world.stepSimulation(CONTROL_DT, h, CONTROL_DT / h);
     this.readState();
     const finite = this.calcState();
 
@@ -242,11 +271,12 @@ export class QuadrupedEnv implements Env {
     let work = 0;
     let effort = 0;
     let atLimit = 0;
+    // From the state before the observation's clip to ±5, as the reference computes them (spec §3.6).
     for (let n = 0; n < nJ; n++) {
       const a = action[n]!;
-      work += Math.abs(a * this.observation[9 + 2 * n]!);
+      work += Math.abs(a * rawObs[9 + 2 * n]!);
       effort += a * a;
-      if (Math.abs(this.observation[8 + 2 * n]!) > 0.99) atLimit++;
+      if (Math.abs(rawObs[8 + 2 * n]!) > 0.99) atLimit++;
     }
     r[2] = (-2 * work) / nJ - (0.1 * effort) / nJ;
     r[3] = -0.1 * atLimit;
@@ -299,6 +329,36 @@ export class QuadrupedEnv implements Env {
     return this.state;
   }
 
+  /** Calls `probe` after every physics sub-step until it is unset (undefined). */
+  setSubStepProbe(probe: SubStepProbe | undefined): void {
+    this.probe = probe;
+    if (this.current) this.attachTicks(this.current);
+  }
+
+  /** Visits every robot–ground contact point of the manifolds the solver last used. */
+  forEachGroundContact(visit: (contact: GroundContact) => void): void {
+    const d = this.assertReady().dispatcher;
+    for (let i = 0, count = d.getNumManifolds(); i < count; i++) {
+      const m = d.getManifoldByIndexInternal(i);
+      const a = m.getBody0().getUserIndex();
+      const part = a >= 0 ? a : m.getBody1().getUserIndex();
+      for (let k = 0, n = m.getNumContacts(); k < n; k++) {
+        const p = m.getContactPoint(k);
+        visit({ part, distance: p.getDistance(), impulse: p.getAppliedImpulse() });
+      }
+    }
+  }
+
+  /** The solver settings as the live world holds them (read back from the engine). */
+  solverInfo(): ReturnType<typeof readSolver> {
+    return readSolver(this.A, this.assertReady().world.getSolverInfo());
+  }
+
+  /** Joint n's angle (radians) as its hinge reports it now, also between control steps. */
+  hingeAngle(n: number): number {
+    return this.assertReady().hinges[n]!.getHingeAngle();
+  }
+
   /** Foot contact flags as of the last step (what the *next* observation will carry). */
   currentFeetContact(): Float32Array {
     return this.feetContact;
@@ -337,7 +397,7 @@ export class QuadrupedEnv implements Env {
     const world = new A.btDiscreteDynamicsWorld(dispatcher, broadphase, solver, config);
     this.v.setValue(0, 0, -GRAVITY);
     world.setGravity(this.v);
-    world.getSolverInfo().set_m_numIterations(this.iterations);
+    configureSolver(A, world.getSolverInfo(), this.physics);
 
     const motionStates: AmmoNs.btDefaultMotionState[] = [];
     const addBody = (mass: number, shape: AmmoNs.btCollisionShape, inertia: readonly number[], pose: { position: readonly number[]; orientation: readonly number[] }): AmmoNs.btRigidBody => {
@@ -386,12 +446,113 @@ export class QuadrupedEnv implements Env {
       const hinge = new A.btHingeConstraint(parts[j.parent]!, parts[j.child]!, frameA, frameB, true);
       A.destroy(frameA);
       A.destroy(frameB);
-      hinge.setLimit(j.lower, j.upper, LIMIT_SOFTNESS, LIMIT_BIAS, LIMIT_RELAXATION);
-      hinge.setParam(A.BT_CONSTRAINT_STOP_ERP, LIMIT_ERP, -1);
+      hinge.setLimit(j.lower, j.upper, LIMIT_SOFTNESS, LIMIT_BIAS, this.physics.limitBounce);
+      hinge.setParam(A.BT_CONSTRAINT_STOP_ERP, this.physics.limitErp, -1);
       world.addConstraint(hinge, true);
       return hinge;
     });
-    return { dispatcher, broadphase, solver, world, parts, ground, hinges, motionStates };
+    parts.forEach((body, i) => {
+      this.omegaSlot[i] = A.getPointer(body.getAngularVelocity()) >> 2;
+      this.velocitySlot[i] = A.getPointer(body.getLinearVelocity()) >> 2;
+      this.transformSlot[i] = A.getPointer(body.getWorldTransform()) >> 2;
+    });
+    const built = { dispatcher, broadphase, solver, world, parts, ground, hinges, motionStates };
+    this.attachTicks(built);
+    return built;
+  }
+
+  /**
+   * Joints in action order come parent first, so each child's velocity follows from its parent's already set:
+   * ω_c = ω_p + q̇·axis, and v_c = v_p + ω_p × (pivot − x_p) + ω_c × (x_c − pivot) keeps the pivot together.
+   */
+  private setJointSpeeds(speeds: ArrayLike<number>, v0: V3): void {
+    if (speeds.length !== this.actionSize || !Array.from(speeds).every(Number.isFinite)) {
+      throw new RangeError(`jointSpeeds must be ${this.actionSize} finite numbers`);
+    }
+    this.readState();
+    const st = this.state;
+    const parts = this.current!.parts;
+    const omega = new Float64Array(parts.length * 3);
+    const vel = Float64Array.from({ length: parts.length * 3 }, (_, i) => v0[i % 3]!);
+    const cross = (a: ArrayLike<number>, ao: number, b: readonly number[]): V3 => [a[ao + 1]! * b[2]! - a[ao + 2]! * b[1]!, a[ao + 2]! * b[0]! - a[ao]! * b[2]!, a[ao]! * b[1]! - a[ao + 1]! * b[0]!];
+    this.assembly.joints.forEach((j, n) => {
+      const p = j.parent;
+      const c = j.child;
+      const at = (part: number): V3 => [st[part * S]!, st[part * S + 1]!, st[part * S + 2]!];
+      rotateComponentsInto(st[p * S + 3]!, st[p * S + 4]!, st[p * S + 5]!, st[p * S + 6]!, j.pivotInParent[0], j.pivotInParent[1], j.pivotInParent[2], scratch3);
+      const xp = at(p);
+      const xc = at(c);
+      const toPivot: V3 = [scratch3[0]!, scratch3[1]!, scratch3[2]!];
+      const pivot: V3 = [xp[0] + toPivot[0], xp[1] + toPivot[1], xp[2] + toPivot[2]];
+      rotateComponentsInto(st[p * S + 3]!, st[p * S + 4]!, st[p * S + 5]!, st[p * S + 6]!, this.axisParent[3 * n]!, this.axisParent[3 * n + 1]!, this.axisParent[3 * n + 2]!, scratch3);
+      for (let i = 0; i < 3; i++) omega[3 * c + i] = omega[3 * p + i]! + speeds[n]! * scratch3[i]!;
+      const a = cross(omega, 3 * p, toPivot);
+      const b = cross(omega, 3 * c, [xc[0] - pivot[0], xc[1] - pivot[1], xc[2] - pivot[2]]);
+      for (let i = 0; i < 3; i++) vel[3 * c + i] = vel[3 * p + i]! + a[i]! + b[i]!;
+    });
+    parts.forEach((body, i) => {
+      this.v.setValue(omega[3 * i]!, omega[3 * i + 1]!, omega[3 * i + 2]!);
+      body.setAngularVelocity(this.v);
+      this.v.setValue(vel[3 * i]!, vel[3 * i + 1]!, vel[3 * i + 2]!);
+      body.setLinearVelocity(this.v);
+    });
+  }
+
+  /** The sub-step callback is installed only when something needs it (a speed cap or a probe). */
+  private attachTicks(w: World): void {
+    const t = ticker(this.A);
+    const key = this.A.getPointer(w.world);
+    if (this.physics.maxJointSpeed < Infinity || this.probe) {
+      t.worlds.set(key, this.afterSubStep);
+      w.world.setInternalTickCallback(t.pointer);
+    } else {
+      t.worlds.delete(key);
+      w.world.setInternalTickCallback(0);
+    }
+  }
+
+  /**
+   * pybullet clamps every joint's speed to ±100 rad/s (btMultiBody's max coordinate velocity) with the other
+   * joints' speeds and the base's held, i.e. the joint's subtree is turned back about the hinge axis through the
+   * pivot. The same here on the bodies' velocities (angular and linear, so the pivot stays together), written
+   * straight into them as setAngularVelocity / setLinearVelocity would.
+   */
+  private capJointSpeeds(): void {
+    const heap = this.A.HEAPF32;
+    const max = this.physics.maxJointSpeed;
+    const joints = this.assembly.joints;
+    for (let n = 0; n < joints.length; n++) {
+      const j = joints[n]!;
+      const c = this.omegaSlot[j.child]!;
+      const p = this.omegaSlot[j.parent]!;
+      // The hinge axis in world: the parent's basis (btMatrix3x3, rows of 4 floats) times its axis in the parent.
+      const b = this.transformSlot[j.parent]!;
+      const lx = this.axisParent[3 * n]!, ly = this.axisParent[3 * n + 1]!, lz = this.axisParent[3 * n + 2]!;
+      const ax = heap[b]! * lx + heap[b + 1]! * ly + heap[b + 2]! * lz;
+      const ay = heap[b + 4]! * lx + heap[b + 5]! * ly + heap[b + 6]! * lz;
+      const az = heap[b + 8]! * lx + heap[b + 9]! * ly + heap[b + 10]! * lz;
+      const speed = (heap[c]! - heap[p]!) * ax + (heap[c + 1]! - heap[p + 1]!) * ay + (heap[c + 2]! - heap[p + 2]!) * az;
+      if (speed <= max && speed >= -max) continue;
+      const excess = speed - Math.sign(speed) * max;
+      const dx = -excess * ax, dy = -excess * ay, dz = -excess * az;
+      // Pivot = parent origin (btTransform's origin follows the basis) + basis · pivot in the parent.
+      const [qx, qy, qz] = j.pivotInParent;
+      const px = heap[b + 12]! + heap[b]! * qx + heap[b + 1]! * qy + heap[b + 2]! * qz;
+      const py = heap[b + 13]! + heap[b + 4]! * qx + heap[b + 5]! * qy + heap[b + 6]! * qz;
+      const pz = heap[b + 14]! + heap[b + 8]! * qx + heap[b + 9]! * qy + heap[b + 10]! * qz;
+      for (const k of this.subtree[n]!) {
+        const w = this.omegaSlot[k]!;
+        const v = this.velocitySlot[k]!;
+        const t = this.transformSlot[k]!;
+        const rx = heap[t + 12]! - px, ry = heap[t + 13]! - py, rz = heap[t + 14]! - pz;
+        heap[w] = heap[w]! + dx;
+        heap[w + 1] = heap[w + 1]! + dy;
+        heap[w + 2] = heap[w + 2]! + dz;
+        heap[v] = heap[v]! + dy * rz - dz * ry;
+        heap[v + 1] = heap[v + 1]! + dz * rx - dx * rz;
+        heap[v + 2] = heap[v + 2]! + dx * ry - dy * rx;
+      }
+    }
   }
 
   private destroyWorld(): void {
@@ -407,6 +568,7 @@ export class QuadrupedEnv implements Env {
       A.destroy(b);
     }
     for (const ms of w.motionStates) A.destroy(ms);
+    ticker(A).worlds.delete(A.getPointer(w.world));
     A.destroy(w.world);
     A.destroy(w.solver);
     A.destroy(w.broadphase);
@@ -557,6 +719,19 @@ export class QuadrupedEnv implements Env {
 }
 
 const scratch3 = new Float64Array(3);
+
+type WithFunctions = AmmoModule & { addFunction(fn: (world: number, timeStep: number) => void, signature: string): number };
+/** One wasm table slot per ammo instance; it dispatches each sub-step to the env owning that world. */
+const tickers = new WeakMap<AmmoModule, { readonly pointer: number; readonly worlds: Map<number, () => void> }>();
+function ticker(A: AmmoModule): { readonly pointer: number; readonly worlds: Map<number, () => void> } {
+  let t = tickers.get(A);
+  if (!t) {
+    const worlds = new Map<number, () => void>();
+    t = { worlds, pointer: (A as WithFunctions).addFunction((world) => worlds.get(world)?.(), 'vif') };
+    tickers.set(A, t);
+  }
+  return t;
+}
 const mean2 = new Float64Array(2);
 const rpy = new Float64Array(3);
 const rawObs = new Float64Array(OBSERVATION_SIZE);

@@ -1,0 +1,57 @@
+/** `hebb audit RUN`: the physics audit of a run's gait (docs/PHYSICS.md, "Auditing a gait"). */
+import { PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
+import type { Store } from '../../main/store/store';
+import { auditRun, type RunAudit } from '../../main/services/audit';
+import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
+
+export const AUDIT_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', generation: 'int', seed: 'int', episodes: 'int', physics: 'int' } as const;
+const USAGE = 'hebb audit RUN [--morphology M] [--generation G] [--seed S] [--episodes N] [--physics V] [--json]';
+
+export async function auditCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
+  const args = parseArgs(argv, AUDIT_FLAGS, 'hebb audit');
+  if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
+  const id = runIdArg(args.positional[0], USAGE);
+  const seed = flag(args, 'seed', 'int') ?? 1;
+  if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
+  const episodes = flag(args, 'episodes', 'int') ?? 5;
+  if (episodes < 1 || episodes > 100) throw new UsageError(`--episodes must be in [1, 100], got ${episodes}`);
+  const generation = flag(args, 'generation', 'int');
+  if (generation !== undefined && generation < 0) throw new UsageError(`--generation must be ≥ 0, got ${generation}`);
+  const physics = flag(args, 'physics', 'int');
+  if (physics !== undefined && !PHYSICS_VERSION_NUMBERS.includes(physics as never)) {
+    throw new UsageError(`--physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${physics}`);
+  }
+  const morphology = flag(args, 'morphology', 'string');
+  const store = open(args);
+  try {
+    if (morphology !== undefined) requireMorphologies(store, [morphology], 'morphology');
+    const audit = await auditRun(store, id, { morphology, seed, episodes, generation, physics });
+    process.stdout.write(flag(args, 'json', 'boolean') ? `${JSON.stringify(audit)}\n` : report(audit));
+  } finally {
+    store.close();
+  }
+}
+
+const mm = (m: number): string => `${(m * 1000).toFixed(1)} mm`;
+const spread = (xs: readonly number[]): string => {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
+  return `${mean.toFixed(2)} ± ${std.toFixed(2)} m`;
+};
+
+function report(a: RunAudit): string {
+  const l = a.summary;
+  const physics = `physics ${a.physicsVersion}${a.physicsVersion === a.trainedPhysics ? '' : ` (trained with ${a.trainedPhysics})`}`;
+  const seeds = a.episodes === 1 ? `seed ${a.seed}` : `seeds ${a.seed}–${a.seed + a.episodes - 1}`;
+  const worst = [...l.overshoot].sort((x, y) => Math.max(y.belowDeg, y.aboveDeg) - Math.max(x.belowDeg, x.aboveDeg));
+  const lines = [
+    `run ${a.runId} generation ${a.generation} on ${a.morphology}, ${seeds}, ${physics}: ${spread(a.lifetimes.map((x) => x.distance))} in ${l.steps.toFixed(0)} steps on average (fitness ${l.fitness.toFixed(1)})`,
+    `  penetration        max ${mm(l.maxPenetration)}${l.deepestPart ? ` (${l.deepestPart})` : ''}, mean ${mm(l.meanPenetration)}; ${(100 * l.deepShare).toFixed(2)} % of contact points deeper than 1 cm`,
+    `  joint limits       max ${l.maxOvershootDeg.toFixed(2)}° past a limit; worst: ${worst.slice(0, 3).map((o) => `${o.joint} ${Math.max(o.belowDeg, o.aboveDeg).toFixed(2)}°`).join(', ')}`,
+    `  contact impulse    max ${l.maxContactImpulse.toFixed(1)} N·s per contact point, ${l.maxSubStepImpulse.toFixed(1)} N·s per sub-step; peak ground force ${l.peakForceBodyWeights.toFixed(2)} body weights (mean over a step)`,
+    `  joint speed        max ${l.maxJointSpeed.toFixed(1)} rad/s`,
+    `  electricity        ${l.electricity.toFixed(1)} per lifetime, ${Number.isFinite(l.electricityPerMetre) ? l.electricityPerMetre.toFixed(1) : '—'} per metre`,
+    ...a.reruns.map((r) => `  ${r.label.padEnd(34)} ${spread(r.distances)} (${(100 * r.ratio).toFixed(0)} % of the audited distance)`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
