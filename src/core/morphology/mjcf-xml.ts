@@ -35,7 +35,10 @@ export function fail(el: El, attr: string | null, problem: string): never {
 type Node = Record<string, unknown> & { ':@'?: Record<string, string> };
 
 const META = XMLParser.getMetaDataSymbol() as unknown as string;
+/** Deeper nesting than this is no body of this kind (and would cost stack). */
+const MAX_DEPTH = 100;
 const parser = new XMLParser({
+  maxNestedTags: MAX_DEPTH,
   preserveOrder: true,
   ignoreAttributes: false,
   attributeNamePrefix: '',
@@ -60,7 +63,14 @@ export function parseXml(xml: string): El {
     const children = ((n[tag] as Node[] | undefined) ?? []).map(convert).filter((c): c is El => c !== null);
     return { tag, attrs: { ...(n[':@'] ?? {}) }, line: lineAt(breaks, meta?.startIndex ?? 0), children };
   };
-  const roots = (parser.parse(xml) as Node[]).map(convert).filter((c): c is El => c !== null);
+  let doc: Node[];
+  try {
+    doc = parser.parse(xml) as Node[];
+  } catch (e) {
+    // The validator passed, so what is left is the parser's own bound on nesting.
+    throw new MjcfError(`elements may nest at most ${MAX_DEPTH} deep (${(e as Error).message})`);
+  }
+  const roots = doc.map(convert).filter((c): c is El => c !== null);
   if (roots.length !== 1) throw new MjcfError(`expected one root element <mujoco>, found ${roots.length}`);
   return roots[0]!;
 }

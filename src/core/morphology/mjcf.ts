@@ -41,7 +41,7 @@ export function parseMjcf(xml: string, name?: string): Morphology {
   for (const s of doc.children) {
     if (['compiler', 'default', 'worldbody', 'actuator', 'contact'].includes(s.tag) || IGNORED_SECTIONS.has(s.tag)) continue;
     const refused = REFUSED_SECTIONS.get(s.tag) ?? (s.children.length > 0 ? REFUSED_IF_USED.get(s.tag) : undefined);
-    if (refused) fail(s, null, `is not supported: ${refused}`);
+    if (refused) fail(s, null, refused);
     if (!REFUSED_IF_USED.has(s.tag)) fail(s, null, 'is not an MJCF section');
   }
   const defaults = new Defaults(sections('default'), DEFAULT_KNOWN);
@@ -99,7 +99,7 @@ function contents(parent: El, ctx: Ctx, cls: string, local: Frame): Item[] {
       const frame = compose(local, { pos: position(a, 'pos') ?? [0, 0, 0], rot: orientation(a, ctx.compiler) });
       out.push(...contents(el, ctx, ctx.defaults.childClass(el, cls), frame));
     } else if (REFUSED_IN_BODY.has(el.tag)) {
-      fail(el, null, `is not supported: ${REFUSED_IN_BODY.get(el.tag)}`);
+      fail(el, null, REFUSED_IN_BODY.get(el.tag)!);
     } else if (['body', 'joint', 'freejoint', 'geom', 'inertial'].includes(el.tag)) {
       out.push({ el, local, cls });
     } else if (!IGNORED_IN_BODY.has(el.tag)) {
@@ -198,9 +198,8 @@ function readHinge(a: Attrs, it: Item, c: Compiler): { joint: HingeJoint; at: V3
   const limited = a.keyword('limited', ['false', 'true', 'auto']) ?? 'auto';
   const range = a.numbers('range', 2);
   if (limited === 'auto' && range && !c.autolimits) a.fail('range', 'needs limited="true" when compiler autolimits is false (MuJoCo refuses it too)');
-  if (!(limited === 'true' || (limited === 'auto' && range))) {
-    a.fail(range ? 'limited' : 'range', 'unlimited hinges are not supported: give the joint a range');
-  }
+  if (!range && limited !== 'false') a.fail('range', 'is required: unlimited hinges are not supported');
+  if (limited === 'false') a.fail('limited', '"false" makes the hinge unlimited, which is not supported');
   const [lower, upper] = (range ?? [0, 0]).map((x) => (c.degrees ? x : x / DEG)) as [number, number];
   if (!(lower < upper)) a.fail('range', `must have lower < upper, got ${(range ?? [0, 0]).join(' ')}`);
   if (lower < -LIMITS.maxAngle || upper > LIMITS.maxAngle) {
@@ -278,7 +277,7 @@ function capsuleEnds(a: Attrs, c: Compiler, size: readonly number[]): { from: V3
 
 function readMotor(el: El, ctx: Ctx): Motor {
   if (el.tag !== 'motor') {
-    if (ACTUATORS.has(el.tag)) fail(el, null, 'is not supported: only <motor> actuators (torque = gear × action)');
+    if (ACTUATORS.has(el.tag)) fail(el, null, 'only <motor> actuators are supported (torque = gear × action)');
     fail(el, null, 'is not an element <actuator> can hold');
   }
   const a = ctx.defaults.attrs(el, 'actuator', ctx.defaults.resolve(el, 'main'), KNOWN.motor);
