@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Envelope, EventName } from '../../src/common/api';
+import { MAX_MJCF_CHARS } from '../../src/core/morphology/limits';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import { startWebServer, type WebServer } from '../../src/main/server';
 import { Workbench } from '../../src/main/services/workbench';
@@ -181,5 +182,19 @@ describe('web mode API', () => {
     expect((await call('morphologies.get', { name: 'nope' })).status).toBe(404);
     expect(await value('morphologies.delete', { name: 'long-fr' })).toEqual({ name: 'long-fr' });
     expect((await value<{ name: string }[]>('morphologies.list', {})).map((m) => m.name)).not.toContain('long-fr');
+  });
+
+  it(`takes an MJCF of exactly ${MAX_MJCF_CHARS} characters (the CLI's limit too), however it escapes in JSON, and refuses one more naming mjcf`, async () => {
+    const { mjcf } = await value<{ mjcf: string }>('morphologies.get', { name: 'standard' });
+    // A comment of quotes: every one is two bytes in JSON, so the request is ≈ 2 MB.
+    const padded = mjcf.replace('</mujoco>', `<!--${'"'.repeat(MAX_MJCF_CHARS - mjcf.length - 7)}--></mujoco>`);
+    expect(padded.length).toBe(MAX_MJCF_CHARS);
+    expect((await value<{ name: string }>('morphologies.save', { name: 'padded', mjcf: padded })).name).toBe('padded');
+    const over = await call('morphologies.save', { name: 'over', mjcf: `${padded} ` });
+    expect(over.status).toBe(400);
+    expect(over.envelope).toMatchObject({ ok: false, error: { kind: 'invalid' } });
+    expect(JSON.stringify(over.envelope)).toContain('mjcf');
+    expect(JSON.stringify(over.envelope)).toContain(String(MAX_MJCF_CHARS));
+    await value('morphologies.delete', { name: 'padded' });
   });
 });
