@@ -175,7 +175,7 @@ describe('web mode API', () => {
 
     const broken = await call('morphologies.save', { name: 'broken', mjcf: standard.mjcf.replace('name="ankle_4"', 'name="knee_4"') });
     expect(broken.status).toBe(400);
-    expect(broken.envelope).toMatchObject({ ok: false, error: { message: "broken: MJCF: actuator motor references unknown joint 'ankle_4'" } });
+    expect(broken.envelope).toMatchObject({ ok: false, error: { message: "broken: MJCF: line 59: <motor> joint: no hinge is named 'ankle_4'" } });
     expect((await call('morphologies.save', { name: 'standard', mjcf: longer })).status).toBe(409);
     expect((await call('morphologies.save', { name: 'bad name!', mjcf: longer })).status).toBe(400);
     expect((await call('morphologies.delete', { name: 'standard' })).status).toBe(409);

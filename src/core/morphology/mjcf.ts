@@ -13,7 +13,7 @@ import {
   ACTUATORS, DEFAULT_KNOWN, GEOM_TYPES, IGNORED_IN_BODY, IGNORED_SECTIONS, JOINT_TYPES, KNOWN, MASS_RULE, REFUSED_IF_USED, REFUSED_IN_BODY, REFUSED_SECTIONS,
 } from './mjcf-schema';
 import { fail, MjcfError, parseXml, type El } from './mjcf-xml';
-import { bodies, orderedJoints, type Body, type Geom, type HingeJoint, type Morphology, type Motor } from './model';
+import { bodies, type Body, type Geom, type HingeJoint, type Morphology, type Motor } from './model';
 
 export { LIMITS, MAX_MJCF_CHARS, MjcfError };
 
@@ -22,6 +22,9 @@ interface Ctx {
   readonly defaults: Defaults;
   bodies: number;
   geoms: number;
+  /** Names given so far, by kind ("body:torso"), with the element that gave each; and the hinges by name. */
+  readonly names: Map<string, El>;
+  readonly hinges: Set<string>;
 }
 
 /** An element inside a body, with the transform of the <frame>s around it and the default class it inherits. */
@@ -45,7 +48,10 @@ export function parseMjcf(xml: string, name?: string): Morphology {
     if (!REFUSED_IF_USED.has(s.tag)) fail(s, null, 'is not an MJCF section');
   }
   const defaults = new Defaults(sections('default'), DEFAULT_KNOWN);
-  const ctx: Ctx = { compiler: { degrees: true, eulerseq: 'xyz', autolimits: true, inertiaFromGeom: false, groupRange: [0, 5] }, defaults, bodies: 0, geoms: 0 };
+  const ctx: Ctx = {
+    compiler: { degrees: true, eulerseq: 'xyz', autolimits: true, inertiaFromGeom: false, groupRange: [0, 5] },
+    defaults, bodies: 0, geoms: 0, names: new Map(), hinges: new Set(),
+  };
   plain(ctx, doc, KNOWN.mujoco);
   const compiler = readCompiler(sections('compiler'), ctx);
   const c: Ctx = { ...ctx, compiler };
@@ -57,10 +63,21 @@ export function parseMjcf(xml: string, name?: string): Morphology {
     }
   }
   const root = readWorld(sections('worldbody'), c);
-  const motors = sections('actuator').flatMap((s) => s.children.map((el) => readMotor(el, c)));
-  const morphology: Morphology = { name: name ?? doc.attrs['model'] ?? 'unnamed', root: nameUnnamed(root), motors };
-  checkNames(morphology);
-  return morphology;
+  const driven = new Map<string, El>();
+  const motors = sections('actuator').flatMap((s) => s.children.map((el) => readMotor(el, c, driven)));
+  return { name: name ?? doc.attrs['model'] ?? 'unnamed', root: nameUnnamed(root), motors };
+}
+
+/** An element's name, checked: printable, and unique among its kind (bodies, joints, geoms, actuators). */
+function claim(ctx: Ctx, kind: string, a: Attrs): string {
+  const name = a.text('name');
+  if (name === undefined) return '';
+  // eslint-disable-next-line no-control-regex
+  if (name.length === 0 || name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) a.fail('name', 'must be 1 to 100 characters, without control characters');
+  const first = ctx.names.get(`${kind}:${name}`);
+  if (first) a.fail('name', `another ${kind} is already named '${name}' (line ${first.line})`);
+  ctx.names.set(`${kind}:${name}`, a.el);
+  return name;
 }
 
 function readCompiler(els: readonly El[], ctx: Ctx): Compiler {
@@ -146,6 +163,7 @@ interface ParentPlace {
 function readBody(item: Item, ctx: Ctx, parent: ParentPlace | null): Body {
   if (++ctx.bodies > LIMITS.maxBodies) fail(item.el, null, `more than ${LIMITS.maxBodies} bodies`);
   const a = ctx.defaults.attrs(item.el, null, item.cls, KNOWN.body);
+  const name = claim(ctx, 'body', a);
   if (a.flag('mocap')) a.fail('mocap', 'is not supported: mocap bodies are moved by data, not physics');
   a.refuseNonZero('gravcomp', 'gravity compensation is not part of the env');
   const own = compose(item.local, { pos: position(a, 'pos') ?? [0, 0, 0], rot: orientation(a, ctx.compiler) });
@@ -161,7 +179,7 @@ function readBody(item: Item, ctx: Ctx, parent: ParentPlace | null): Body {
     }
   }
   return {
-    name: a.text('name') ?? '',
+    name,
     pos,
     joint: hinge ? { ...hinge.joint, axis: clean(rotate(rot, hinge.joint.axis)) } : null,
     geoms: items.filter((it) => it.el.tag === 'geom').map((it) => readGeom(it, ctx, rot, at)),
@@ -178,6 +196,7 @@ function readJoints(items: readonly Item[], ctx: Ctx, isRoot: boolean): { joint:
       ? plain(ctx, it.el, KNOWN.freejoint)
       : ctx.defaults.attrs(it.el, 'joint', ctx.defaults.resolve(it.el, it.cls), KNOWN.joint);
     const type = it.el.tag === 'freejoint' ? 'free' : (a.keyword('type', JOINT_TYPES) ?? 'hinge');
+    const name = claim(ctx, 'joint', a);
     const field = it.el.tag === 'freejoint' ? null : 'type';
     if (type === 'free') {
       if (!isRoot) fail(it.el, field, 'only the root body may be free (MuJoCo allows free joints only in children of the world)');
@@ -186,12 +205,13 @@ function readJoints(items: readonly Item[], ctx: Ctx, isRoot: boolean): { joint:
     if (isRoot) fail(it.el, field, `is a ${type} joint to the world; the root body must move freely`);
     if (type !== 'hinge') fail(it.el, field, `${type} joints are not supported (hinge)`);
     if (hinge) fail(it.el, null, 'is a second hinge in one body; not supported (one hinge per body)');
-    hinge = readHinge(a, it, ctx.compiler);
+    hinge = readHinge(a, it, ctx.compiler, name);
+    if (name) ctx.hinges.add(name);
   }
   return hinge;
 }
 
-function readHinge(a: Attrs, it: Item, c: Compiler): { joint: HingeJoint; at: V3 } {
+function readHinge(a: Attrs, it: Item, c: Compiler, name: string): { joint: HingeJoint; at: V3 } {
   const axis = a.numbers('axis', 3) ?? [0, 0, 1];
   direction(a, 'axis', axis, 'hinge axis');
   const at = position(a, 'pos') ?? [0, 0, 0];
@@ -213,7 +233,7 @@ function readHinge(a: Attrs, it: Item, c: Compiler): { joint: HingeJoint; at: V3
   if (clamped === 'true' || (clamped === 'auto' && c.autolimits && a.has('actuatorfrcrange'))) {
     a.fail(a.has('actuatorfrcrange') ? 'actuatorfrcrange' : 'actuatorfrclimited', 'is not supported: torques are 250 N·m per unit action × gear / 150');
   }
-  return { joint: { name: a.text('name') ?? '', axis: rotate(it.local.rot, axis), range: [lower, upper] }, at: apply(it.local, at) };
+  return { joint: { name, axis: rotate(it.local.rot, axis), range: [lower, upper] }, at: apply(it.local, at) };
 }
 
 /** A geom in the body's canonical frame: world-aligned axes, origin at the body's hinge (`at`, body frame). */
@@ -243,7 +263,7 @@ function readGeom(it: Item, ctx: Ctx, rot: Quat, at: V3): Geom {
   if (!size) return fail(it.el, 'size', 'is required');
   const radius = size[0]!;
   if (!(radius >= LIMITS.minRadius && radius <= LIMITS.maxRadius)) a.fail('size', `radius must be ${within(LIMITS.minRadius, LIMITS.maxRadius, 'm')}, got ${radius}`);
-  const name = a.text('name') ?? '';
+  const name = claim(ctx, 'geom', a);
   const place = (p: readonly number[]): V3 => clean(rotate(rot, sub(apply(it.local, p), at)));
   if (type === 'sphere') {
     if (a.has('fromto')) a.fail('fromto', 'does not apply to spheres');
@@ -275,7 +295,7 @@ function capsuleEnds(a: Attrs, c: Compiler, size: readonly number[]): { from: V3
   return { from: sub(centre, axis), to: add(centre, axis) };
 }
 
-function readMotor(el: El, ctx: Ctx): Motor {
+function readMotor(el: El, ctx: Ctx, driven: Map<string, El>): Motor {
   if (el.tag !== 'motor') {
     if (ACTUATORS.has(el.tag)) fail(el, null, 'only <motor> actuators are supported (torque = gear × action)');
     fail(el, null, 'is not an element <actuator> can hold');
@@ -285,8 +305,13 @@ function readMotor(el: El, ctx: Ctx): Motor {
   a.refuseNonZero('delay', 'actuator delays are not part of the env');
   a.refuseNonZero('damping', 'actuator damping is not part of the env');
   a.refuseNonZero('armature', 'actuator armature is not part of the env');
+  claim(ctx, 'actuator', a);
   const joint = a.text('joint');
   if (joint === undefined) fail(el, 'joint', 'is required (the hinge this motor drives)');
+  if (!ctx.hinges.has(joint)) a.fail('joint', `no hinge is named '${joint}'`);
+  const other = driven.get(joint);
+  if (other) a.fail('joint', `hinge '${joint}' already has a motor (line ${other.line})`);
+  driven.set(joint, el);
   const gears = a.numbers('gear', 1, 6) ?? [1];
   const gear = gears[0]!;
   if (!(gear > 0 && gear <= LIMITS.maxGear)) a.fail('gear', `must be in (0, ${LIMITS.maxGear}], got ${gear}`);
@@ -331,31 +356,6 @@ function nameUnnamed(root: Body): Body {
     return { ...b, name, joint, geoms, children: b.children.map(rename) };
   };
   return rename(root);
-}
-
-/** Body, joint and geom names must be unique per kind; every motor must drive a known joint, at most one per joint. */
-export function checkNames(m: Morphology): void {
-  const seen = new Set<string>();
-  const claim = (kind: string, name: string): void => {
-    if (!name) return;
-    // eslint-disable-next-line no-control-regex
-    if (name.length > 100 || /[\u0000-\u001f\u007f]/.test(name)) throw new MjcfError(`${kind} name '${name.slice(0, 100)}' must be at most 100 characters, without control characters`);
-    const key = `${kind}:${name}`;
-    if (seen.has(key)) throw new MjcfError(`duplicate ${kind} name '${name}'`);
-    seen.add(key);
-  };
-  for (const b of bodies(m)) {
-    claim('body', b.name);
-    if (b.joint) claim('joint', b.joint.name);
-    b.geoms.forEach((g) => claim('geom', g.name));
-  }
-  const joints = new Set(orderedJoints(m).map((j) => j.name));
-  const driven = new Set<string>();
-  for (const motor of m.motors) {
-    if (!joints.has(motor.joint)) throw new MjcfError(`actuator motor references unknown joint '${motor.joint}'`);
-    if (driven.has(motor.joint)) throw new MjcfError(`joint '${motor.joint}' has more than one motor`);
-    driven.add(motor.joint);
-  }
 }
 
 const fmt = (v: readonly number[]): string => v.map((x) => String(Number(x.toPrecision(12)))).join(' ');
