@@ -16,6 +16,7 @@ import { fail, MjcfError, parseXml, type El } from './mjcf-xml';
 import { bodies, type Body, type Geom, type HingeJoint, type Morphology, type Motor } from './model';
 
 export { LIMITS, MAX_MJCF_CHARS, MjcfError };
+export { serialiseMjcf } from './mjcf-write';
 
 interface Ctx {
   readonly compiler: Compiler;
@@ -48,13 +49,8 @@ export function parseMjcf(xml: string, name?: string): Morphology {
     if (!REFUSED_IF_USED.has(s.tag)) fail(s, null, 'is not an MJCF section');
   }
   const defaults = new Defaults(sections('default'), DEFAULT_KNOWN);
-  const ctx: Ctx = {
-    compiler: { degrees: true, eulerseq: 'xyz', autolimits: true, inertiaFromGeom: false, groupRange: [0, 5] },
-    defaults, bodies: 0, geoms: 0, names: new Map(), hinges: new Set(),
-  };
-  plain(ctx, doc, KNOWN.mujoco);
-  const compiler = readCompiler(sections('compiler'), ctx);
-  const c: Ctx = { ...ctx, compiler };
+  defaults.attrs(doc, null, 'main', KNOWN.mujoco);
+  const c: Ctx = { compiler: readCompiler(sections('compiler'), defaults), defaults, bodies: 0, geoms: 0, names: new Map(), hinges: new Set() };
   for (const s of sections('contact')) {
     for (const el of s.children) {
       if (el.tag === 'pair') fail(el, null, 'is not supported: explicit contact pairs change contact parameters; the env sets them');
@@ -80,10 +76,11 @@ function claim(ctx: Ctx, kind: string, a: Attrs): string {
   return name;
 }
 
-function readCompiler(els: readonly El[], ctx: Ctx): Compiler {
-  let c: Compiler = ctx.compiler;
+/** MuJoCo's compiler defaults for MJCF, then each <compiler> element in turn. */
+function readCompiler(els: readonly El[], defaults: Defaults): Compiler {
+  let c: Compiler = { degrees: true, eulerseq: 'xyz', autolimits: true, inertiaFromGeom: false, groupRange: [0, 5] };
   for (const el of els) {
-    const a = plain(ctx, el, KNOWN.compiler);
+    const a = defaults.attrs(el, null, 'main', KNOWN.compiler);
     const angle = a.keyword('angle', ['degree', 'radian']);
     const seq = a.text('eulerseq');
     if (seq !== undefined && !/^[xyzXYZ]{3}$/.test(seq)) a.fail('eulerseq', `must be 3 letters from x, y, z, X, Y, Z, got "${seq}"`);
@@ -356,49 +353,4 @@ function nameUnnamed(root: Body): Body {
     return { ...b, name, joint, geoms, children: b.children.map(rename) };
   };
   return rename(root);
-}
-
-const fmt = (v: readonly number[]): string => v.map((x) => String(Number(x.toPrecision(12)))).join(' ');
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function bodyXml(b: Body, indent: string): string {
-  const lines = [`${indent}<body name="${esc(b.name)}" pos="${fmt(b.pos)}">`];
-  const inner = `${indent}  `;
-  if (b.joint) {
-    lines.push(`${inner}<joint name="${esc(b.joint.name)}" type="hinge" axis="${fmt(b.joint.axis)}" pos="0 0 0" range="${fmt(b.joint.range)}"/>`);
-  }
-  for (const g of b.geoms) {
-    const name = g.name ? ` name="${esc(g.name)}"` : '';
-    lines.push(
-      g.type === 'capsule'
-        ? `${inner}<geom${name} type="capsule" fromto="${fmt([...g.from, ...g.to])}" size="${fmt([g.radius])}"/>`
-        : `${inner}<geom${name} type="sphere" pos="${fmt(g.pos)}" size="${fmt([g.radius])}"/>`,
-    );
-  }
-  for (const c of b.children) lines.push(bodyXml(c, inner));
-  lines.push(`${indent}</body>`);
-  return lines.join('\n');
-}
-
-/** MJCF text for a morphology, with the ant's compiler and default settings. */
-export function serialiseMjcf(m: Morphology): string {
-  const motors = m.motors.map(
-    (mo) => `    <motor joint="${esc(mo.joint)}" gear="${fmt([mo.gear])}" ctrllimited="true" ctrlrange="${fmt(mo.ctrlRange)}"/>`,
-  );
-  return [
-    `<mujoco model="${esc(m.name)}">`,
-    '  <compiler angle="degree" coordinate="local" inertiafromgeom="true"/>',
-    '  <default>',
-    '    <joint armature="1" damping="1" limited="true"/>',
-    '    <geom conaffinity="0" condim="3" density="5.0" friction="1.5 0.1 0.1" margin="0.01"/>',
-    '  </default>',
-    '  <worldbody>',
-    bodyXml(m.root, '    '),
-    '  </worldbody>',
-    '  <actuator>',
-    ...motors,
-    '  </actuator>',
-    '</mujoco>',
-    '',
-  ].join('\n');
 }
