@@ -184,6 +184,16 @@ describe('web mode API', () => {
     expect((await value<{ name: string }[]>('morphologies.list', {})).map((m) => m.name)).not.toContain('long-fr');
   });
 
+  it('lists a stored body the stricter reader now refuses with the reason, instead of failing the list', async () => {
+    const { mjcf } = await value<{ mjcf: string }>('morphologies.get', { name: 'standard' });
+    // The earlier reader ignored unknown attributes and a narrow control range; this one refuses both.
+    store.saveMorphology('legacy', mjcf.replace('<motor joint="hip_4" gear="150" ctrllimited="true" ctrlrange="-1 1"', '<motor joint="hip_4" gear="150" ctrllimited="true" ctrlrange="-0.5 0.5"'));
+    const listed = await value<{ name: string; problem?: string }[]>('morphologies.list', {});
+    expect(listed.find((m) => m.name === 'legacy')!.problem).toBe("MJCF: line 58: <motor> ctrlrange: must contain [-1, 1] (the policy's actions), got -0.5 0.5");
+    expect(listed.find((m) => m.name === 'standard')!.problem).toBeUndefined();
+    await value('morphologies.delete', { name: 'legacy' });
+  });
+
   it(`takes an MJCF of exactly ${MAX_MJCF_CHARS} characters (the CLI's limit too), however it escapes in JSON, and refuses one more naming mjcf`, async () => {
     const { mjcf } = await value<{ mjcf: string }>('morphologies.get', { name: 'standard' });
     // A comment of quotes: every one is two bytes in JSON, so the request is ≈ 2 MB.

@@ -40,6 +40,15 @@ export function importMorphology(store: Store, name: string, mjcf: string): void
   store.saveMorphology(name, mjcf);
 }
 
+/** A summary for listing: a stored body the reader now refuses is listed with the reason instead of failing the list. */
+export function listedMorphology(entry: { name: string; mjcf: string; builtin: boolean }): MorphologySummary {
+  try {
+    return summariseMorphology(entry);
+  } catch (e) {
+    return { name: entry.name, builtin: entry.builtin, mass: 0, joints: [], segments: [], problem: (e as Error).message };
+  }
+}
+
 export function summariseMorphology(entry: { name: string; mjcf: string; builtin: boolean }): MorphologySummary {
   const m = parseMjcf(entry.mjcf, entry.name);
   const gear = new Map(m.motors.map((mo) => [mo.joint, mo.gear]));
