@@ -115,5 +115,12 @@ describe('morphology edits', () => {
     // A motorless hinge.
     const unpowered = { ...standard, motors: standard.motors.filter((mo) => mo.joint !== 'hip_2') };
     expect(compatibilityProblems(unpowered)).toEqual(["hinge 'hip_2' has no motor"]);
+    // Leg 2 moved to the front: two legs in one quadrant.
+    const crowded = parseMjcf(preset('standard').replace('fromto="0 0 0 -0.2 0.2 0"', 'fromto="0 0 0 0.2 0.2 0"').replace('<body name="aux_2" pos="-0.2 0.2 0">', '<body name="aux_2" pos="0.2 0.2 0">'));
+    expect(compatibilityProblems(crowded)).toEqual(["2 legs stand front left of the torso (ankles 'ankle_1', 'ankle_2'); the ant has one leg per quadrant"]);
+    // A toe hinge under the front-left foot: a third hinge in that leg.
+    const toe = '<body name="toe" pos="0.4 0.4 0"><joint name="toe_j" type="hinge" axis="0 0 1" range="-1 1"/><geom name="toe_geom" type="sphere" size="0.05"/></body>';
+    const toed = parseMjcf(preset('standard').replace('<geom name="left_ankle_geom" type="capsule" fromto="0 0 0 0.4 0.4 0" size="0.08"/>', (g) => `${g}${toe}`));
+    expect(compatibilityProblems(toed)).toEqual(["hinge 'toe_j' (body 'toe') is a third hinge in a leg; a leg is a hip and an ankle", "hinge 'toe_j' has no motor"]);
   });
 });
