@@ -4,6 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
+import { MAX_MJCF_CHARS } from '../core/morphology/limits';
 import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
@@ -77,7 +78,7 @@ export const REQUESTS = {
    * Validates and stores a user morphology (it must parse, assemble and offer the ant's joints and feet); saving
    * under an existing user name replaces it, a built-in name is a conflict.
    */
-  'morphologies.save': z.object({ name: z.string().min(1).max(64), mjcf: z.string().min(1).max(1_000_000) }).strict(),
+  'morphologies.save': z.object({ name: z.string().min(1).max(64), mjcf: z.string().min(1).max(MAX_MJCF_CHARS) }).strict(),
   /** Deletes a user morphology; episodes keep the MJCF they ran on, evaluations keep its name. */
   'morphologies.delete': z.object({ name: z.string().min(1) }).strict(),
   /** Recorded episodes, of one run or of all. */

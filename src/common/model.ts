@@ -125,6 +125,8 @@ export interface MorphologySummary {
   readonly joints: { name: string; range: readonly [number, number]; gear: number | null }[];
   /** Capsule segments (name, length, radius), in body order. */
   readonly segments: { name: string; length: number; radius: number }[];
+  /** Why a stored MJCF no longer loads (stored by an earlier, laxer reader); then mass is 0 and the lists empty. */
+  readonly problem?: string;
 }
 
 /** Mean progress per policy step in three windows around a perturbation, averaged over seeds. */

@@ -18,6 +18,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HTTP_STATUS, type Envelope, type EventName } from '../common/api';
+import { MAX_MJCF_CHARS } from '../core/morphology/limits';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -52,8 +53,11 @@ export interface WebServerOptions {
   readonly api?: ApiBackend;
 }
 
-/** Largest API request body accepted. */
-const MAX_BODY = 1 << 20;
+/**
+ * Largest API request body accepted: the largest request is a morphology save, whose MJCF may have MAX_MJCF_CHARS
+ * characters (the CLI's limit too), each at most 6 bytes once JSON-escaped (\uXXXX).
+ */
+const MAX_BODY = 6 * MAX_MJCF_CHARS + (1 << 16);
 
 function tokenMatches(given: string | null | undefined, token: string): boolean {
   if (!given) return false;

@@ -34,7 +34,7 @@ afterAll(async () => {
 describe('morphology editor', () => {
   it('rejects a negative shin length by name and saves nothing', async () => {
     await page.getByLabel('front right shin length').fill('-0.2');
-    await page.getByTestId('editor-issues').getByText('front right shin: segment length must be in (0, 10] m, got -0.2').waitFor();
+    await page.getByTestId('editor-issues').getByText('front right shin: segment length must be within [0.001, 10] m, got -0.2').waitFor();
     expect(await page.getByLabel('front right shin length').getAttribute('class')).toContain('bad');
     await page.getByTestId('save-morphology').click();
     await page.getByTestId('editor-message').getByText('fix the values marked in red first').waitFor();

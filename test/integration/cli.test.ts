@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_MJCF_CHARS } from '../../src/core/morphology/limits';
 
 const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
@@ -271,6 +272,52 @@ describe('hebb CLI', () => {
     writeFileSync(join(dir, 'broken.xml'), edited.replace('<motor joint="hip_1"', '<motor joint="hip_9"'));
     expect(hebb('morphology', 'import', join(dir, 'broken.xml'), '--db', db).status).toBe(2);
     expect(hebb('morphology', 'import', short, '--name', 'bad name!', '--db', db).stderr).toContain("name 'bad name!'");
+    expect(digest(db)).toBe(before);
+  });
+
+  it('morphology import takes MJCF from other tools (gym, default classes, own names) and round-trips through export', () => {
+    const db = join(dir, 'foreign.db');
+    const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/mjcf/${name}.xml`, import.meta.url));
+    for (const name of ['gym-ant', 'renamed-ant']) expect(hebb('morphology', 'import', fixture(name), '--db', db).status).toBe(0);
+    const show = (name: string) => JSON.parse(hebb('morphology', 'show', name, '--db', db, '--json').stdout) as { mass: number; joints: { name: string; range: number[] }[] };
+    const renamed = show('renamed-ant');
+    expect(renamed.joints.map((j) => j.name)).toEqual(['FL_hip', 'FL_knee', 'BL_hip', 'BL_knee', 'BR_hip', 'BR_knee', 'FR_hip', 'FR_knee']);
+    expect(show('gym-ant').joints.map((j) => j.range)).toEqual([[-30, 30], [30, 70], [-30, 30], [-70, -30], [-30, 30], [-70, -30], [-30, 30], [30, 70]]);
+    expect(renamed.mass).toBeCloseTo(182.18, 2);
+    // Export, import the export under another name: the same body.
+    const exported = join(dir, 'renamed-export.xml');
+    expect(hebb('morphology', 'export', 'renamed-ant', '--db', db, '--out', exported).status).toBe(0);
+    expect(hebb('morphology', 'import', exported, '--name', 'renamed-again', '--db', db).status).toBe(0);
+    expect(show('renamed-again')).toEqual({ ...renamed, name: 'renamed-again' });
+  });
+
+  it('morphology import of a broken or oversized MJCF exits 2 naming the problem, and changes nothing', () => {
+    const db = join(dir, 'broken.db');
+    expect(hebb('morphology', 'list', '--db', db).status).toBe(0);
+    const before = digest(db);
+    const standard = readFileSync(new URL('../../resources/morphologies/standard.xml', import.meta.url), 'utf8');
+    const cases: [string, string, string][] = [
+      ['far', standard.replace('pos="0 0 0.75"', 'pos="1e300 0 0.75"'), 'line 9: <body name="torso"> pos: each coordinate must be within ±10 m, got 1e+300 0 0.75'],
+      ['axis', standard.replace('axis="0 0 1"', 'axis="1e-320 0 0"'), 'line 14: <joint name="hip_1"> axis: the hinge axis must have a length of at least 1e-6, got 1e-320'],
+    ];
+    for (const [name, xml, message] of cases) {
+      const file = join(dir, `${name}.xml`);
+      writeFileSync(file, xml);
+      const out = hebb('morphology', 'import', file, '--db', db);
+      expect(out.status).toBe(2);
+      expect(out.stderr).toContain(`${name}: MJCF: ${message}`);
+    }
+    // One character over the API's limit, and a 50 MB file (refused without being read whole).
+    const over = join(dir, 'over.xml');
+    writeFileSync(over, standard.replace('</mujoco>', `<!--${'x'.repeat(MAX_MJCF_CHARS - standard.length - 6)}--></mujoco>`));
+    expect(readFileSync(over, 'utf8').length).toBe(MAX_MJCF_CHARS + 1);
+    const huge = join(dir, 'huge.xml');
+    writeFileSync(huge, Buffer.alloc(50 << 20, 32));
+    for (const file of [over, huge]) {
+      const out = hebb('morphology', 'import', file, '--db', db);
+      expect(out.status).toBe(2);
+      expect(out.stderr).toContain(`${file}: an MJCF file may have at most ${MAX_MJCF_CHARS} characters`);
+    }
     expect(digest(db)).toBe(before);
   });
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Envelope, EventName } from '../../src/common/api';
+import { MAX_MJCF_CHARS } from '../../src/core/morphology/limits';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import { startWebServer, type WebServer } from '../../src/main/server';
 import { Workbench } from '../../src/main/services/workbench';
@@ -192,12 +193,36 @@ describe('web mode API', () => {
 
     const broken = await call('morphologies.save', { name: 'broken', mjcf: standard.mjcf.replace('name="ankle_4"', 'name="knee_4"') });
     expect(broken.status).toBe(400);
-    expect(broken.envelope).toMatchObject({ ok: false, error: { message: "broken: MJCF: actuator motor references unknown joint 'ankle_4'" } });
+    expect(broken.envelope).toMatchObject({ ok: false, error: { message: "broken: MJCF: line 59: <motor> joint: no hinge is named 'ankle_4'" } });
     expect((await call('morphologies.save', { name: 'standard', mjcf: longer })).status).toBe(409);
     expect((await call('morphologies.save', { name: 'bad name!', mjcf: longer })).status).toBe(400);
     expect((await call('morphologies.delete', { name: 'standard' })).status).toBe(409);
     expect((await call('morphologies.get', { name: 'nope' })).status).toBe(404);
     expect(await value('morphologies.delete', { name: 'long-fr' })).toEqual({ name: 'long-fr' });
     expect((await value<{ name: string }[]>('morphologies.list', {})).map((m) => m.name)).not.toContain('long-fr');
+  });
+
+  it('lists a stored body the stricter reader now refuses with the reason, instead of failing the list', async () => {
+    const { mjcf } = await value<{ mjcf: string }>('morphologies.get', { name: 'standard' });
+    // The earlier reader ignored unknown attributes and a narrow control range; this one refuses both.
+    store.saveMorphology('legacy', mjcf.replace('<motor joint="hip_4" gear="150" ctrllimited="true" ctrlrange="-1 1"', '<motor joint="hip_4" gear="150" ctrllimited="true" ctrlrange="-0.5 0.5"'));
+    const listed = await value<{ name: string; problem?: string }[]>('morphologies.list', {});
+    expect(listed.find((m) => m.name === 'legacy')!.problem).toBe("MJCF: line 58: <motor> ctrlrange: must contain [-1, 1] (the policy's actions), got -0.5 0.5");
+    expect(listed.find((m) => m.name === 'standard')!.problem).toBeUndefined();
+    await value('morphologies.delete', { name: 'legacy' });
+  });
+
+  it(`takes an MJCF of exactly ${MAX_MJCF_CHARS} characters (the CLI's limit too), however it escapes in JSON, and refuses one more naming mjcf`, async () => {
+    const { mjcf } = await value<{ mjcf: string }>('morphologies.get', { name: 'standard' });
+    // A comment of quotes: every one is two bytes in JSON, so the request is ≈ 2 MB.
+    const padded = mjcf.replace('</mujoco>', `<!--${'"'.repeat(MAX_MJCF_CHARS - mjcf.length - 7)}--></mujoco>`);
+    expect(padded.length).toBe(MAX_MJCF_CHARS);
+    expect((await value<{ name: string }>('morphologies.save', { name: 'padded', mjcf: padded })).name).toBe('padded');
+    const over = await call('morphologies.save', { name: 'over', mjcf: `${padded} ` });
+    expect(over.status).toBe(400);
+    expect(over.envelope).toMatchObject({ ok: false, error: { kind: 'invalid' } });
+    expect(JSON.stringify(over.envelope)).toContain('mjcf');
+    expect(JSON.stringify(over.envelope)).toContain(String(MAX_MJCF_CHARS));
+    await value('morphologies.delete', { name: 'padded' });
   });
 });

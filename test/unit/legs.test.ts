@@ -79,8 +79,8 @@ describe("the editor's legs", () => {
     expect(r.morphology).toBeNull();
     expect(r.issues).toEqual([
       { path: 'legs.0.hip', message: 'joint range must satisfy -360 ≤ lower < upper ≤ 360, got 30 10' },
-      { path: 'legs.1.shin', message: 'segment length must be in (0, 10] m, got -0.2' },
-      { path: 'legs.2.radius', message: 'radius must be in (0, 2] m, got 0' },
+      { path: 'legs.1.shin', message: 'segment length must be within [0.001, 10] m, got -0.2' },
+      { path: 'legs.2.radius', message: 'radius must be within [0.001, 2] m, got 0' },
       { path: 'legs.3.ankleStrength', message: 'motor gear must be in (0, 10000], got 0' },
     ]);
   });

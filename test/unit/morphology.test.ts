@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ANT_INTERFACE, compatibilityProblems, removeLowerLeg, scaleMotor, setJointRange, setSegmentLength } from '../../src/core/morphology/edit';
+import { compatibilityProblems, removeLowerLeg, scaleMotor, setJointRange, setSegmentLength } from '../../src/core/morphology/edit';
 import { parseMjcf, serialiseMjcf } from '../../src/core/morphology/mjcf';
 import { bodies, capsuleLength, geomVolume, orderedJoints, type Geom, type Morphology } from '../../src/core/morphology/model';
 
@@ -13,7 +13,7 @@ const geoms = (m: Morphology): Map<string, Geom> => new Map(bodies(m).flatMap((b
 describe('morphology presets (spec §3.2, §4)', () => {
   it('the standard ant has 13 bodies, the 8 hinges in action order, the 4 feet and 8 motors of gear 150', () => {
     expect(bodies(standard)).toHaveLength(13);
-    expect(orderedJoints(standard).map((j) => j.name)).toEqual(ANT_INTERFACE.joints);
+    expect(orderedJoints(standard).map((j) => j.name)).toEqual(['hip_1', 'ankle_1', 'hip_2', 'ankle_2', 'hip_3', 'ankle_3', 'hip_4', 'ankle_4']);
     expect(compatibilityProblems(standard)).toEqual([]);
     expect(standard.motors.map((m) => m.gear)).toEqual(new Array(8).fill(150));
     const ankle1 = orderedJoints(standard)[1]!;
@@ -55,21 +55,22 @@ describe('morphology presets (spec §3.2, §4)', () => {
   });
 });
 
-describe('invalid MJCF gets an error naming what is wrong', () => {
+describe('invalid MJCF gets an error naming the element, the attribute and the line', () => {
   const valid = preset('standard');
   const cases: [string, string, RegExp][] = [
-    ['malformed XML', valid.replace('</worldbody>', ''), /malformed XML at line \d+/],
-    ['a missing attribute', valid.replace(' size="0.25"', ''), /body 'torso' geom 'torso_geom': missing attribute 'size'/],
-    ['a zero-length segment', valid.replace('fromto="0 0 0 0.4 0.4 0"', 'fromto="0 0 0 0 0 0"'), /left_ankle_geom': capsule length \(fromto\) must be in \(0, 10\] m, got 0/],
-    ['an absurd length', valid.replace('fromto="0 0 0 0.4 0.4 0"', 'fromto="0 0 0 400 400 0"'), /left_ankle_geom': capsule length .* got 565/],
-    ['a negative radius', valid.replace('size="0.25"', 'size="-0.25"'), /torso_geom': radius \(size\) must be in/],
-    ['a non-numeric attribute', valid.replace('axis="0 0 1"', 'axis="0 zero 1"'), /joint 'hip_1': attribute 'axis' must be 3 numbers/],
-    ['an unknown joint in an actuator', valid.replace('<motor joint="hip_4"', '<motor joint="hip_9"'), /actuator motor references unknown joint 'hip_9'/],
-    ['a duplicate joint name', valid.replace('name="ankle_2"', 'name="ankle_1"'), /duplicate joint name 'ankle_1'/],
-    ['a duplicate body name', valid.replace('name="aux_2"', 'name="aux_1"'), /duplicate body name 'aux_1'/],
-    ['an inverted joint range', valid.replace('range="30 100"', 'range="100 30"'), /joint 'ankle_1': range must have lower < upper/],
-    ['an unsupported geom type', valid.replace('type="sphere" pos="0 0 0" size="0.25"', 'type="mesh" size="0.25"'), /geom type 'mesh' is not supported/],
-    ['another root element', '<robot name="x"/>', /root element must be <mujoco>/],
+    ['malformed XML', valid.replace('</worldbody>', ''), /malformed XML at line 67, column 1/],
+    ['a missing attribute', valid.replace(' size="0.25"', ''), /^MJCF: line 10: <geom name="torso_geom"> size: is required$/],
+    ['a zero-length segment', valid.replace('fromto="0 0 0 0.4 0.4 0"', 'fromto="0 0 0 0 0 0"'), /line 18: <geom name="left_ankle_geom"> fromto: capsule length must be within \[0.001, 10\] m, got 0$/],
+    ['an absurd length', valid.replace('fromto="0 0 0 0.4 0.4 0"', 'fromto="0 0 0 8 8 0"'), /line 18: <geom name="left_ankle_geom"> fromto: capsule length must be within \[0.001, 10\] m, got 11.31/],
+    ['a negative radius', valid.replace('size="0.25"', 'size="-0.25"'), /line 10: <geom name="torso_geom"> size: radius must be within \[0.001, 2\] m, got -0.25$/],
+    ['a non-numeric attribute', valid.replace('axis="0 0 1"', 'axis="0 zero 1"'), /line 14: <joint name="hip_1"> axis: must be 3 numbers, got "0 zero 1"$/],
+    ['an unknown joint in an actuator', valid.replace('<motor joint="hip_4"', '<motor joint="hip_9"'), /line 58: <motor> joint: no hinge is named 'hip_9'$/],
+    ['two motors on one joint', valid.replace('<motor joint="hip_4"', '<motor joint="hip_1"'), /line 60: <motor> joint: hinge 'hip_1' already has a motor \(line 58\)$/],
+    ['a duplicate joint name', valid.replace('name="ankle_2"', 'name="ankle_1"'), /line 28: <joint name="ankle_1"> name: another joint is already named 'ankle_1' \(line 17\)$/],
+    ['a duplicate body name', valid.replace('name="aux_2"', 'name="aux_1"'), /line 24: <body name="aux_1"> name: another body is already named 'aux_1' \(line 13\)$/],
+    ['an inverted joint range', valid.replace('range="30 100"', 'range="100 30"'), /line 17: <joint name="ankle_1"> range: must have lower < upper, got 100 30$/],
+    ['an unsupported geom type', valid.replace('type="sphere" pos="0 0 0" size="0.25"', 'type="mesh" size="0.25"'), /line 10: <geom name="torso_geom"> type: mesh geoms are not supported \(sphere or capsule\)$/],
+    ['another root element', '<robot name="x"/>', /line 1: <robot name="x">: the root element must be <mujoco>/],
   ];
   it.each(cases)('%s', (_what, xml, message) => {
     expect(() => parseMjcf(xml)).toThrow(message);
@@ -105,10 +106,21 @@ describe('morphology edits', () => {
     expect(parseMjcf(serialiseMjcf(m))).toEqual(m);
   });
 
-  it('flags a morphology whose joints or feet differ from what the policy expects', () => {
-    const renamed = parseMjcf(preset('standard').replaceAll('hip_3', 'hip_x').replace('name="left_back_foot"', 'name="lbf"'));
-    const problems = compatibilityProblems(renamed);
-    expect(problems.join('\n')).toMatch(/expects \[hip_1, ankle_1, hip_2, ankle_2, hip_3/);
-    expect(problems.join('\n')).toMatch(/foot body 'left_back_foot' is missing/);
+  it('flags a body that is not four two-hinge legs off a torso, naming the hinges at fault', () => {
+    // Names do not matter (anatomy.ts finds the legs from the tree): renaming keeps the ant compatible.
+    expect(compatibilityProblems(parseMjcf(preset('standard').replaceAll('hip_3', 'hip_x').replace('name="left_back_foot"', 'name="lbf"')))).toEqual([]);
+    // Fixing the back-right ankle (no joint) leaves its hip without a hinge below it, and 7 hinges.
+    const stiff = parseMjcf(preset('standard').replace(/<joint name="ankle_3"[^>]*\/>/, '').replace('<motor joint="ankle_3" gear="150" ctrllimited="true" ctrlrange="-1 1"/>', ''));
+    expect(compatibilityProblems(stiff)).toEqual(["hinge 'hip_3' (body 'aux_3') has no hinge below it; a leg has one ankle"]);
+    // A motorless hinge.
+    const unpowered = { ...standard, motors: standard.motors.filter((mo) => mo.joint !== 'hip_2') };
+    expect(compatibilityProblems(unpowered)).toEqual(["hinge 'hip_2' has no motor"]);
+    // Leg 2 moved to the front: two legs in one quadrant.
+    const crowded = parseMjcf(preset('standard').replace('fromto="0 0 0 -0.2 0.2 0"', 'fromto="0 0 0 0.2 0.2 0"').replace('<body name="aux_2" pos="-0.2 0.2 0">', '<body name="aux_2" pos="0.2 0.2 0">'));
+    expect(compatibilityProblems(crowded)).toEqual(["2 legs stand front left of the torso (ankles 'ankle_1', 'ankle_2'); the ant has one leg per quadrant"]);
+    // A toe hinge under the front-left foot: a third hinge in that leg.
+    const toe = '<body name="toe" pos="0.4 0.4 0"><joint name="toe_j" type="hinge" axis="0 0 1" range="-1 1"/><geom name="toe_geom" type="sphere" size="0.05"/></body>';
+    const toed = parseMjcf(preset('standard').replace('<geom name="left_ankle_geom" type="capsule" fromto="0 0 0 0.4 0.4 0" size="0.08"/>', (g) => `${g}${toe}`));
+    expect(compatibilityProblems(toed)).toEqual(["hinge 'toe_j' (body 'toe') is a third hinge in a leg; a leg is a hip and an ankle", "hinge 'toe_j' has no motor"]);
   });
 });

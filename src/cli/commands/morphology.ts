@@ -1,6 +1,7 @@
 /** `hebb morphology list | show NAME | import FILE [--name N] | export NAME [--out FILE]`. */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { MAX_MJCF_CHARS } from '../../core/morphology/limits';
 import type { Store } from '../../main/store/store';
 import { importMorphology, MorphologyError, summariseMorphology } from '../../main/services/morphologies';
 import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
@@ -19,13 +20,7 @@ export function morphologyCommand(argv: readonly string[], open: (args: ParsedAr
   // Read and check an imported file before the DB is opened: bad input leaves the store as it was.
   let imported: { name: string; mjcf: string } | undefined;
   if (sub === 'import') {
-    let mjcf: string;
-    try {
-      mjcf = readFileSync(target!, 'utf8');
-    } catch (e) {
-      throw new UsageError(`cannot read ${target}: ${(e as Error).message}`);
-    }
-    imported = { name: flag(args, 'name', 'string') ?? basename(target!, extname(target!)), mjcf };
+    imported = { name: flag(args, 'name', 'string') ?? basename(target!, extname(target!)), mjcf: readMjcfFile(target!) };
   }
   const store = open(args);
   try {
@@ -64,4 +59,32 @@ export function morphologyCommand(argv: readonly string[], open: (args: ParsedAr
   } finally {
     store.close();
   }
+}
+
+/**
+ * Reads an MJCF file of at most MAX_MJCF_CHARS characters (the API's limit too) without reading more than that
+ * could take in UTF-8 (3 bytes per character), so a huge file or a device is refused at once.
+ */
+function readMjcfFile(path: string): string {
+  const tooLong = (): UsageError => new UsageError(`${path}: an MJCF file may have at most ${MAX_MJCF_CHARS} characters`);
+  const buffer = Buffer.alloc(3 * MAX_MJCF_CHARS + 1);
+  let length = 0;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      let n: number;
+      do {
+        n = readSync(fd, buffer, length, buffer.length - length, null);
+        length += n;
+      } while (n > 0 && length < buffer.length);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (length === buffer.length) throw tooLong();
+  const text = buffer.toString('utf8', 0, length);
+  if (text.length > MAX_MJCF_CHARS) throw tooLong();
+  return text;
 }

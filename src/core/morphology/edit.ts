@@ -2,7 +2,9 @@
  * Editing operations on a morphology (the damage-morphology editor's verbs), each returning a new, validated
  * morphology, and the compatibility check between a morphology and the interface a policy was trained on.
  */
-import { LIMITS, MjcfError } from './mjcf';
+import { antInterface } from './anatomy';
+import { LIMITS, within } from './limits';
+import { MjcfError } from './mjcf-xml';
 import { bodies, capsuleLength, mapBodies, orderedJoints, type Body, type Geom, type Morphology, type Vec3 } from './model';
 
 const same = (a: Vec3, b: Vec3): boolean => Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) < 1e-9;
@@ -20,7 +22,7 @@ function findGeom(m: Morphology, geomName: string): { body: Body; geom: Geom } {
  * end move with it, so the rest of the limb stays connected.
  */
 export function setSegmentLength(m: Morphology, geomName: string, length: number): Morphology {
-  if (!(length > 0) || length > LIMITS.maxLength) throw new MjcfError(`segment length must be in (0, ${LIMITS.maxLength}] m, got ${length}`);
+  if (!(length >= LIMITS.minLength && length <= LIMITS.maxLength)) throw new MjcfError(`segment length must be ${within(LIMITS.minLength, LIMITS.maxLength, 'm')}, got ${length}`);
   const { body, geom } = findGeom(m, geomName);
   if (geom.type !== 'capsule') throw new MjcfError(`geom '${geomName}' is a ${geom.type}; only capsule segments have a length`);
   const k = length / capsuleLength(geom);
@@ -39,7 +41,7 @@ export function setSegmentLength(m: Morphology, geomName: string, length: number
 
 /** Sets a capsule's or sphere's radius. */
 export function setRadius(m: Morphology, geomName: string, radius: number): Morphology {
-  if (!(radius > 0) || radius > LIMITS.maxRadius) throw new MjcfError(`radius must be in (0, ${LIMITS.maxRadius}] m, got ${radius}`);
+  if (!(radius >= LIMITS.minRadius && radius <= LIMITS.maxRadius)) throw new MjcfError(`radius must be ${within(LIMITS.minRadius, LIMITS.maxRadius, 'm')}, got ${radius}`);
   const { body } = findGeom(m, geomName);
   const root = mapBodies(m.root, (b) => (b.name !== body.name ? b : { ...b, geoms: b.geoms.map((g) => (g.name === geomName ? { ...g, radius } : g)) }));
   return { ...m, root };
@@ -54,7 +56,8 @@ export function setGear(m: Morphology, jointName: string, gear: number): Morphol
 
 /** Changes a hinge's range (degrees). */
 export function setJointRange(m: Morphology, jointName: string, lower: number, upper: number): Morphology {
-  if (!(lower < upper) || lower < -360 || upper > 360) throw new MjcfError(`joint range must satisfy -360 ≤ lower < upper ≤ 360, got ${lower} ${upper}`);
+  const m360 = LIMITS.maxAngle;
+  if (!(lower < upper && lower >= -m360 && upper <= m360)) throw new MjcfError(`joint range must satisfy -${m360} ≤ lower < upper ≤ ${m360}, got ${lower} ${upper}`);
   if (!orderedJoints(m).some((j) => j.name === jointName)) throw new MjcfError(`no joint named '${jointName}'`);
   const root = mapBodies(m.root, (b) => (b.joint?.name === jointName ? { ...b, joint: { ...b.joint, range: [lower, upper] } } : b));
   return { ...m, root };
@@ -86,28 +89,7 @@ export function removeLowerLeg(m: Morphology, footBody: string): Morphology {
   return { ...m, root };
 }
 
-/** What a policy needs from a body: its joints in action order and the bodies whose contacts it observes. */
-export interface MorphologyInterface {
-  readonly joints: readonly string[];
-  readonly feet: readonly string[];
-}
-
-/** The interface of AntBulletEnv-v0: 8 actions, 4 foot-contact observations (spec §3.3, §3.5). */
-export const ANT_INTERFACE: MorphologyInterface = {
-  joints: ['hip_1', 'ankle_1', 'hip_2', 'ankle_2', 'hip_3', 'ankle_3', 'hip_4', 'ankle_4'],
-  feet: ['front_left_foot', 'front_right_foot', 'left_back_foot', 'right_back_foot'],
-};
-
-/** Reasons a morphology cannot run a policy built for `expected`; empty when compatible. */
-export function compatibilityProblems(m: Morphology, expected: MorphologyInterface = ANT_INTERFACE): string[] {
-  const problems: string[] = [];
-  const joints = orderedJoints(m).map((j) => j.name);
-  if (joints.join(',') !== expected.joints.join(',')) {
-    problems.push(`joints in link order are [${joints.join(', ')}], the policy expects [${expected.joints.join(', ')}]`);
-  }
-  const driven = new Set(m.motors.map((mo) => mo.joint));
-  for (const j of expected.joints) if (joints.includes(j) && !driven.has(j)) problems.push(`joint '${j}' has no motor`);
-  const names = new Set(bodies(m).map((b) => b.name));
-  for (const f of expected.feet) if (!names.has(f)) problems.push(`foot body '${f}' is missing`);
-  return problems;
+/** Reasons a morphology cannot run the 28 → 8 ant policies (anatomy.ts); empty when it can. */
+export function compatibilityProblems(m: Morphology): string[] {
+  return antInterface(m).problems;
 }

@@ -4,13 +4,14 @@
  * morphology; `withLegs` rebuilds a morphology from a base and edited values through the edit verbs, reporting
  * every bad value by its field (`legs.2.shin`) instead of stopping at the first.
  *
- * A leg is a body with a hinge (the hip) whose child has a hinge (the ankle): the ant's `aux_k` and its foot.
- * Legs are named by where they sit relative to the walking direction +x, since the MJCF's body names do not
- * (its `right_back_foot` is the front-right leg, spec §4).
+ * The legs are anatomy.ts's: a hinge fixed to the torso (the hip) and the hinge below it (the ankle), named by
+ * where they sit relative to the walking direction +x, since the MJCF's body names need not say (the ant's
+ * `right_back_foot` is the front-right leg, spec §4), in the ant's order.
  */
 import { REFERENCE_GEAR } from '../envs/quadruped/assembly';
+import { findLegs, type LegLabel } from './anatomy';
 import { removeLowerLeg, setGear, setJointRange, setRadius, setSegmentLength } from './edit';
-import { bodies, capsuleLength, type Body, type Morphology } from './model';
+import { capsuleLength, type Morphology } from './model';
 
 export interface LegParams {
   /** Thigh and shin capsule lengths (m); the shin length is kept while the lower leg is removed. */
@@ -29,7 +30,7 @@ export interface LegParams {
 
 export interface Leg {
   /** "front left", "back right", …: by position relative to the walking direction (+x). */
-  readonly label: string;
+  readonly label: LegLabel;
   readonly hipBody: string;
   readonly footBody: string;
   readonly hipJoint: string;
@@ -44,40 +45,23 @@ export interface LegIssue {
   readonly message: string;
 }
 
-/** World position of each body's frame at rest (bodies do not rotate at rest in the ant). */
-function restPositions(m: Morphology): Map<string, [number, number, number]> {
-  const out = new Map<string, [number, number, number]>();
-  const visit = (b: Body, at: [number, number, number]): void => {
-    const p: [number, number, number] = [at[0] + b.pos[0], at[1] + b.pos[1], at[2] + b.pos[2]];
-    out.set(b.name, p);
-    b.children.forEach((c) => visit(c, p));
-  };
-  visit(m.root, [0, 0, 0]);
-  return out;
-}
-
 export function legsOf(m: Morphology): Leg[] {
   const gear = new Map(m.motors.map((mo) => [mo.joint, mo.gear]));
-  const rest = restPositions(m);
-  const centre = rest.get(m.root.name)!;
-  return bodies(m).flatMap((hip): Leg[] => {
-    const foot = hip.children.find((c) => c.joint);
+  return findLegs(m).legs.flatMap(({ label, hip, foot }): Leg[] => {
     const thigh = hip.geoms.find((g) => g.type === 'capsule');
-    const shin = foot?.geoms[0];
-    if (!hip.joint || !foot?.joint || !thigh || thigh.type !== 'capsule' || !shin) return [];
-    const p = rest.get(foot.name)!;
-    const label = `${p[0] >= centre[0] ? 'front' : 'back'} ${p[1] >= centre[1] ? 'left' : 'right'}`;
+    const shin = foot.geoms[0];
+    if (!thigh || thigh.type !== 'capsule' || !shin) return [];
     return [{
-      label, hipBody: hip.name, footBody: foot.name, hipJoint: hip.joint.name, ankleJoint: foot.joint.name, thighGeom: thigh.name, shinGeom: shin.name,
+      label, hipBody: hip.name, footBody: foot.name, hipJoint: hip.joint!.name, ankleJoint: foot.joint!.name, thighGeom: thigh.name, shinGeom: shin.name,
       params: {
         thigh: capsuleLength(thigh),
         // A removed lower leg is a sphere; its length is unknown, so the ant's is offered if it is put back.
         shin: shin.type === 'capsule' ? capsuleLength(shin) : 0.4 * Math.SQRT2,
         radius: thigh.radius,
-        hip: [hip.joint.range[0], hip.joint.range[1]],
-        ankle: [foot.joint.range[0], foot.joint.range[1]],
-        hipStrength: (gear.get(hip.joint.name) ?? REFERENCE_GEAR) / REFERENCE_GEAR,
-        ankleStrength: (gear.get(foot.joint.name) ?? REFERENCE_GEAR) / REFERENCE_GEAR,
+        hip: [hip.joint!.range[0], hip.joint!.range[1]],
+        ankle: [foot.joint!.range[0], foot.joint!.range[1]],
+        hipStrength: (gear.get(hip.joint!.name) ?? REFERENCE_GEAR) / REFERENCE_GEAR,
+        ankleStrength: (gear.get(foot.joint!.name) ?? REFERENCE_GEAR) / REFERENCE_GEAR,
         lowerLeg: shin.type === 'capsule',
       },
     }];

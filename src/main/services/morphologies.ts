@@ -40,14 +40,26 @@ export function importMorphology(store: Store, name: string, mjcf: string): void
   store.saveMorphology(name, mjcf);
 }
 
+/** A summary for listing: a stored body the reader now refuses is listed with the reason instead of failing the list. */
+export function listedMorphology(entry: { name: string; mjcf: string; builtin: boolean }): MorphologySummary {
+  try {
+    return summariseMorphology(entry);
+  } catch (e) {
+    return { name: entry.name, builtin: entry.builtin, mass: 0, joints: [], segments: [], problem: (e as Error).message };
+  }
+}
+
 export function summariseMorphology(entry: { name: string; mjcf: string; builtin: boolean }): MorphologySummary {
   const m = parseMjcf(entry.mjcf, entry.name);
   const gear = new Map(m.motors.map((mo) => [mo.joint, mo.gear]));
+  const assembly = assemble(m);
+  const joints = new Map(orderedJoints(m).map((j) => [j.name, j]));
   return {
     name: entry.name,
     builtin: entry.builtin,
-    mass: assemble(m).totalMass,
-    joints: orderedJoints(m).map((j) => ({ name: j.name, range: j.range, gear: gear.get(j.name) ?? null })),
+    mass: assembly.totalMass,
+    // In action order (the legs front left, back left, back right, front right; hip then ankle).
+    joints: assembly.joints.map(({ name }) => ({ name, range: joints.get(name)!.range, gear: gear.get(name) ?? null })),
     segments: bodies(m).flatMap((b) => b.geoms.flatMap((g) => (g.type === 'capsule' ? [{ name: g.name, length: capsuleLength(g), radius: g.radius }] : []))),
   };
 }

@@ -13,7 +13,7 @@ import { ownerAlive, StoreError, type RunStats, type Store } from '../store/stor
 import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { runExperiment } from './experiments';
-import { importMorphology, MorphologyError, summariseMorphology } from './morphologies';
+import { importMorphology, listedMorphology, MorphologyError, summariseMorphology } from './morphologies';
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
 type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -78,7 +78,7 @@ export class Workbench {
             })));
         return { ids: configs.map((c) => this.queue.enqueue(c).id) };
       },
-      'morphologies.list': () => store.listMorphologies().map((m) => summariseMorphology(store.morphology(m.name))),
+      'morphologies.list': () => store.listMorphologies().map((m) => listedMorphology(store.morphology(m.name))),
       'morphologies.get': ({ name }) => store.morphology(name),
       'morphologies.save': ({ name, mjcf }) => (importMorphology(store, name, mjcf), summariseMorphology(store.morphology(name))),
       'morphologies.delete': ({ name }) => (store.deleteMorphology(name), { name }),

@@ -7,8 +7,8 @@
  *
  * Pure data, no physics engine: it is tested on its own against the spec's mass table.
  */
-import { bodies, geomVolume, orderedJoints, type Body, type Geom, type Morphology } from '../../morphology/model';
-import { ANT_INTERFACE, compatibilityProblems } from '../../morphology/edit';
+import { bodies, geomVolume, type Body, type Geom, type HingeJoint, type Morphology } from '../../morphology/model';
+import { antInterface } from '../../morphology/anatomy';
 import {
   add, dot, normalise, quatAxisAngle, quatConj, quatFromMatrix, quatFromTo, quatMul, rotate, scale, sub,
   symmetricEigen, QUAT_IDENTITY, type M3, type Quat, type V3,
@@ -145,10 +145,10 @@ export class AssemblyError extends Error {
   }
 }
 
-/** Assembles a morphology that offers the ant's interface (8 hinges with motors, 4 feet). */
+/** Assembles a morphology that offers the ant's interface (four legs of two motored hinges; anatomy.ts). */
 export function assemble(morphology: Morphology): Assembly {
-  const problems = compatibilityProblems(morphology, ANT_INTERFACE);
-  if (problems.length > 0) throw new AssemblyError(`morphology '${morphology.name}' cannot run the quadruped: ${problems.join('; ')}`);
+  const { interface: ant, problems } = antInterface(morphology);
+  if (!ant) throw new AssemblyError(`morphology '${morphology.name}' cannot run the quadruped: ${problems.join('; ')}`);
 
   const list = bodies(morphology);
   const parentOf = new Map<Body, number>();
@@ -209,7 +209,10 @@ export function assemble(morphology: Morphology): Assembly {
   });
 
   const gearOf = new Map(morphology.motors.map((m) => [m.joint, m.gear]));
-  const joints: JointAssembly[] = orderedJoints(morphology).map((j) => {
+  // Action order: the legs in the ant's order, hip then ankle.
+  const jointOf = new Map(list.flatMap((b): [string, HingeJoint][] => (b.joint ? [[b.joint.name, b.joint]] : [])));
+  const joints: JointAssembly[] = ant.joints.map((name) => {
+    const j = jointOf.get(name)!;
     const k = list.findIndex((b) => b.joint === j);
     const parent = parts[partOfBody[parentOf.get(list[k]!)!]!]!;
     const child = parts[partOfBody[k]!]!;
@@ -237,7 +240,7 @@ export function assemble(morphology: Morphology): Assembly {
     };
   });
 
-  const feet = ANT_INTERFACE.feet.map((name) => partOfBody[list.findIndex((b) => b.name === name)]!);
+  const feet = ant.feet.map((name) => partOfBody[list.findIndex((b) => b.name === name)]!);
   const jointOfPart = new Map(joints.map((j, n) => [j.child, n]));
 
   return {

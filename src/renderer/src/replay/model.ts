@@ -8,7 +8,7 @@
  */
 import { parseMjcf } from '../../../core/morphology/mjcf';
 import { bodies, type Morphology, type Vec3 } from '../../../core/morphology/model';
-import { ANT_INTERFACE } from '../../../core/morphology/edit';
+import { findLegs, LEG_ORDER } from '../../../core/morphology/anatomy';
 import { describeDamageEvent, type DamageEvent } from '../../../core/rollout/damage';
 import type { Recording } from '../../../core/rollout/lifetime';
 
@@ -57,9 +57,14 @@ export function restPoses(m: Morphology): Float32Array {
   return poses;
 }
 
-/** Body indices of the ant's feet in `bodies()` order, in contact-flag order (−1 where missing). */
-export function feetOf(bodyNames: readonly string[]): number[] {
-  return ANT_INTERFACE.feet.map((name) => bodyNames.indexOf(name));
+/** Body indices of the ant's feet in `bodies()` order, in contact-flag order (−1 where the body has no such leg). */
+export function feetOf(m: Morphology): number[] {
+  const list = bodies(m);
+  const { legs } = findLegs(m);
+  return LEG_ORDER.map((label) => {
+    const leg = legs.find((l) => l.label === label);
+    return leg ? list.indexOf(leg.foot) : -1;
+  });
 }
 
 export class Replay {
@@ -73,11 +78,11 @@ export class Replay {
   /** The action of frame 0 (nothing was applied yet). */
   private readonly noAction: Float32Array;
 
-  private constructor(readonly recording: Recording, shapes: ReplayShape[], damage: DamageWindow[], fitnessTerm: number) {
+  private constructor(readonly recording: Recording, shapes: ReplayShape[], feet: number[], damage: DamageWindow[], fitnessTerm: number) {
     this.frames = recording.envSteps + 1;
     this.shapes = shapes;
     this.damage = damage;
-    this.feet = feetOf(recording.bodyNames);
+    this.feet = feet;
     const terms = recording.rewardTerms.length;
     this.cumulative = new Float64Array(this.frames);
     this.noAction = new Float32Array(recording.actionSize);
@@ -108,7 +113,7 @@ export class Replay {
           return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frames };
       }
     });
-    return new Replay(recording, shapes, windows, Math.max(0, fitnessTerm));
+    return new Replay(recording, shapes, feetOf(morphology), windows, Math.max(0, fitnessTerm));
   }
 
   private check(frame: number): void {
