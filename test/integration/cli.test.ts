@@ -134,7 +134,7 @@ describe('hebb CLI', () => {
     [['--rule', 'ABCDE'], '--rule'],
     [['--generations', '0'], '--generations'],
     [['--morphologies', 'standard,tripod'], "--morphologies: no morphology named 'tripod'"],
-    [['--pop', 'many'], '--pop must be an integer'],
+    [['--pop', 'many'], '--pop must be a whole number written in decimal digits'],
     [['--policy', 'static', '--rule', 'A'], '--rule and --init apply to --policy hebbian only'],
     [['--workers', '0'], '--workers'],
     [['--morphologies', 'standard', '--heldout', 'standard'], '--heldout: must not include a training morphology'],
@@ -161,7 +161,7 @@ describe('hebb CLI', () => {
     expect(digest(corrupt)).toBe(before);
     const under = hebb('runs', '--db', join(corrupt, 'x.db'));
     expect(under.status).toBe(2);
-    expect(under.stderr).toContain('cannot create the directory');
+    expect(under.stderr).toContain('is not a directory');
   });
 
   it('record stores one lifetime (optionally damaged) for replay; a malformed damage spec exits 2 and stores nothing', () => {
@@ -323,7 +323,7 @@ describe('hebb CLI', () => {
 
   it('train --queue queues runs; hebb work trains them; hebb pause from another process pauses the one training', async () => {
     const db = join(dir, 'queue.db');
-    const queued = hebb('train', '--db', db, '--queue', ...TRAIN.slice(0, -1), '--generations', '30', '--json');
+    const queued = hebb('train', '--db', db, '--queue', '--pop', '6', '--generations', '30', '--morphologies', 'standard', '--seed', '5', '--json');
     expect(queued.status).toBe(0);
     expect(JSON.parse(queued.stdout)).toEqual({ run: 1, status: 'queued' });
     expect(hebb('train', '--db', db, '--queue', '--name', 'second', ...TRAIN).status).toBe(0);

@@ -77,7 +77,7 @@ describe('recording an episode for replay', () => {
   it('stores one lifetime with its body, damage and trajectory; the same seed records the same lifetime', async () => {
     const row = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
     expect(row).toMatchObject({ runId: ids[0], generation: 1, morphology: 'damaged-left', seed: 5, mjcf: store.morphology('damaged-left').mjcf });
-    expect(row.damage).toEqual([{ kind: 'freezeActuators', from: 50, to: 80, value: 0 }]);
+    expect(row.damage).toEqual([{ kind: 'freezeActuators', from: 50, to: 80, value: 0, hebbianSees: 'network' }]);
     const rec = decodeRecording(store.episodeTrajectory(row.id));
     expect(rec.envSteps).toBe(row.envSteps);
     expect(row).toMatchObject({ earlyStop: false, envSteps: 1000, steps: 960 }); // the whole lifetime by default
