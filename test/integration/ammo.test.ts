@@ -1,6 +1,6 @@
-import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { loadAmmo } from '../../src/core/envs/quadruped/ammo';
+import { bytesOf, inChildProcess } from './fixtures/child-process';
 import { fallingBoxTrajectory } from './fixtures/falling-box';
 
 describe('ammo.js (WebAssembly build)', () => {
@@ -29,19 +29,10 @@ describe('ammo.js (WebAssembly build)', () => {
     expect(await loadAmmo()).toBe(await loadAmmo());
   });
 
-  it('gives bit-identical trajectories in the main thread and a worker thread', async () => {
+  it('gives bit-identical trajectories here and in another process compiled differently', async () => {
     const here = await fallingBoxTrajectory(240);
-    const there = await new Promise<Float64Array>((ok, fail) => {
-      const worker = new Worker(new URL('../../scripts/ts-worker.mjs', import.meta.url), {
-        workerData: { entry: new URL('./fixtures/falling-box-worker.ts', import.meta.url).href, steps: 240 },
-      });
-      worker.once('message', (m: Float64Array) => {
-        ok(m);
-        void worker.terminate();
-      });
-      worker.once('error', fail);
-    });
-    expect(Buffer.from(there.buffer).equals(Buffer.from(here.buffer))).toBe(true);
+    const there = await inChildProcess(new URL('./fixtures/falling-box.ts', import.meta.url), 'fallingBoxTrajectory', [240]);
+    expect(there.equals(bytesOf(here))).toBe(true);
     // It really collided and tumbled: came to rest on the plane, rotated away from identity.
     const last = here.subarray(239 * 7);
     expect(last[2]).toBeGreaterThan(0.04);

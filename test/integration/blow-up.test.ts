@@ -11,6 +11,7 @@ import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { genomeLayout, initialCentre, segmentStart, type PolicySpec } from '../../src/core/policy/genome';
 import { Domain, RandomStream } from '../../src/core/random';
 import { BLOWN_UP_FITNESS, lifetimeStreams } from '../../src/core/rollout/lifetime';
+import { runLifetimeTask, type LifetimeTask } from '../../src/main/services/lifetimes';
 import { presetXml } from '../../src/main/services/presets';
 import { Store } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
@@ -119,5 +120,21 @@ describe('through the coordinator: a run whose every lifetime overflows', () => 
       expect(g.perMorphology).toEqual({ standard: BLOWN_UP_FITNESS, 'damaged-right': BLOWN_UP_FITNESS });
     }
     expect(store.getRun(id).status).toBe('finished');
+  });
+});
+
+describe('in a damage experiment', () => {
+  it('a lifetime that blows up scores the floor and contributes only its recorded, finite steps to the curve', async () => {
+    const genome = new Float32Array(12_288);
+    genome[2] = Infinity; // static network: layer 0, neuron 0, input 2
+    const healthy = new Float32Array(12_288);
+    const task = (g: Float32Array): LifetimeTask => ({ kind: 'curves', policy: { kind: 'static' }, genome: g, morphology: { name: 'standard', mjcf: presetXml('standard') }, lifetimes: [{ seed: 1, damage: [] }] });
+    const blown = await runLifetimeTask(task(genome), () => {});
+    const fine = await runLifetimeTask(task(healthy), () => {});
+    if (blown.kind !== 'curves' || fine.kind !== 'curves') throw new Error('curves expected');
+    expect(blown.results[0]).toMatchObject({ fitness: BLOWN_UP_FITNESS, distance: 0 });
+    expect(blown.results[0]!.progress).toHaveLength(0);
+    expect(fine.results[0]!.progress).toHaveLength(960);
+    expect(fine.results[0]!.progress.every(Number.isFinite)).toBe(true);
   });
 });

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Store, StoreError } from '../../src/main/store/store';
 import { ConfigError } from '../../src/core/config';
 import type { DamageEvent } from '../../src/core/rollout/damage';
+import { removeLowerLeg } from '../../src/core/morphology/edit';
+import { parseMjcf, serialiseMjcf } from '../../src/core/morphology/mjcf';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import { Replay } from '../../src/renderer/src/replay/model';
 import { compareRuns, evaluateRun, recordEpisode } from '../../src/main/services/evaluation';
@@ -25,8 +27,8 @@ describe('evaluation and comparison', () => {
   it('evaluates the ES centre for N test lifetimes per morphology, marking seen and unseen', async () => {
     const rows = await evaluateRun(store, ids[0]!, { morphologies: ['standard', 'damaged-left'], episodes: 3 });
     expect(rows.map((r) => [r.morphology, r.seen, r.episodes, r.generation])).toEqual([
-      ['standard', true, 3, 1],
-      ['damaged-left', false, 3, 1],
+      ['standard', true, 3, 0],
+      ['damaged-left', false, 3, 0],
     ]);
     const again = await evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 3 });
     expect(again[0]!.fitness).toEqual(rows[0]!.fitness); // deterministic
@@ -48,7 +50,7 @@ describe('evaluation and comparison', () => {
   });
 
   it('refuses a generation without a checkpoint or a bad episode count', async () => {
-    await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 1, generation: 7 })).rejects.toThrow('no checkpoint for generation 7 (kept: 0, 1)');
+    await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 1, generation: 7 })).rejects.toThrow('no checkpoint for generation 7 (kept: 0)');
     await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 0 })).rejects.toThrow(StoreError);
   });
 
@@ -76,7 +78,7 @@ describe('recording an episode for replay', () => {
 
   it('stores one lifetime with its body, damage and trajectory; the same seed records the same lifetime', async () => {
     const row = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
-    expect(row).toMatchObject({ runId: ids[0], generation: 1, morphology: 'damaged-left', seed: 5, mjcf: store.morphology('damaged-left').mjcf });
+    expect(row).toMatchObject({ runId: ids[0], generation: 0, morphology: 'damaged-left', seed: 5, mjcf: store.morphology('damaged-left').mjcf });
     expect(row.damage).toEqual([{ kind: 'freezeActuators', from: 50, to: 80, value: 0, hebbianSees: 'network' }]);
     const rec = decodeRecording(store.episodeTrajectory(row.id));
     expect(rec.envSteps).toBe(row.envSteps);
@@ -92,19 +94,27 @@ describe('recording an episode for replay', () => {
     expect(replay.frames).toBe(row.envSteps + 1);
     expect(replay.shapes.length).toBe(13); // the torso sphere and 4 legs × (hip stub, thigh, shin) capsules
     expect(replay.progress(replay.frames - 1)).toBeCloseTo(row.fitness, 2);
-    expect(replay.damage).toEqual([{ kind: 'freezeActuators', fromFrame: 91, toFrame: 121 }]);
+    expect(replay.damage).toEqual([{ kind: 'freezeActuators', label: 'actuators held at 0.0, t 50–80', fromFrame: 91, toFrame: 121 }]);
     const again = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
     expect(store.episodeTrajectory(again.id)).toEqual(store.episodeTrajectory(row.id));
     expect(store.episodes(ids[0]!).map((e) => e.id)).toEqual([row.id, again.id]);
   });
 
-  it("stops early as the fitness protocol does when asked: a prefix of the same seed's whole lifetime", async () => {
-    const whole = await recordEpisode(store, ids[0]!, { morphology: 'standard', seed: 8, weightStride: 0 });
-    const early = await recordEpisode(store, ids[0]!, { morphology: 'standard', seed: 8, weightStride: 0, earlyStop: true });
-    expect(early.earlyStop).toBe(true);
-    expect(early.envSteps).toBeLessThanOrEqual(whole.envSteps);
-    const a = decodeRecording(store.episodeTrajectory(early.id));
+  it("stops early as the fitness protocol does when asked, exactly where it must: a prefix of the same seed's whole lifetime", async () => {
+    // A body that is down at every policy step: no lower legs (the torso rests on the floor) and every motor at
+    // strength 0 from t = 0. Falls count only once t > 200, so the fitness protocol stops at t = 201.
+    let body = parseMjcf(store.morphology('standard').mjcf, 'amputee');
+    for (const foot of ['front_left_foot', 'front_right_foot', 'left_back_foot', 'right_back_foot']) body = removeLowerLeg(body, foot);
+    store.saveMorphology('amputee', serialiseMjcf(body));
+    const damage = [{ kind: 'actuatorStrength', at: 0, factor: 0, actuators: [0, 1, 2, 3, 4, 5, 6, 7] }];
+    const whole = await recordEpisode(store, ids[0]!, { morphology: 'amputee', seed: 8, damage, weightStride: 0 });
+    const early = await recordEpisode(store, ids[0]!, { morphology: 'amputee', seed: 8, damage, weightStride: 0, earlyStop: true });
     const b = decodeRecording(store.episodeTrajectory(whole.id));
+    for (let s = 40; s < b.envSteps; s++) expect(b.rewards[s * 5]).toBe(-1); // the construction: alive −1, done
+    expect(whole).toMatchObject({ earlyStop: false, steps: 960, envSteps: 1000 });
+    expect(early).toMatchObject({ earlyStop: true, steps: 202, envSteps: 242 });
+    const a = decodeRecording(store.episodeTrajectory(early.id));
+    expect(a.envSteps).toBe(242);
     expect(a.actions).toEqual(b.actions.subarray(0, a.actions.length));
     expect(a.poses).toEqual(b.poses.subarray(0, a.poses.length));
   });

@@ -83,8 +83,9 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
         const r = runLifetime(env, policy, recordingStreams(seed), { damage, record: { weightStride: 0 }, protocol: WHOLE_LIFETIME });
         const rec = r.recording!;
         const terms = rec.rewardTerms.length;
-        const perStep = new Float32Array(r.steps);
-        for (let t = 0; t < r.steps; t++) perStep[t] = rec.rewards[(rec.burnIn + t) * terms + env.fitnessTerm]!;
+        // The recorded policy steps: a lifetime that blew up does not record its non-finite last step.
+        const perStep = new Float32Array(rec.envSteps - rec.burnIn);
+        for (let t = 0; t < perStep.length; t++) perStep[t] = rec.rewards[(rec.burnIn + t) * terms + env.fitnessTerm]!;
         progress(i + 1, task.lifetimes.length);
         return { fitness: r.fitness, distance: r.distance, progress: perStep };
       }));
