@@ -32,17 +32,38 @@ describe('web mode in Chromium', () => {
     await page.context().close();
   });
 
-  it('draws the held-out curve beside the training curve on the run page and the compare page', async () => {
+  it('the new-run dialog sets up held-out testing; the curve is drawn beside the training curve on the run and compare pages', async () => {
     const heldout = { morphologies: ['damaged-left'], every: 1, episodes: 1 };
     const config = { name: 'e2e held-out', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, morphologies: ['standard'], heldout };
-    const ids = [(await wb.api<{ id: number }>('runs.create', { config: { ...config, seed: 2 } })).id, (await wb.api<{ id: number }>('runs.create', { config: { ...config, seed: 3 } })).id];
+    const page = await wb.page();
+    await page.goto(wb.url);
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    await dialog.locator('#field-name').fill(config.name);
+    await dialog.locator('[data-path="morphologies"]').getByLabel('damaged-right').uncheck();
+    await dialog.locator('#field-es-popSize').fill('4');
+    await dialog.locator('#field-generations').fill('3');
+    await dialog.locator('#field-seed').fill('2');
+    await dialog.locator('details summary').click();
+    await dialog.locator('#field-es-noiseTableSize').fill(String(1 << 20));
+    // Testing on a body it trains on is refused at the field; damaged-left, which it does not, is accepted.
+    await dialog.locator('[data-path="heldout.morphologies"]').getByLabel('standard').check();
+    await dialog.locator('[data-error-for="heldout.morphologies"]').getByText('must not include a training morphology').waitFor();
+    await dialog.locator('[data-path="heldout.morphologies"]').getByLabel('standard').uncheck();
+    await dialog.locator('[data-path="heldout.morphologies"]').getByLabel('damaged-left').check();
+    await dialog.locator('#field-heldout-every').fill('1');
+    await dialog.locator('#field-heldout-episodes').fill('1');
+    await page.getByTestId('create-run').click();
+    await page.getByTestId('run-detail').waitFor();
+    const ids = (await wb.api<{ id: number; name: string }[]>('runs.list', {})).filter((r) => r.name === config.name).map((r) => r.id);
+    expect((await wb.api<{ run: { config: { heldout: unknown } } }>('runs.get', { id: ids[0]! })).run.config.heldout).toEqual(heldout);
+    ids.push((await wb.api<{ id: number }>('runs.create', { config: { ...config, seed: 3 } })).id);
     for (const id of ids) {
       for (let t = Date.now(); (await wb.api<{ run: { status: string } }>('runs.get', { id })).run.status !== 'finished'; ) {
         if (Date.now() - t > 120_000) throw new Error(`run ${id} did not finish`);
         await new Promise((ok) => setTimeout(ok, 200));
       }
     }
-    const page = await wb.page();
     await page.goto(`${wb.url}#/runs/${ids[0]}`);
     await page.getByTestId('heldout-plan').getByText('damaged-left every generation, 1 lifetime').waitFor();
     // The held-out curve's colour (PALETTE[3], #d2a8ff, after the training series' three) inside the plot area.
