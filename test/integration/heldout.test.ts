@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
-import { evaluateRun } from '../../src/main/services/evaluation';
+import { compareRuns, evaluateRun } from '../../src/main/services/evaluation';
 import { Store, StoreError, type GenerationRecord, type HeldoutRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 
@@ -35,6 +35,8 @@ describe('held-out testing during training', () => {
     expect(withoutTime(store.generations(held))).toEqual(withoutTime(store.generations(plain)));
     expect(checkpoints(store, held)).toEqual(checkpoints(store, plain));
     expect(store.heldout(plain)).toEqual([]);
+    // So runs with and without it are seeds of one setup on the compare page.
+    expect(compareRuns(store, [plain, held]).rows.map((r) => r.runs)).toEqual([[plain, held]]);
   });
 
   it('tests generation 0, every 2nd and the last, on each held-out body, and reports them with their generation', () => {
