@@ -1,3 +1,4 @@
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkbench, type Workbench } from './harness';
 
@@ -30,4 +31,66 @@ describe('web mode in Chromium', () => {
     await wb.shot(page, 'runs-table');
     await page.context().close();
   });
+
+  it('the new-run dialog sets up held-out testing; the curve is drawn beside the training curve on the run and compare pages', async () => {
+    const heldout = { morphologies: ['damaged-left'], every: 1, episodes: 1 };
+    const config = { name: 'e2e held-out', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, morphologies: ['standard'], heldout };
+    const page = await wb.page();
+    await page.goto(wb.url);
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    await dialog.locator('#field-name').fill(config.name);
+    await dialog.locator('[data-path="morphologies"]').getByLabel('damaged-right').uncheck();
+    await dialog.locator('#field-es-popSize').fill('4');
+    await dialog.locator('#field-generations').fill('3');
+    await dialog.locator('#field-seed').fill('2');
+    await dialog.locator('details summary').click();
+    await dialog.locator('#field-es-noiseTableSize').fill(String(1 << 20));
+    // Testing on a body it trains on is refused at the field; damaged-left, which it does not, is accepted.
+    await dialog.locator('[data-path="heldout.morphologies"]').getByLabel('standard').check();
+    await dialog.locator('[data-error-for="heldout.morphologies"]').getByText('must not include a training morphology').waitFor();
+    await dialog.locator('[data-path="heldout.morphologies"]').getByLabel('standard').uncheck();
+    await dialog.locator('[data-path="heldout.morphologies"]').getByLabel('damaged-left').check();
+    await dialog.locator('#field-heldout-every').fill('1');
+    await dialog.locator('#field-heldout-episodes').fill('1');
+    await page.getByTestId('create-run').click();
+    await page.getByTestId('run-detail').waitFor();
+    const ids = (await wb.api<{ id: number; name: string }[]>('runs.list', {})).filter((r) => r.name === config.name).map((r) => r.id);
+    expect((await wb.api<{ run: { config: { heldout: unknown } } }>('runs.get', { id: ids[0]! })).run.config.heldout).toEqual(heldout);
+    ids.push((await wb.api<{ id: number }>('runs.create', { config: { ...config, seed: 3 } })).id);
+    for (const id of ids) {
+      for (let t = Date.now(); (await wb.api<{ run: { status: string } }>('runs.get', { id })).run.status !== 'finished'; ) {
+        if (Date.now() - t > 120_000) throw new Error(`run ${id} did not finish`);
+        await new Promise((ok) => setTimeout(ok, 200));
+      }
+    }
+    await page.goto(`${wb.url}#/runs/${ids[0]}`);
+    await page.getByTestId('heldout-plan').getByText('damaged-left every generation, 1 lifetime').waitFor();
+    // The held-out curve's colour (PALETTE[3], #d2a8ff, after the training series' three) inside the plot area.
+    expect(await colourPixels(page, 'fitness-chart', [0xd2, 0xa8, 0xff])).toBeGreaterThan(20);
+    await wb.shot(page, 'run-heldout');
+    await page.goto(`${wb.url}#/compare/${ids.join(',')}`);
+    await page.getByTestId('heldout-compare-chart').locator('canvas').first().waitFor();
+    // The group's line (PALETTE[0], #58a6ff) in the generalisation chart.
+    expect(await colourPixels(page, 'heldout-compare-chart', [0x58, 0xa6, 0xff])).toBeGreaterThan(20);
+    await wb.shot(page, 'compare-heldout');
+    await page.context().close();
+  }, 300_000);
 });
+
+/** Pixels of (nearly) `rgb` in a chart's canvas below its legend row, once the chart has drawn. */
+async function colourPixels(page: Page, testId: string, rgb: readonly [number, number, number]): Promise<number> {
+  await page.getByTestId(testId).locator('canvas').first().waitFor();
+  await page.waitForTimeout(300); // the chart draws on the next frame
+  // Runs in the page (a function, not a string: the renderer's CSP forbids eval); no DOM types on the Node side.
+  return page.evaluate(([id, [r, g, b]]) => {
+    type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const doc = (globalThis as unknown as { document: { querySelector(s: string): Canvas | null } }).document;
+    const canvas = doc.querySelector(`[data-testid="${id}"] canvas`)!;
+    const top = Math.round(canvas.height * 0.15);
+    const { data } = canvas.getContext('2d').getImageData(0, top, canvas.width, canvas.height - top);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - r) < 12 && Math.abs(data[i + 1]! - g) < 12 && Math.abs(data[i + 2]! - b) < 12) n++;
+    return n;
+  }, [testId, rgb] as const);
+}

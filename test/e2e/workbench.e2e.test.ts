@@ -25,8 +25,8 @@ async function fillRun(name: string, pop: string, seed: string, policy = 'hebbia
   const dialog = page.getByTestId('new-run-dialog');
   await dialog.locator('#field-name').fill(name);
   await dialog.locator('#field-policy').selectOption(policy);
-  // Train on the standard body only.
-  await dialog.getByLabel('damaged-right').uncheck();
+  // Train on the standard body only (the held-out field lists the bodies too).
+  await dialog.locator('[data-path="morphologies"]').getByLabel('damaged-right').uncheck();
   await dialog.locator('#field-es-popSize').fill(pop);
   await dialog.locator('#field-generations').fill('3');
   await dialog.locator('#field-seed').fill(seed);

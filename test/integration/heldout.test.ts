@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
-import { evaluateRun } from '../../src/main/services/evaluation';
+import { compareRuns, evaluateRun } from '../../src/main/services/evaluation';
 import { Store, StoreError, type GenerationRecord, type HeldoutRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 
@@ -35,6 +35,8 @@ describe('held-out testing during training', () => {
     expect(withoutTime(store.generations(held))).toEqual(withoutTime(store.generations(plain)));
     expect(checkpoints(store, held)).toEqual(checkpoints(store, plain));
     expect(store.heldout(plain)).toEqual([]);
+    // So runs with and without it are seeds of one setup on the compare page.
+    expect(compareRuns(store, [plain, held]).rows.map((r) => r.runs)).toEqual([[plain, held]]);
   });
 
   it('tests generation 0, every 2nd and the last, on each held-out body, and reports them with their generation', () => {
@@ -49,7 +51,7 @@ describe('held-out testing during training', () => {
     expect(r.std).toBeCloseTo(Math.abs(r.fitness[0]! - r.fitness[1]!) / 2, 9);
     expect(r.envSteps).toBeGreaterThanOrEqual(2 * 241); // two lifetimes of at least 40 + 201 env steps
     expect(events.map((e) => [e.generation, e.heldout.length])).toEqual([[0, 2], [1, 0], [2, 2], [3, 2]]);
-    expect(events.flatMap((e) => e.heldout)).toEqual(rows.sort((a, b) => a.generation - b.generation || (a.morphology === 'damaged-left' ? -1 : 1)));
+    expect(events.flatMap((e) => e.heldout)).toEqual(rows); // the config's body order, here also the store's (by name)
   });
 
   it('tests the centre of generation g: the same lifetimes `hebb eval --generation g` runs', async () => {

@@ -1,7 +1,8 @@
 /**
  * The ES loop of one run: ask → evaluate in the worker pool → (test the centre on held-out bodies, when due) →
- * tell → commit the generation, its held-out tests and the next checkpoint in one transaction → only then report it. A run resumes from its latest checkpoint exactly as if never stopped:
- * every random draw is keyed by (run seed, generation, candidate, morphology), never by time or worker.
+ * tell → commit the generation, its held-out tests and the next checkpoint in one transaction → only then report
+ * it. A run resumes from its latest checkpoint exactly as if never stopped: every random draw is keyed by (run seed,
+ * generation, candidate, morphology), never by time or worker.
  */
 import { runConfig, type RunConfig } from '../../core/config';
 import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type EsState, type NoiseTable } from '../../core/es';
