@@ -18,7 +18,7 @@ import { POSE_FLOATS } from '../env';
 import type { AmmoModule } from './ammo';
 import { assemble, type Assembly } from './assembly';
 import { rotateComponentsInto, type Quat, type V3 } from '../../math/rigid';
-import { configureSolver, CURRENT_PHYSICS, physicsSettings, readSolver, type PhysicsSettings } from './physics';
+import { configureSolver, CURRENT_PHYSICS, physicsSettings, readSolver, type PhysicsSettings, type SolverInfo } from './physics';
 
 const normaliseQuat = (q: Quat): Quat => {
   const n = Math.hypot(...q);
@@ -350,7 +350,7 @@ export class QuadrupedEnv implements Env {
   }
 
   /** The solver settings as the live world holds them (read back from the engine). */
-  solverInfo(): ReturnType<typeof readSolver> {
+  solverInfo(): SolverInfo {
     return readSolver(this.A, this.assertReady().world.getSolverInfo());
   }
 
