@@ -1,5 +1,5 @@
 /** `hebb audit RUN`: the physics audit of a run's gait (docs/PHYSICS.md, "Auditing a gait"). */
-import { PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
+import { isPhysicsVersion, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import type { Store } from '../../main/store/store';
 import { auditRun, type RunAudit } from '../../main/services/audit';
 import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
@@ -18,7 +18,7 @@ export async function auditCommand(argv: readonly string[], open: (args: ParsedA
   const generation = flag(args, 'generation', 'int');
   if (generation !== undefined && generation < 0) throw new UsageError(`--generation must be ≥ 0, got ${generation}`);
   const physics = flag(args, 'physics', 'int');
-  if (physics !== undefined && !PHYSICS_VERSION_NUMBERS.includes(physics as never)) {
+  if (physics !== undefined && !isPhysicsVersion(physics)) {
     throw new UsageError(`--physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${physics}`);
   }
   const morphology = flag(args, 'morphology', 'string');

@@ -5,7 +5,7 @@
  */
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { auditGait, type GaitAudit } from '../../core/envs/quadruped/audit';
-import { physicsSettings, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
+import { isPhysicsVersion, physicsSettings, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { makePolicy } from '../../core/policy/policies';
@@ -44,7 +44,7 @@ export async function auditRun(store: Store, runId: number, options: AuditOption
   if (!Number.isInteger(episodes) || episodes < 1 || episodes > 100) throw new StoreError(`episodes must be an integer in [1, 100], got ${episodes}`);
   const { config, generation, genome } = centre(store, runId, options.generation);
   const version = options.physics ?? config.physics;
-  if (!PHYSICS_VERSION_NUMBERS.includes(version as never)) {
+  if (!isPhysicsVersion(version)) {
     throw new StoreError(`physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
   }
   const morphology = options.morphology ?? config.morphologies[0]!;

@@ -35,7 +35,8 @@ export interface PhysicsSettings {
 }
 
 /**
- * 1: Bullet 2.82's solver defaults with 10 iterations (every run trained before the parity work).
+ * 1: Bullet 2.82's solver defaults with 10 iterations, limits with stop ERP 0.9 and bounce 1 (every run trained
+ *    before the parity work).
  * 2: pybullet's values where the spec names one (§3.1): contact ERP 0.9 through the velocity as pybullet's
  *    multibody solver applies it, warm starting 0.1, slop 1e-5, joint speeds capped at 100 rad/s; and its joint
  *    limits inelastic as pybullet's, pushed back with ERP 0.5 (version 1's bounced elastically; see PHYSICS.md).
@@ -47,13 +48,15 @@ export const PHYSICS_VERSIONS = {
 
 export type PhysicsVersion = keyof typeof PHYSICS_VERSIONS;
 export const PHYSICS_VERSION_NUMBERS = Object.keys(PHYSICS_VERSIONS).map(Number) as PhysicsVersion[];
+export const isPhysicsVersion = (n: number): n is PhysicsVersion => (PHYSICS_VERSION_NUMBERS as number[]).includes(n);
+/** The fields of Bullet's solver info the settings write. */
+export type SolverInfo = Pick<PhysicsSettings, 'solverIterations' | 'erp' | 'erp2' | 'splitImpulse' | 'splitThreshold' | 'warmStarting' | 'linearSlop'>;
 /** The version new runs are trained with. */
 export const CURRENT_PHYSICS: PhysicsVersion = 2;
 
 export function physicsSettings(version: number, overrides: Partial<PhysicsSettings> = {}): PhysicsSettings {
-  const base = (PHYSICS_VERSIONS as Record<number, PhysicsSettings | undefined>)[version];
-  if (!base) throw new RangeError(`physics version must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
-  return validPhysics({ ...base, ...overrides });
+  if (!isPhysicsVersion(version)) throw new RangeError(`physics version must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
+  return validPhysics({ ...PHYSICS_VERSIONS[version], ...overrides });
 }
 
 /** Checks every field of a settings object; returns it unchanged, or throws naming the field. */
@@ -97,7 +100,7 @@ export function configureSolver(A: AmmoModule, info: AmmoNs.btContactSolverInfo,
 }
 
 /** The solver info as the engine holds it (for tests and the audit's report). */
-export function readSolver(A: AmmoModule, info: AmmoNs.btContactSolverInfo): Omit<PhysicsSettings, 'subSteps' | 'maxJointSpeed' | 'limitErp' | 'limitBounce'> {
+export function readSolver(A: AmmoModule, info: AmmoNs.btContactSolverInfo): SolverInfo {
   const base = A.getPointer(info) >> 2;
   const f = A.HEAPF32;
   return {

@@ -18,7 +18,7 @@ import { POSE_FLOATS } from '../env';
 import type { AmmoModule } from './ammo';
 import { assemble, type Assembly } from './assembly';
 import { rotateComponentsInto, type Quat, type V3 } from '../../math/rigid';
-import { configureSolver, CURRENT_PHYSICS, physicsSettings, readSolver, type PhysicsSettings } from './physics';
+import { configureSolver, CURRENT_PHYSICS, physicsSettings, readSolver, type PhysicsSettings, type SolverInfo } from './physics';
 
 const normaliseQuat = (q: Quat): Quat => {
   const n = Math.hypot(...q);
@@ -51,8 +51,9 @@ const GROUND_GROUP = 1;
 const ROBOT_GROUP = 2;
 const DISABLE_DEACTIVATION = 4;
 /**
- * Hinge limits. Bullet's defaults (bias 0.3 on the solver's ERP 0.2) let 250 N·m push a joint 7° past its limit
- * under random actions; bias 1 with a stop ERP of 0.9 (pybullet's contact ERP) holds it to about 1.5°.
+ * Hinge limits: bias 1 (Bullet's default 0.3 let 250 N·m push a joint 7° past its limit under random actions);
+ * the stop ERP and the bounce (Bullet's relaxation factor) come from the physics version. Softness is unused by
+ * Bullet 2.82's centred limit.
  */
 const LIMIT_SOFTNESS = 0.9;
 const LIMIT_BIAS = 1;
@@ -350,7 +351,7 @@ export class QuadrupedEnv implements Env {
   }
 
   /** The solver settings as the live world holds them (read back from the engine). */
-  solverInfo(): ReturnType<typeof readSolver> {
+  solverInfo(): SolverInfo {
     return readSolver(this.A, this.assertReady().world.getSolverInfo());
   }
 
