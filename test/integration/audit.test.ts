@@ -18,6 +18,7 @@ import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { makePolicy } from '../../src/core/policy/policies';
 import { lifetimeStreams, recordingStreams, runLifetime, type Protocol } from '../../src/core/rollout/lifetime';
 import { centre } from '../../src/main/services/evaluation';
+import { MIGRATIONS } from '../../src/main/store/migrations';
 import { Store } from '../../src/main/store/store';
 import { GaitPolicy, lowestPoint, preset } from './fixtures/quadruped';
 
@@ -137,7 +138,7 @@ describe('physics version of a run', () => {
     let store = Store.open(path);
     const old = store.createRun({ name: 'old', seed: 1, config: { name: 'old', env: 'quadruped', generations: 3 } });
     const fresh = store.createRun({ name: 'new', seed: 1, config: runConfig({ name: 'new' }) });
-    store.db.pragma('user_version = 5');
+    store.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes("'$.physics'"))}`); // as if just before the physics migration
     store.close();
     store = Store.open(path);
     expect(runConfig(store.getRun(old.id).config).physics).toBe(1);

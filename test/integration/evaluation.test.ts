@@ -27,8 +27,8 @@ describe('evaluation and comparison', () => {
   it('evaluates the ES centre for N test lifetimes per morphology, marking seen and unseen', async () => {
     const rows = await evaluateRun(store, ids[0]!, { morphologies: ['standard', 'damaged-left'], episodes: 3 });
     expect(rows.map((r) => [r.morphology, r.seen, r.episodes, r.generation])).toEqual([
-      ['standard', true, 3, 0],
-      ['damaged-left', false, 3, 0],
+      ['standard', true, 3, 1],
+      ['damaged-left', false, 3, 1],
     ]);
     const again = await evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 3 });
     expect(again[0]!.fitness).toEqual(rows[0]!.fitness); // deterministic
@@ -50,7 +50,7 @@ describe('evaluation and comparison', () => {
   });
 
   it('refuses a generation without a checkpoint or a bad episode count', async () => {
-    await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 1, generation: 7 })).rejects.toThrow('no checkpoint for generation 7 (kept: 0)');
+    await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 1, generation: 7 })).rejects.toThrow('no checkpoint for generation 7 (kept: 0, 1)');
     await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 0 })).rejects.toThrow(StoreError);
   });
 
@@ -78,7 +78,7 @@ describe('recording an episode for replay', () => {
 
   it('stores one lifetime with its body, damage and trajectory; the same seed records the same lifetime', async () => {
     const row = await recordEpisode(store, ids[0]!, { morphology: 'damaged-left', seed: 5, damage: freeze, weightStride: 25 });
-    expect(row).toMatchObject({ runId: ids[0], generation: 0, morphology: 'damaged-left', seed: 5, mjcf: store.morphology('damaged-left').mjcf });
+    expect(row).toMatchObject({ runId: ids[0], generation: 1, morphology: 'damaged-left', seed: 5, mjcf: store.morphology('damaged-left').mjcf });
     expect(row.damage).toEqual([{ kind: 'freezeActuators', from: 50, to: 80, value: 0, hebbianSees: 'network' }]);
     const rec = decodeRecording(store.episodeTrajectory(row.id));
     expect(rec.envSteps).toBe(row.envSteps);
