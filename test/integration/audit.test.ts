@@ -3,6 +3,7 @@
  * answers, the audited lifetime left untouched by the probe, the re-runs under finer physics, the CLI, and the
  * physics version a run records.
  */
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +20,7 @@ import { makePolicy } from '../../src/core/policy/policies';
 import { lifetimeStreams, recordingStreams, runLifetime, type Protocol } from '../../src/core/rollout/lifetime';
 import { centre } from '../../src/main/services/evaluation';
 import { MIGRATIONS } from '../../src/main/store/migrations';
-import { Store } from '../../src/main/store/store';
+import { APPLICATION_ID, Store } from '../../src/main/store/store';
 import { GaitPolicy, lowestPoint, preset } from './fixtures/quadruped';
 
 const DEG = Math.PI / 180;
@@ -135,12 +136,17 @@ describe('physics version of a run', () => {
   it('new runs record the current version; runs stored before versions existed read as version 1', () => {
     expect(runConfig({ name: 'new' }).physics).toBe(2);
     const path = join(dir, 'old.db');
-    let store = Store.open(path);
-    const old = store.createRun({ name: 'old', seed: 1, config: { name: 'old', env: 'quadruped', generations: 3 } });
-    const fresh = store.createRun({ name: 'new', seed: 1, config: runConfig({ name: 'new' }) });
-    store.db.pragma(`user_version = ${MIGRATIONS.findIndex((m) => m.includes("'$.physics'"))}`); // as if just before the physics migration
-    store.close();
-    store = Store.open(path);
+    // A store as it was just before the physics migration, holding a run stored then and one with a version.
+    const before = MIGRATIONS.findIndex((m) => m.includes("'$.physics'"));
+    const raw = new Database(path);
+    for (const m of MIGRATIONS.slice(0, before)) raw.exec(m);
+    raw.pragma(`user_version = ${before}`);
+    raw.pragma(`application_id = ${APPLICATION_ID}`);
+    const insert = raw.prepare("INSERT INTO runs (name, config, seed, status, created_at, updated_at) VALUES (?, ?, 1, 'queued', 1, 1)");
+    const old = { id: Number(insert.run('old', JSON.stringify({ name: 'old', env: 'quadruped', generations: 3 })).lastInsertRowid) };
+    const fresh = { id: Number(insert.run('new', JSON.stringify(runConfig({ name: 'new' }))).lastInsertRowid) };
+    raw.close();
+    const store = Store.open(path);
     expect(runConfig(store.getRun(old.id).config).physics).toBe(1);
     expect(runConfig(store.getRun(fresh.id).config).physics).toBe(2);
     store.close();

@@ -2,6 +2,8 @@
  * Numbered schema migrations, applied in order at open; `PRAGMA user_version` records the last one applied.
  * Never edit a released migration: add the next one.
  */
+import { rowCrcMigration } from './row-checks';
+
 export const MIGRATIONS: readonly string[] = [
   // 1: the data model of DESIGN.md.
   `
@@ -151,4 +153,6 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE runs SET config = json_set(config, '$.physics', 1)
   WHERE json_valid(config) AND json_type(config) = 'object' AND json_type(config, '$.physics') IS NULL;
   `,
+  // 11: a checksum per row (row-checks.ts), filled for the rows already stored and kept by triggers.
+  rowCrcMigration(),
 ];

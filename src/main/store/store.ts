@@ -11,6 +11,7 @@ import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, Heldou
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
 import { ownerAlive } from './owner';
+import { corruptCondition, registerRowCrc, rowProblem, type CheckedTable } from './row-checks';
 import { APPLICATION_ID, checkIntegrity, inspectStoreFile, StoreFileError } from './store-file';
 
 export { APPLICATION_ID };
@@ -52,6 +53,13 @@ export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 /** Checkpoints kept per run: the latest few, plus the centre of the best generation. */
 const KEEP_LATEST = 3;
 
+/** Refuses a row whose values do not match its checksum (a flipped bit in the file), naming it. */
+function checked<T extends object>(table: CheckedTable, row: T): T {
+  const problem = rowProblem(table, row as Record<string, unknown>);
+  if (problem) throw new StoreError(problem);
+  return row;
+}
+
 /** Non-finite numbers would be stored as NULL (or fail a NOT NULL column): refuse them, naming which. */
 function requireFinite(what: string, values: Readonly<Record<string, number>>): void {
   const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
@@ -73,7 +81,7 @@ function numberList(text: string, where: string): number[] {
 }
 
 /** Every episode column but the trajectory blob (fetched on its own). */
-const EPISODE_COLUMNS = 'id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, early_stop, created_at';
+const EPISODE_COLUMNS = 'id, run_id, generation, morphology, mjcf, seed, damage, fitness, distance, steps, env_steps, early_stop, created_at, crc';
 
 interface RawExperiment {
   id: number; recipe: string; morphology: string; seeds: string; run_ids: string; results: string; skipped: string; wall_ms: number; created_at: number;
@@ -122,6 +130,7 @@ export class Store {
     } catch (e) {
       throw new StoreError(`cannot open ${path}: ${(e as Error).message}`);
     }
+    registerRowCrc(db);
     try {
       if (inspected) checkIntegrity(db, path, inspected);
     } catch (e) {
@@ -229,11 +238,13 @@ export class Store {
   runStats(runId?: number): Map<number, RunStats> {
     const rows = this.db
       .prepare(
-        `SELECT run_id, COUNT(*) AS n, MAX(mean) AS best_mean, MAX(max) AS best_max, SUM(wall_ms) AS wall,
+        `SELECT run_id, COUNT(*) AS n, MAX(mean) AS best_mean, MAX(max) AS best_max, SUM(wall_ms) AS wall, SUM(${corruptCondition('generations', 'g')}) AS corrupt,
                 (SELECT g2.mean FROM generations g2 WHERE g2.run_id = g.run_id ORDER BY g2.generation DESC LIMIT 1) AS last_mean
          FROM generations g ${runId === undefined ? '' : 'WHERE run_id = ?'} GROUP BY run_id`,
       )
-      .all(...(runId === undefined ? [] : [runId])) as { run_id: number; n: number; best_mean: number; best_max: number; wall: number; last_mean: number }[];
+      .all(...(runId === undefined ? [] : [runId])) as { run_id: number; n: number; best_mean: number; best_max: number; wall: number; last_mean: number; corrupt: number }[];
+    const bad = rows.find((r) => r.corrupt > 0);
+    if (bad) this.generations(bad.run_id); // names the corrupt row
     return new Map(rows.map((r) => [r.run_id, { generations: r.n, lastMean: r.last_mean, bestMean: r.best_mean, bestMax: r.best_max, wallMs: r.wall }]));
   }
 
@@ -243,6 +254,7 @@ export class Store {
   }
 
   private toRun(r: RawRun): RunRow {
+    checked('runs', r);
     const tags = parseJson(r.tags, `runs.tags of run ${r.id}`);
     if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string')) throw new StoreError(`runs.tags of run ${r.id} is not a list of strings (corrupt row)`);
     return {
@@ -306,6 +318,7 @@ export class Store {
       generation: number; morphology: string; episodes: number; mean: number; std: number; fitness: string; distance: string; env_steps: number;
     }[];
     return rows.map((r) => {
+      checked('heldout', r);
       const where = (column: string): string => `heldout.${column} of run ${runId} generation ${r.generation} on ${r.morphology}`;
       return {
         generation: r.generation, morphology: r.morphology, episodes: r.episodes, mean: r.mean, std: r.std,
@@ -321,6 +334,7 @@ export class Store {
       blown_up: number;
     }[];
     return rows.map((r) => {
+      checked('generations', r);
       const per = parseJson(r.per_morphology, `generations.per_morphology of run ${runId} generation ${r.generation}`);
       if (typeof per !== 'object' || per === null || Array.isArray(per)) {
         throw new StoreError(`generations.per_morphology of run ${runId} generation ${r.generation} is not an object (corrupt row)`);
@@ -338,15 +352,15 @@ export class Store {
    */
   checkpoint(runId: number, generation?: number): { generation: number; state: Uint8Array } | undefined {
     const row = (generation === undefined
-      ? this.db.prepare('SELECT generation, state FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT 1').get(runId)
-      : this.db.prepare('SELECT generation, state FROM checkpoints WHERE run_id = ? AND generation = ?').get(runId, generation)) as
+      ? this.db.prepare('SELECT run_id, generation, state, crc FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT 1').get(runId)
+      : this.db.prepare('SELECT run_id, generation, state, crc FROM checkpoints WHERE run_id = ? AND generation = ?').get(runId, generation)) as
       | { generation: number; state: Buffer }
       | undefined;
-    return row && { generation: row.generation, state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) };
+    return row && checked('checkpoints', row) && { generation: row.generation, state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) };
   }
 
   checkpointGenerations(runId: number): number[] {
-    return (this.db.prepare('SELECT generation FROM checkpoints WHERE run_id = ? ORDER BY generation').all(runId) as { generation: number }[]).map((r) => r.generation);
+    return (this.db.prepare('SELECT run_id, generation, crc FROM checkpoints WHERE run_id = ? ORDER BY generation').all(runId) as { generation: number }[]).map((r) => checked('checkpoints', r).generation);
   }
 
   // --- evaluations ----------------------------------------------------------------------------------------
@@ -370,7 +384,7 @@ export class Store {
     const rows = this.db.prepare('SELECT * FROM evaluations WHERE run_id = ? ORDER BY id').all(runId) as {
       id: number; run_id: number; generation: number; morphology: string; seen: number; episodes: number; mean: number; std: number; fitness: string; distance: string;
     }[];
-    return rows.map((r) => ({
+    return rows.map((r) => checked('evaluations', r)).map((r) => ({
       id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, seen: r.seen === 1, episodes: r.episodes, mean: r.mean, std: r.std,
       fitness: numberList(r.fitness, `evaluations.fitness of evaluation ${r.id}`),
       distance: numberList(r.distance, `evaluations.distance of evaluation ${r.id}`),
@@ -440,6 +454,7 @@ export class Store {
   }
 
   private toExperiment(r: RawExperiment): ExperimentRow {
+    checked('experiments', r);
     const where = (column: string): string => `experiments.${column} of experiment ${r.id}`;
     const results = parseJson(r.results, where('results'));
     const skipped = parseJson(r.skipped, where('skipped'));
@@ -453,6 +468,7 @@ export class Store {
   }
 
   private toEpisode(r: RawEpisode): EpisodeRow {
+    checked('episodes', r);
     return {
       id: r.id, runId: r.run_id, generation: r.generation, morphology: r.morphology, mjcf: r.mjcf, seed: r.seed,
       damage: parseJson(r.damage, `episodes.damage of episode ${r.id}`),
@@ -483,8 +499,9 @@ export class Store {
   }
 
   morphology(name: string): { name: string; mjcf: string; builtin: boolean } {
-    const row = this.db.prepare('SELECT name, mjcf, builtin FROM morphologies WHERE name = ?').get(name) as { name: string; mjcf: string; builtin: number } | undefined;
+    const row = this.db.prepare('SELECT name, mjcf, builtin, crc FROM morphologies WHERE name = ?').get(name) as { name: string; mjcf: string; builtin: number } | undefined;
     if (!row) throw new StoreError(`no morphology named '${name}'`, 'not-found');
+    checked('morphologies', row);
     return { name: row.name, mjcf: row.mjcf, builtin: row.builtin === 1 };
   }
 
