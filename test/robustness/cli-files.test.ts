@@ -4,26 +4,31 @@
  */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/serve';
 
 const HEBB = join(ROOT, 'out/main/hebb.js');
-const hebb = (args: string[], options: SpawnSyncOptions = {}) => {
-  const r = spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8', timeout: 60_000, ...options });
+/**
+ * Root ignores file permissions, so when the suite runs as root the permission cases run the CLI without the
+ * capabilities that let it (util-linux's setpriv drops them from the bounding set; the files stay root's).
+ */
+const AS_ROOT = process.getuid?.() === 0;
+const hebbWith = (obeyPermissions: boolean, args: string[], options: SpawnSyncOptions = {}) => {
+  const [command, prefix] = obeyPermissions && AS_ROOT ? ['setpriv', ['--bounding-set=-dac_override,-dac_read_search', process.execPath]] : [process.execPath, []];
+  const r = spawnSync(command, [...prefix, HEBB, ...args], { encoding: 'utf8', timeout: 60_000, ...options });
   return { status: r.status, stdout: String(r.stdout), stderr: String(r.stderr), signal: r.signal };
 };
+const hebb = (args: string[], options: SpawnSyncOptions = {}) => hebbWith(false, args, options);
+const hebbObeyingPermissions = (args: string[]) => hebbWith(true, args);
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
-/** Root ignores file permissions, so permission cases run the CLI as `nobody` when the suite runs as root. */
-const asUser: SpawnSyncOptions = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
 
 let dir: string;
 let db: string;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'hebb-files-'));
-  chmodSync(dir, 0o755);
   db = join(dir, 'w.db');
   const trained = hebb(['train', '--db', db, '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--workers', '1', '--json']);
   expect(trained.status, trained.stderr).toBe(0);
@@ -94,7 +99,7 @@ describe('file problems are exit 2 with a sentence naming the path', () => {
     const path = join(dir, 'unreadable.db');
     writeFileSync(path, readFileSync(db));
     chmodSync(path, 0o000);
-    const out = hebb(['runs', '--db', path], asUser);
+    const out = hebbObeyingPermissions(['runs', '--db', path]);
     expect(out.status, out.stderr).toBe(2);
     expect(out.stderr).toContain(`cannot read ${path}: permission denied`);
     for (const p of [`${path}-wal`, `${path}-shm`]) expect(existsSync(p), p).toBe(false);
@@ -105,7 +110,7 @@ describe('file problems are exit 2 with a sentence naming the path', () => {
     writeFileSync(path, readFileSync(db));
     chmodSync(path, 0o444);
     const before = digest(path);
-    const out = hebb(['runs', '--db', path], asUser);
+    const out = hebbObeyingPermissions(['runs', '--db', path]);
     expect(out.status, out.stderr).toBe(2);
     expect(out.stderr).toContain(`${path} is read-only (permission denied)`);
     expect(digest(path)).toBe(before);
@@ -117,12 +122,11 @@ describe('file problems are exit 2 with a sentence naming the path', () => {
     mkdirSync(locked);
     const path = join(locked, 'w.db');
     writeFileSync(path, readFileSync(db));
-    if (asUser.uid !== undefined) chownSync(path, asUser.uid, asUser.gid!);
     chmodSync(locked, 0o555);
-    const out = hebb(['runs', '--db', path], asUser);
+    const out = hebbObeyingPermissions(['runs', '--db', path]);
     expect(out.status, out.stderr).toBe(2);
     expect(out.stderr).toContain(`cannot write in the directory ${locked} (permission denied)`);
-    const fresh = hebb(['runs', '--db', join(locked, 'new.db')], asUser);
+    const fresh = hebbObeyingPermissions(['runs', '--db', join(locked, 'new.db')]);
     expect(fresh.status).toBe(2);
     expect(fresh.stderr).toContain(`the directory ${locked} is not writable`);
   });
