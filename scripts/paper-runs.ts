@@ -84,6 +84,8 @@ for (const r of runs) {
     process.exit(0);
   }
 }
+// From here on each step is stored whole or not at all: Ctrl-C may end the process again.
+signal.dispose();
 
 for (const r of runs) {
   const done = new Set(store.evaluations(r.id).filter((e) => e.generation === generations && e.episodes === episodes).map((e) => e.morphology));
@@ -158,5 +160,4 @@ const text = `${JSON.stringify(summary, null, 1)}\n`;
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, text);
 process.stdout.write(`summary written to ${out}\n`);
-signal.dispose();
 store.close();

@@ -1,5 +1,7 @@
 /** Recovery after a perturbation, against progress traces whose answer is worked out by hand. */
 import { describe, expect, it } from 'vitest';
+import { recoveryText } from '../../src/cli/commands/damage';
+import type { ExperimentCondition } from '../../src/common/model';
 import { parseRecipe } from '../../src/core/rollout/recipes';
 import { lifetimeRecovery, recoveryWindows, summariseRecovery, type RecoveryWindows } from '../../src/core/rollout/recovery';
 
@@ -58,5 +60,13 @@ describe('recovery', () => {
     expect(lifetimeRecovery(p, { ...ZERO_AT_300, threshold: 0.51 }).outcome).toBe('never');
     expect(recoveryWindows(parseRecipe({ kind: 'zeroWeights', at: 250 }))).toMatchObject({ start: 250, origin: 250 });
     expect(recoveryWindows(parseRecipe({ kind: 'stopPlasticity' }))).toBeNull();
+  });
+
+  it('is worded per seed by hebb damage, and an experiment stored before it was measured says so', () => {
+    const traces = [trace((t) => (t < 300 ? 1 : Math.min(1, (t - 300) / 100))), trace((t) => (t < 300 ? 1 : 0)), trace(() => 0)];
+    const base: ExperimentCondition = { label: '33% of weights zeroed at t 300', damage: [], fitness: [], distance: [], meanCurve: [], speed: null };
+    expect(recoveryText({ ...base, recovery: summariseRecovery(traces, ZERO_AT_300) })).toBe('  recovered to 80% 1 of 2 walking (50%), steps 106 never –');
+    expect(recoveryText(base)).toBe('  recovery not stored (experiment run before it was measured)');
+    expect(recoveryText({ ...base, recovery: null })).toBe('');
   });
 });
