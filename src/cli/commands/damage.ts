@@ -1,6 +1,7 @@
 /** `hebb damage RUN...`: a damage experiment (spec §6.4) over seeds, stored and printed as a table. */
 import { ConfigError } from '../../core/config';
 import { parseRecipe, parseSeedList, type Recipe } from '../../core/rollout/recipes';
+import { recoveryWords } from '../../core/rollout/recovery';
 import type { ExperimentCondition, ExperimentRow } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
@@ -54,12 +55,12 @@ function recipeArg(args: ParsedArgs): Recipe {
   }
 }
 
-/** "recovered 3 of 4 walking (75%), steps 106 50 never –": per seed in seed order; – = not walking before. */
+/** "  recovered to 80% 3 of 4 walking (75%), steps 106 50 never –": per seed in seed order (core/rollout/recovery). */
 export function recoveryText(c: ExperimentCondition): string {
   const r = c.recovery;
   if (r === undefined) return '  recovery not stored (experiment run before it was measured)';
   if (r === null) return '';
-  const each = r.steps.map((s, i) => (s !== null ? String(s) : r.before[i]! > 0 ? 'never' : '–')).join(' ');
+  const each = recoveryWords(r).join(' ');
   const share = r.share === null ? 'none walking before' : `${Math.round(100 * r.share)}%`;
   return `  recovered to ${Math.round(100 * r.threshold)}% ${r.recovered} of ${r.walking} walking (${share}), steps ${each}`;
 }

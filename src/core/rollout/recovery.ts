@@ -77,3 +77,8 @@ export function summariseRecovery(traces: readonly ArrayLike<number>[], w: Recov
     recovered, walking, share: walking > 0 ? recovered / walking : null,
   };
 }
+
+/** Per lifetime in words: its steps, "never", or "–" (not walking forward before, left out of the share). */
+export function recoveryWords(r: RecoverySummary): string[] {
+  return r.steps.map((s, i) => (s !== null ? String(s) : r.before[i]! > 0 ? 'never' : '–'));
+}
