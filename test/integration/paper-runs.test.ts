@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const db = join(dir, 'p.db');
 /** One process (not the tsx CLI, which runs the script in a child a kill would orphan). */
 const TSX = ['--import', 'tsx'];
-const ARGS = ['scripts/paper-runs.ts', '--db', db, '--seeds', '1', '--pop', '4', '--generations', '2', '--workers', '1', '--episodes', '2', '--damage-seeds', '1,2', '--stop-times', '50'];
+const ARGS = ['scripts/paper-runs.ts', '--db', db, '--seeds', '1', '--pop', '4', '--generations', '2', '--workers', '1', '--episodes', '1', '--damage-seeds', '1', '--stop-times', '50'];
 const script = (...extra: string[]) => spawnSync(process.execPath, [...TSX, ...ARGS, ...extra], { encoding: 'utf8' });
 
 /** Starts the script and SIGKILLs it as soon as its output contains `text`. */
@@ -58,7 +58,7 @@ describe('paper-runs script', () => {
       expect(summary.budget).toMatchObject({ population: 4, generations: 2 });
       const [h] = summary.hebbian.perSeed;
       for (const e of store.evaluations(h!.run)) {
-        expect(e).toMatchObject({ generation: 2, episodes: 2 });
+        expect(e).toMatchObject({ generation: 2, episodes: 1 });
         expect(h!.tests[e.morphology]!.mean).toBe(e.mean);
       }
       expect(Object.keys(h!.tests).sort()).toEqual(['damaged-left', 'damaged-right', 'standard']);
