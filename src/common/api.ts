@@ -115,6 +115,8 @@ export const REQUESTS = {
       seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
       /** The centre of this generation of every run (0: the initial one); default: each run's latest. */
       generation: z.int().min(0).optional(),
+      /** Share of the speed before the perturbation to regain (default 0.8). */
+      recoveryThreshold: z.number().gt(0).max(1).optional(),
     })
     .strict(),
   'experiments.list': z.object({}).strict(),

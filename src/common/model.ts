@@ -2,6 +2,7 @@
  * The workbench's data as it crosses boundaries (store → services → IPC / HTTP → renderer): plain, serialisable
  * objects only. The store and the services produce these; the renderer consumes them.
  */
+import type { RecoverySummary } from '../core/rollout/recovery';
 
 export type RunStatus = 'queued' | 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
 
@@ -152,6 +153,11 @@ export interface ExperimentCondition {
   /** Mean over seeds of Σ progress after each policy step. */
   readonly meanCurve: number[];
   readonly speed: SpeedWindows | null;
+  /**
+   * Per seed, the steps after the perturbation to regain a share of the speed before it (core/rollout/recovery);
+   * null for plasticity stopped at t (nothing ends); absent in experiments stored before it was measured.
+   */
+  readonly recovery?: RecoverySummary | null;
 }
 
 export interface ExperimentRunResult {

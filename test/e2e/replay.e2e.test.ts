@@ -214,6 +214,9 @@ describe('damage experiments', () => {
     expect(rows).toHaveLength(2);
     expect(rows[0]).toContain('no damage');
     expect(rows[1]).toContain('actuators held at 1.0, t 300–400');
+    // Recovery per seed (three entries: steps, never, or – for not walking before) and the share, on both rows.
+    for (const text of await card.getByTestId('recovery-steps').allInnerTexts()) expect(text.split(' · ')).toHaveLength(3);
+    for (const text of await card.getByTestId('recovery-share').allInnerTexts()) expect(text).toMatch(/^\d of \d \(\d+%\)$|^none walking before$/);
     // The chart is drawn (ECharts canvas with content).
     const inked = await card.getByTestId('experiment-chart').locator('canvas').first().evaluate((el) => {
       const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };

@@ -197,11 +197,14 @@ describe('hebb CLI', () => {
     expect(out.stdout).toMatch(/^experiment 1 on standard, seeds 1,2 /);
     expect(out.stdout).toContain('no damage');
     expect(out.stdout).toMatch(/33% of weights zeroed at t 100 +fitness -?[\d.]+ ± [\d.]+ +-?[\d.]+ m +speed before/);
+    expect(out.stdout).toMatch(/zeroed at t 100 .* recovered to 80% \d of \d walking \((\d+%|none walking before)\), steps ((\d+|never|–) ?){2}\n/);
     const json = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'plasticity', '--times', '0,20', '--seeds', '3', '--json').stdout) as { results: { conditions: { at: number | null }[] }[] };
     expect(json.results[0]!.conditions.map((c) => c.at)).toEqual([null, 0, 20]);
     // The freeze as published: actuators held at 1.0 by default, the update seeing the network's outputs.
-    type Freeze = { recipe: unknown; results: { conditions: { label: string; damage: unknown[] }[] }[] };
-    const freeze = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'freeze', '--seeds', '2', '--json').stdout) as Freeze;
+    type Freeze = { recipe: unknown; results: { conditions: { label: string; damage: unknown[]; recovery: { threshold: number; origin: number; steps: unknown[] } }[] }[] };
+    const freeze = JSON.parse(hebb('damage', '1', '--db', db, '--recipe', 'freeze', '--seeds', '2', '--recovery-threshold', '0.5', '--json').stdout) as Freeze;
+    expect(freeze.results[0]!.conditions[1]!.recovery).toMatchObject({ window: 50, threshold: 0.5, origin: 400 });
+    expect(freeze.results[0]!.conditions[1]!.recovery.steps).toHaveLength(1);
     expect(freeze.recipe).toEqual({ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' });
     expect(freeze.results[0]!.conditions[1]).toMatchObject({
       label: 'actuators held at 1.0, t 300–400', damage: [{ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' }],
@@ -219,6 +222,7 @@ describe('hebb CLI', () => {
       [['--recipe', 'zero', '--value', '1'], '--value does not apply to --recipe zero'],
       [['--recipe', 'freeze', '--value', '2'], '--value:'],
       [['--recipe', 'freeze', '--hebbian-sees', 'both'], '--hebbian-sees:'],
+      [['--recipe', 'freeze', '--recovery-threshold', '0'], '--recovery-threshold must be in (0, 1]'],
       [['--recipe', 'freeze', '--seeds', '1,x'], '--seeds: "x" is not a non-negative integer'],
       [['--recipe', 'freeze', '--morphology', 'tripod'], "--morphology: no morphology named 'tripod'"],
     ] as const) {

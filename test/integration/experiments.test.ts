@@ -37,7 +37,7 @@ function speedOf(episodeId: number, from: number, to: number): number {
 describe('damage experiments', () => {
   it('runs the actuator freeze and its control over seeds, matching recorded episodes of the same seeds', async () => {
     const progress: number[] = [];
-    const row = await runExperiment(store, { recipe: { kind: 'freezeActuators' }, runIds: [hebbian, fixed], morphology: 'standard', seeds: [3, 4] }, (_r, done) => progress.push(done));
+    const row = await runExperiment(store, { recipe: { kind: 'freezeActuators' }, runIds: [hebbian, fixed], morphology: 'standard', seeds: [1, 5] }, (_r, done) => progress.push(done));
     expect(row.recipe).toEqual({ kind: 'freezeActuators', from: 300, to: 400, value: 1, hebbianSees: 'network' });
     expect(row.results.map((r) => [r.runId, r.policy, r.conditions.map((c) => c.label)])).toEqual([
       [hebbian, 'hebbian', ['no damage', 'actuators held at 1.0, t 300–400']],
@@ -46,7 +46,7 @@ describe('damage experiments', () => {
     expect(progress.at(-1)).toBe(4); // 2 conditions × 2 seeds per run
 
     const frozen = row.results[0]!.conditions[1]!;
-    const episodes = await Promise.all([3, 4].map((seed) => recordEpisode(store, hebbian, { morphology: 'standard', seed, damage: frozen.damage, weightStride: 0 })));
+    const episodes = await Promise.all([1, 5].map((seed) => recordEpisode(store, hebbian, { morphology: 'standard', seed, damage: frozen.damage, weightStride: 0 })));
     expect(frozen.fitness.map((f) => f.toFixed(3))).toEqual(episodes.map((e) => e.fitness.toFixed(3)));
     expect(frozen.distance.map((d) => d.toFixed(4))).toEqual(episodes.map((e) => e.distance.toFixed(4)));
     expect(frozen.meanCurve).toHaveLength(960);
@@ -60,6 +60,29 @@ describe('damage experiments', () => {
     expect(control.meanCurve.slice(0, 300)).toEqual(frozen.meanCurve.slice(0, 300));
     expect(control.meanCurve[450]).not.toBe(frozen.meanCurve[450]);
 
+    // Recovery per seed, from the recorded episodes' rewards by a naive scan: the first T ≥ 449 whose 50 steps
+    // (T−49 … T) average at least 80 % of the 50 steps before 300; steps = T + 1 − 400; null if none.
+    const naive = (id: number): number | null => {
+      const before = speedOf(id, 250, 300);
+      if (!(before > 0)) return null;
+      for (let T = 449; T < 960; T++) if (speedOf(id, T - 49, T + 1) >= 0.8 * before - 1e-9) return T + 1 - 400;
+      return null;
+    };
+    const expected = episodes.map((e) => naive(e.id));
+    expect(expected.every((x) => x !== null && x > 50)).toBe(true); // seeds 1 and 5 walk before and take a while
+    expect(frozen.recovery).toMatchObject({ window: 50, threshold: 0.8, origin: 400, steps: expected });
+    frozen.recovery!.before.forEach((b, i) => expect(b).toBeCloseTo(speedOf(episodes[i]!.id, 250, 300), 5));
+    const walking = frozen.recovery!.before.filter((b) => b > 0).length;
+    expect(frozen.recovery!.walking).toBe(walking);
+    expect(frozen.recovery!.recovered).toBe(expected.filter((x) => x !== null).length);
+    expect(control.recovery!.origin).toBe(400); // the control measured over the same windows, for reference
+    // The static run: seed 5's lifetime never regains its speed (checked the same way), so it counts as walking, not recovered.
+    const still = row.results[1]!.conditions[1]!;
+    const statics = await Promise.all([1, 5].map((seed) => recordEpisode(store, fixed, { morphology: 'standard', seed, damage: still.damage, weightStride: 0 })));
+    expect(still.recovery!.steps).toEqual(statics.map((e) => naive(e.id)));
+    expect(still.recovery!.steps[1]).toBeNull();
+    expect([still.recovery!.recovered, still.recovery!.walking, still.recovery!.share]).toEqual([1, 2, 0.5]);
+
     expect(store.experiments().map((e) => e.id)).toEqual([row.id]);
   });
 
@@ -68,7 +91,7 @@ describe('damage experiments', () => {
     expect(row.skipped).toEqual([{ runId: fixed, reason: 'a static network has no plasticity to stop' }]);
     const conditions = row.results[0]!.conditions;
     expect(conditions.map((c) => c.at)).toEqual([null, 0, 100]);
-    expect(conditions.every((c) => c.speed === null)).toBe(true);
+    expect(conditions.every((c) => c.speed === null && c.recovery === null)).toBe(true);
     // Stopping at 100 changes nothing before step 100.
     expect(conditions[2]!.meanCurve.slice(0, 100)).toEqual(conditions[0]!.meanCurve.slice(0, 100));
   });

@@ -1,7 +1,8 @@
 /** `hebb damage RUN...`: a damage experiment (spec §6.4) over seeds, stored and printed as a table. */
 import { ConfigError } from '../../core/config';
 import { parseRecipe, parseSeedList, type Recipe } from '../../core/rollout/recipes';
-import type { ExperimentRow } from '../../common/model';
+import { recoveryWords } from '../../core/rollout/recovery';
+import type { ExperimentCondition, ExperimentRow } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
 import type { Store } from '../../main/store/store';
@@ -9,10 +10,10 @@ import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type Parsed
 
 export const DAMAGE_FLAGS = {
   db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', value: 'number', 'hebbian-sees': 'string', at: 'int', fraction: 'number', times: 'string',
-  morphology: 'string', seeds: 'string', generation: 'int',
+  morphology: 'string', seeds: 'string', generation: 'int', 'recovery-threshold': 'number',
 } as const;
 const USAGE =
-  'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T --value V --hebbian-sees network|applied | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5] [--generation G]';
+  'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T --value V --hebbian-sees network|applied | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5] [--generation G] [--recovery-threshold 0.8]';
 const RECIPES = { freeze: 'freezeActuators', zero: 'zeroWeights', plasticity: 'stopPlasticity' } as const;
 
 /** The flag a recipe field comes from (`recipe.to` → `--to`, `recipe.hebbianSees` → `--hebbian-sees`). */
@@ -54,6 +55,16 @@ function recipeArg(args: ParsedArgs): Recipe {
   }
 }
 
+/** "  recovered to 80% 3 of 4 walking (75%), steps 106 50 never –": per seed in seed order (core/rollout/recovery). */
+export function recoveryText(c: ExperimentCondition): string {
+  const r = c.recovery;
+  if (r === undefined) return '  recovery not stored (experiment run before it was measured)';
+  if (r === null) return '';
+  const each = recoveryWords(r).join(' ');
+  const share = r.share === null ? 'none walking before' : `${Math.round(100 * r.share)}%`;
+  return `  recovered to ${Math.round(100 * r.threshold)}% ${r.recovered} of ${r.walking} walking (${share}), steps ${each}`;
+}
+
 function print(row: ExperimentRow): void {
   const out: string[] = [`experiment ${row.id} on ${row.morphology}, seeds ${row.seeds.join(',')} (${(row.wallMs / 1000).toFixed(1)} s)`];
   for (const r of row.results) {
@@ -64,11 +75,17 @@ function print(row: ExperimentRow): void {
       const speed = c.speed
         ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${Math.round((100 * c.speed.late) / c.speed.before)}% of before)`
         : '';
-      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${d.mean.toFixed(2)} m${speed}`);
+      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${d.mean.toFixed(2)} m${speed}${recoveryText(c)}`);
     }
   }
   for (const s of row.skipped) out.push(`run ${s.runId} skipped: ${s.reason}`);
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function thresholdArg(args: ParsedArgs): number | undefined {
+  const v = flag(args, 'recovery-threshold', 'number');
+  if (v !== undefined && !(v > 0 && v <= 1)) throw new UsageError(`--recovery-threshold must be in (0, 1] (a share of the speed before), got ${v}`);
+  return v;
 }
 
 export async function damageCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
@@ -79,10 +96,11 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   const seeds = parseSeedList(flag(args, 'seeds', 'string') ?? '1-5');
   if (typeof seeds === 'string') throw new UsageError(`--seeds: ${seeds}`);
   const morphology = flag(args, 'morphology', 'string') ?? 'standard';
+  const recoveryThreshold = thresholdArg(args);
   const store = open(args);
   try {
     requireMorphologies(store, [morphology], 'morphology');
-    const row = await runExperiment(store, { recipe, runIds, morphology, seeds, generation: flag(args, 'generation', 'int') });
+    const row = await runExperiment(store, { recipe, runIds, morphology, seeds, generation: flag(args, 'generation', 'int'), recoveryThreshold });
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
     else print(row);
   } finally {

@@ -1,7 +1,7 @@
 /**
  * Damage experiments (spec §6.4): a recipe's conditions run as whole lifetimes of each run's ES centre, over the
  * same seeds, in a worker thread; summarised per condition (Σ progress and distance per seed, the mean
- * cumulative-progress curve, speeds around the perturbation) and stored as one self-contained row.
+ * cumulative-progress curve, speeds around the perturbation, per-seed recovery) and stored as one self-contained row.
  */
 import type { ExperimentCondition, ExperimentRow, ExperimentRunResult, SpeedWindows } from '../../common/model';
 import { parseMjcf } from '../../core/morphology/mjcf';
@@ -9,6 +9,7 @@ import { assemble } from '../../core/envs/quadruped/assembly';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { checkDamage } from '../../core/rollout/damage';
 import { meanSpeed, parseRecipe, perturbation, recipeApplies, recipeConditions, type Recipe } from '../../core/rollout/recipes';
+import { RECOVERY_THRESHOLD, recoveryWindows, summariseRecovery } from '../../core/rollout/recovery';
 import { StoreError, type Store } from '../store/store';
 import { centre, inWorker } from './evaluation';
 
@@ -22,6 +23,8 @@ export interface ExperimentOptions {
   readonly seeds: readonly number[];
   /** The centre of this generation of every run (0: the initial one); default: each run's latest checkpoint. */
   readonly generation?: number;
+  /** Share of the speed before the perturbation a lifetime must regain to count as recovered (default 0.8). */
+  readonly recoveryThreshold?: number;
 }
 
 function speeds(recipe: Recipe, perStep: readonly Float32Array[]): SpeedWindows | null {
@@ -49,6 +52,9 @@ function meanCurve(perStep: readonly Float32Array[]): number[] {
 
 export async function runExperiment(store: Store, options: ExperimentOptions, progress?: (runId: number, done: number, total: number) => void): Promise<ExperimentRow> {
   const recipe = parseRecipe(options.recipe);
+  const threshold = options.recoveryThreshold ?? RECOVERY_THRESHOLD;
+  if (!(threshold > 0 && threshold <= 1)) throw new StoreError(`recoveryThreshold: must be in (0, 1], got ${threshold}`);
+  const windows = recoveryWindows(recipe, undefined, threshold);
   const seeds = [...options.seeds];
   if (seeds.length === 0 || seeds.length > 50) throw new StoreError(`seeds: give 1 to 50 seeds, got ${seeds.length}`);
   if (seeds.some((s) => !Number.isSafeInteger(s) || s < 0)) throw new StoreError('seeds: every seed must be a non-negative integer');
@@ -84,7 +90,7 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
         return {
           label: c.label, damage: c.damage, ...(c.at !== undefined ? { at: c.at } : {}),
           fitness: mine.map((r) => r.fitness), distance: mine.map((r) => r.distance),
-          meanCurve: meanCurve(perStep), speed: speeds(recipe, perStep),
+          meanCurve: meanCurve(perStep), speed: speeds(recipe, perStep), recovery: windows && summariseRecovery(perStep, windows),
         };
       }),
     });
