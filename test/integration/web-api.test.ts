@@ -1,36 +1,24 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Envelope, EventName } from '../../src/common/api';
 import { MAX_MJCF_CHARS } from '../../src/core/morphology/limits';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
-import { startWebServer, type WebServer } from '../../src/main/server';
-import { Workbench } from '../../src/main/services/workbench';
-import { Store } from '../../src/main/store/store';
-import { ensurePresets } from '../../src/main/training/coordinator';
+import type { WebServer } from '../../src/main/server';
+import type { Workbench } from '../../src/main/services/workbench';
+import type { Store } from '../../src/main/store/store';
+import { startApiServer, type ApiServer } from '../support/api-server';
 
 const TINY = { name: 'tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 2, morphologies: ['standard'], seed: 3 };
 
-let dir: string;
+let api: ApiServer;
 let store: Store;
 let workbench: Workbench;
 let server: WebServer;
-
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hebb-web-api-'));
-  store = Store.open(join(dir, 'w.db'));
-  ensurePresets(store);
-  workbench = new Workbench(store, { workers: 1 });
-  server = await startWebServer({ rendererDir: dir, port: 0, api: workbench });
+  api = await startApiServer('web-api');
+  ({ store, workbench, server } = api);
 });
-afterAll(async () => {
-  await workbench.close();
-  await server.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 async function call(channel: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; envelope: Envelope<unknown> }> {
   const res = await fetch(`http://127.0.0.1:${server.port}/api/${channel}`, {

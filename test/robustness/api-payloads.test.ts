@@ -4,35 +4,24 @@
  * crash. The training queue is closed, so runs a payload happens to create or resume stay queued (and are removed
  * again).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REQUESTS, type Envelope } from '../../src/common/api';
-import { startWebServer, type WebServer } from '../../src/main/server';
-import { Workbench } from '../../src/main/services/workbench';
-import { Store } from '../../src/main/store/store';
-import { ensurePresets } from '../../src/main/training/coordinator';
+import type { WebServer } from '../../src/main/server';
+import type { Workbench } from '../../src/main/services/workbench';
+import type { Store } from '../../src/main/store/store';
+import { startApiServer, type ApiServer } from '../support/api-server';
 
-let dir: string;
+let api: ApiServer;
 let store: Store;
 let workbench: Workbench;
 let server: WebServer;
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'hebb-api-fuzz-'));
-  store = Store.open(join(dir, 'w.db'));
-  ensurePresets(store);
-  workbench = new Workbench(store, { workers: 1 });
+  api = await startApiServer('api-fuzz');
+  ({ store, workbench, server } = api);
   await workbench.queue.close(); // nothing trains: runs a payload creates or resumes stay queued
-  server = await startWebServer({ rendererDir: dir, port: 0, api: workbench });
 });
-afterAll(async () => {
-  await workbench.close();
-  await server.close();
-  store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => api.close());
 
 async function post(channel: string, body: string): Promise<{ status: number; envelope: Envelope<unknown> | undefined }> {
   const res = await fetch(`http://127.0.0.1:${server.port}/api/${encodeURIComponent(channel)}`, {
