@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { CAR_FLOATS, HULL_VY, TIME, type RaceFrame } from '../../src/core/envs/racing/scene';
+import { Rasteriser } from '../../src/core/envs/racing/raster';
+import { OBS_SIZE, resampleObservation } from '../../src/core/envs/racing/resample';
+
+/** A car at the origin with no road; state filled by hand. */
+function frame(edit: (car: Float64Array) => void): RaceFrame {
+  const car = new Float64Array(CAR_FLOATS);
+  car[TIME] = 1;
+  edit(car);
+  const track = { tileCount: 0, points: new Float64Array(0), tiles: new Float64Array(0), tileColours: new Float32Array(0), kerbs: new Float64Array(0), kerbColours: new Float32Array(0), kerbCount: 0 };
+  return { track, car, painted: new Uint8Array(0) };
+}
+const px = (img: Uint8Array, row: number, col: number): number[] => Array.from(img.subarray((row * 96 + col) * 3, (row * 96 + col) * 3 + 3));
+
+describe('racing rasteriser (§5.5)', () => {
+  it('grass away from the checks and the hull at the car centre (48, row 71)', () => {
+    const img = new Rasteriser().render(frame(() => {}));
+    // Pixel (10, row 10): world (−24.1, 31.6) at zoom 16.2: check column −2 but row 1 (odd) ⇒ plain grass.
+    expect(px(img, 10, 10)).toEqual([102, 204, 102]);
+    expect(px(img, 71, 48)).toEqual([204, 0, 0]);
+  });
+  it('speed bar: |v| = 50 ⇒ window 125..150 × 20..40 ⇒ cols 12–13, rows 91–93 white', () => {
+    const img = new Rasteriser().render(frame((car) => { car[HULL_VY] = 50; }));
+    for (const row of [91, 92, 93]) for (const col of [12, 13]) expect(px(img, row, col)).toEqual([255, 255, 255]);
+    expect(px(img, 92, 14)).toEqual([0, 0, 0]);
+    expect(px(img, 90, 12)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('INTER_AREA resample (§5.6)', () => {
+  it('matches a naive exact-overlap area filter, in swapaxes(0,2) order (c, x, y)', () => {
+    const img = new Uint8Array(96 * 96 * 3);
+    let s = 12345;
+    for (let i = 0; i < img.length; i++) { s = (s * 1103515245 + 12345) % 2147483648; img[i] = s % 256; }
+    const out = new Float32Array(3 * OBS_SIZE * OBS_SIZE);
+    resampleObservation(img, out);
+    const k = 96 / 84;
+    for (let c = 0; c < 3; c++) for (let y = 0; y < 84; y++) for (let x = 0; x < 84; x++) {
+      let sum = 0;
+      for (let sy = 0; sy < 96; sy++) for (let sx = 0; sx < 96; sx++) {
+        const oy = Math.max(0, Math.min(sy + 1, (y + 1) * k) - Math.max(sy, y * k));
+        const ox = Math.max(0, Math.min(sx + 1, (x + 1) * k) - Math.max(sx, x * k));
+        if (ox > 0 && oy > 0) sum += ox * oy * img[(sy * 96 + sx) * 3 + c]!;
+      }
+      const want = Math.round(sum / (k * k)) / 255;
+      expect(Math.abs(out[c * 84 * 84 + x * 84 + y]! - want)).toBeLessThan(1.01 / 255);
+    }
+  });
+});
