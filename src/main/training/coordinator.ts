@@ -12,12 +12,15 @@ import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
 import { PRESET_NAMES, presetXml } from '../services/presets';
 import { processOwner, type GenerationRecord, type HeldoutRecord, type Store } from '../store/store';
+import type { Evaluator, EvaluatorFactory } from './evaluator';
 import { EvaluatorPool, usefulWorkers } from './evaluator-pool';
 import { heldoutDue, heldoutLifetimes, heldoutRecords } from './heldout';
 
 export interface TrainOptions {
   /** Worker threads (default: one per available core). */
   readonly workers?: number;
+  /** The engine that evaluates (default: the worker-thread pool of this process). */
+  readonly evaluator?: EvaluatorFactory;
   /** Called after each generation is committed, with its held-out tests (none for most generations). */
   readonly onGeneration?: (record: GenerationRecord, heldout: readonly HeldoutRecord[]) => void;
   /**
@@ -90,10 +93,10 @@ export async function train(store: Store, runId: number, options: TrainOptions =
   const layout = genomeLayout(QUADRUPED_MLP, config.policy);
   const noise = noiseTable(state.config.noiseSeed, state.config.noiseTableSize);
   const theta = new SharedArrayBuffer(layout.size * 4);
-  const centre = new Float32Array(theta);
-  let pool: EvaluatorPool | undefined;
+  const engine = options.evaluator ?? ((init, workers) => new EvaluatorPool(init, workers));
+  let pool: Evaluator | undefined;
   try {
-    pool = new EvaluatorPool(
+    pool = engine(
       {
         runSeed: config.seed,
         policy: config.policy,
@@ -115,7 +118,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         return interrupted;
       }
       const started = performance.now();
-      centre.set(state.theta); // workers read the centre only while evaluating, never concurrently with this
+      await pool.setCentre(state.generation, state.theta);
       const results = await pool.evaluate(state.generation, state.sigma, ask(state));
       const fitness = results.map((r) => r.fitness);
       // The shared θ still holds this generation's centre: that is the one tested.
@@ -135,6 +138,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         blownUp: results.reduce((s, r) => s + r.blownUp, 0),
       };
       store.commitGeneration(runId, record, encodeEsState(next), heldout);
+      await pool.committed(state.generation);
       state = next;
       options.onGeneration?.(record, heldout);
     }

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { Candidate } from '../../core/es/openai-es';
 import { startWorker } from '../worker-entry';
+import type { Evaluator } from './evaluator';
 import type { CandidateResult, EvaluateTask, TestLifetime, TestResult, WorkerInit, WorkerReply } from './protocol';
 
 const MAX_ATTEMPTS = 3;
@@ -49,7 +50,8 @@ export function usefulWorkers(requested: number | undefined, popSize: number): n
   return Math.max(1, Math.min(requested ?? availableParallelism(), Math.floor(popSize / 2)));
 }
 
-export class EvaluatorPool {
+export class EvaluatorPool implements Evaluator {
+  readonly engine = 'threads';
   private readonly slots: Slot[] = [];
   private nextTaskId = 0;
   private jobToken = 0;
@@ -74,6 +76,17 @@ export class EvaluatorPool {
     slot.worker.on('error', () => this.onDeath(slot));
     slot.worker.on('exit', () => this.onDeath(slot));
     return slot;
+  }
+
+  /** Writes the centre into the shared θ the workers read; only between generations, never while they evaluate. */
+  setCentre(_generation: number, theta: Float32Array): Promise<void> {
+    new Float32Array(this.init.theta).set(theta);
+    return Promise.resolve();
+  }
+
+  /** Nothing is kept per generation. */
+  committed(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** Evaluates every candidate of a generation; resolves with results ordered by candidate index. */
