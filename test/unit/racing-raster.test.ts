@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CAR_FLOATS, HULL_VY, TIME, type RaceFrame } from '../../src/core/envs/racing/scene';
-import { Rasteriser } from '../../src/core/envs/racing/raster';
+import { MINUS, Rasteriser, scoreGlyphs } from '../../src/core/envs/racing/raster';
 import { OBS_SIZE, resampleObservation } from '../../src/core/envs/racing/resample';
 
 /** A car at the origin with no road; state filled by hand. */
@@ -25,6 +25,24 @@ describe('racing rasteriser (§5.5)', () => {
     for (const row of [91, 92, 93]) for (const col of [12, 13]) expect(px(img, row, col)).toEqual([255, 255, 255]);
     expect(px(img, 92, 14)).toEqual([0, 0, 0]);
     expect(px(img, 90, 12)).toEqual([0, 0, 0]);
+  });
+});
+
+describe('score digits', () => {
+  it('are Python\'s "%04i" of the reward, truncated toward zero', () => {
+    const text = (score: number): string => {
+      const out = new Uint8Array(16);
+      return Array.from(out.subarray(0, scoreGlyphs(score, out)), (g) => (g === MINUS ? '-' : String(g))).join('');
+    };
+    // Expected values typed from Python: '%04i' % int(x).
+    expect(text(0)).toBe('0000');
+    expect(text(5.9)).toBe('0005');
+    expect(text(926.8)).toBe('0926');
+    expect(text(-0.5)).toBe('0000');
+    expect(text(-5.2)).toBe('-005');
+    expect(text(-99.9)).toBe('-099');
+    expect(text(-1234)).toBe('-1234');
+    expect(text(12345)).toBe('12345');
   });
 });
 

@@ -15,6 +15,9 @@ import {
 
 const SX = STATE_W / WINDOW_W; // 0.096
 const SY = STATE_H / WINDOW_H; // 0.12
+/** The HUD's grid in window units (gym's s and h). */
+const HUD_S = WINDOW_W / 40;
+const HUD_H = WINDOW_H / 40;
 
 /** GL's float → 8-bit colour. */
 export const to8 = (c: number): number => Math.round(c * 255);
@@ -28,19 +31,31 @@ export const cameraZoom = (t: number): number => 0.1 * SCALE * Math.max(1 - t, 0
  * 3×5 block font scaled to 20×35 window units gives the same few white pixels in the lower left (an approximation:
  * glyph shapes differ from the real font at this size).
  */
-const GLYPHS: Record<string, readonly number[]> = {
-  '0': [7, 5, 5, 5, 7], '1': [2, 6, 2, 2, 7], '2': [7, 1, 7, 4, 7], '3': [7, 1, 7, 1, 7], '4': [5, 5, 7, 1, 1],
-  '5': [7, 4, 7, 1, 7], '6': [7, 4, 7, 5, 7], '7': [7, 1, 1, 1, 1], '8': [7, 5, 7, 5, 7], '9': [7, 5, 7, 1, 7],
-  '-': [0, 0, 7, 0, 0],
-};
+const GLYPHS: readonly (readonly number[])[] = [
+  [7, 5, 5, 5, 7], [2, 6, 2, 2, 7], [7, 1, 7, 4, 7], [7, 1, 7, 1, 7], [5, 5, 7, 1, 1],
+  [7, 4, 7, 1, 7], [7, 4, 7, 5, 7], [7, 1, 1, 1, 1], [7, 5, 7, 5, 7], [7, 5, 7, 1, 7],
+  [0, 0, 7, 0, 0],
+];
+/** The glyph index of the minus sign (digits are their own index). */
+export const MINUS = 10;
 const DIGIT_ADVANCE = 27;
 const DIGIT_W = 20;
 const DIGIT_H = 35;
 
-/** "%04i" of the reward, as Python formats it (truncation toward zero, sign inside the width). */
-export function scoreText(score: number): string {
+/**
+ * The glyphs of "%04i" of the reward as Python formats it (truncation toward zero, the sign inside the width,
+ * wider when the number needs it), written into `out`; returns how many. Allocation-free.
+ */
+export function scoreGlyphs(score: number, out: Uint8Array): number {
   const n = Math.trunc(score);
-  return n < 0 ? '-' + String(-n).padStart(3, '0') : String(n).padStart(4, '0');
+  const a = Math.abs(n);
+  let digits = 1;
+  while (digits < 16 && 10 ** digits <= a) digits++;
+  const sign = n < 0 ? 1 : 0;
+  const width = Math.max(4, sign + digits);
+  if (sign) out[0] = MINUS;
+  for (let d = sign; d < width; d++) out[d] = Math.floor(a / 10 ** (width - 1 - d)) % 10;
+  return width;
 }
 
 export class Rasteriser {
@@ -54,6 +69,7 @@ export class Rasteriser {
   private zoom = 1;
   private tx = 0;
   private ty = 0;
+  private readonly glyphs = new Uint8Array(16);
   private r = 0;
   private g = 0;
   private b = 0;
@@ -158,36 +174,39 @@ export class Rasteriser {
   }
 
   private hud(car: Float64Array): void {
-    const s = WINDOW_W / 40, h = WINDOW_H / 40;
     this.colour(0, 0, 0);
-    this.windowRect(0, 0, WINDOW_W, 5 * h);
-    const vertical = (place: number, val: number): void => this.windowRect(place * s, h, (place + 1) * s, h + h * val);
-    const horizontal = (place: number, val: number): void => this.windowRect(place * s, 2 * h, (place + val) * s, 4 * h);
+    this.windowRect(0, 0, WINDOW_W, 5 * HUD_H);
     this.colour(1, 1, 1);
-    vertical(5, 0.02 * Math.hypot(car[HULL_VX]!, car[HULL_VY]!));
+    this.verticalBar(5, 0.02 * Math.hypot(car[HULL_VX]!, car[HULL_VY]!));
     this.colour(0, 0, 1);
-    vertical(7, 0.01 * car[WHEELS + WHEEL_OMEGA]!);
-    vertical(8, 0.01 * car[WHEELS + WHEEL_FLOATS + WHEEL_OMEGA]!);
+    this.verticalBar(7, 0.01 * car[WHEELS + WHEEL_OMEGA]!);
+    this.verticalBar(8, 0.01 * car[WHEELS + WHEEL_FLOATS + WHEEL_OMEGA]!);
     this.colour(0.2, 0, 1);
-    vertical(9, 0.01 * car[WHEELS + 2 * WHEEL_FLOATS + WHEEL_OMEGA]!);
-    vertical(10, 0.01 * car[WHEELS + 3 * WHEEL_FLOATS + WHEEL_OMEGA]!);
+    this.verticalBar(9, 0.01 * car[WHEELS + 2 * WHEEL_FLOATS + WHEEL_OMEGA]!);
+    this.verticalBar(10, 0.01 * car[WHEELS + 3 * WHEEL_FLOATS + WHEEL_OMEGA]!);
     this.colour(0, 1, 0);
-    horizontal(20, -10 * car[WHEELS + WHEEL_JOINT_ANGLE]!);
+    this.horizontalBar(20, -10 * car[WHEELS + WHEEL_JOINT_ANGLE]!);
     this.colour(1, 0, 0);
-    horizontal(30, -0.8 * car[HULL_OMEGA]!);
+    this.horizontalBar(30, -0.8 * car[HULL_OMEGA]!);
     this.score(car[SCORE]!);
   }
 
+  /** gym's vertical_ind: a bar at column `place` (in HUD_S units) rising from y = HUD_H by HUD_H·val. */
+  private verticalBar(place: number, val: number): void {
+    this.windowRect(place * HUD_S, HUD_H, (place + 1) * HUD_S, HUD_H + HUD_H * val);
+  }
+
+  /** gym's horiz_ind: a bar from column `place` (in HUD_S units), val columns long, between 2·HUD_H and 4·HUD_H. */
+  private horizontalBar(place: number, val: number): void {
+    this.windowRect(place * HUD_S, 2 * HUD_H, (place + val) * HUD_S, 4 * HUD_H);
+  }
+
   private score(score: number): void {
-    const n = Math.trunc(score);
     this.colour(1, 1, 1);
     const cell = DIGIT_W / 3, row = DIGIT_H / 5, top = 50 + DIGIT_H / 2;
-    for (let d = 0; d < 4; d++) {
-      // Digits of "%04i" without building a string: sign first when negative.
-      let ch: string;
-      if (n < 0 && d === 0) ch = '-';
-      else ch = String.fromCharCode(48 + (Math.floor(Math.abs(n) / 10 ** (3 - d)) % 10));
-      const glyph = GLYPHS[ch]!;
+    const count = scoreGlyphs(score, this.glyphs);
+    for (let d = 0; d < count; d++) {
+      const glyph = GLYPHS[this.glyphs[d]!]!;
       const x0 = 20 + d * DIGIT_ADVANCE;
       for (let r = 0; r < 5; r++) for (let b = 0; b < 3; b++) {
         if (glyph[r]! & (4 >> b)) this.windowRect(x0 + b * cell, top - (r + 1) * row, x0 + (b + 1) * cell, top - r * row);
