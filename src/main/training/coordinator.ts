@@ -121,7 +121,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
       await pool.setCentre(state.generation, state.theta);
       const results = await pool.evaluate(state.generation, state.sigma, ask(state));
       const fitness = results.map((r) => r.fitness);
-      // The shared θ still holds this generation's centre: that is the one tested.
+      // The engine still holds this generation's centre (setCentre above): that is the one tested.
       const tests = heldoutDue(config, state.generation) ? await pool.test(state.generation, heldoutLifetimes(config)) : [];
       const heldout = tests.length > 0 ? heldoutRecords(config, state.generation, tests) : [];
       const next = tell(state, fitness, noise);

@@ -1,7 +1,7 @@
 /**
- * What the coordinator evaluates a generation with. Two engines implement it: the worker-thread pool (the default)
- * and, for several machines, a Redis queue. Both take candidates as (index, noise offset, sign) and place results
- * by index, so a run's records do not depend on the engine or on the number of workers.
+ * What the coordinator evaluates a generation with. The worker-thread pool (evaluator-pool.ts) implements it; a
+ * Redis engine for several machines is to come (issue 14). An engine takes candidates as (index, noise offset, sign)
+ * and places results by index, so a run's records do not depend on the engine or on the number of workers.
  */
 import type { Candidate } from '../../core/es/openai-es';
 import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './protocol';
