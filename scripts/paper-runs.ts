@@ -117,7 +117,7 @@ const armSummary = (arm: Arm): unknown => {
   const mine = runs.filter((r) => r.arm === arm);
   const perSeed = mine.map((r) => {
     const curve = store.generations(r.id).map((g) => g.mean);
-    const heldout = store.heldout(r.id).map((h) => ({ generation: h.generation, mean: h.mean, std: h.std }));
+    const heldout = store.heldout(r.id).map((h) => ({ generation: h.generation, morphology: h.morphology, mean: h.mean, std: h.std }));
     const tests = Object.fromEntries(
       store.evaluations(r.id).filter((e) => e.generation === generations && e.episodes === episodes).map((e) => [e.morphology, { mean: e.mean, std: e.std, seen: e.seen }]),
     );

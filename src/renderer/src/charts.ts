@@ -7,6 +7,14 @@ import type { GenerationRecord, HeldoutRecord } from '../../common/model';
 type Series = Record<string, unknown>;
 const PALETTE = ['#58a6ff', '#f0883e', '#7ee787', '#d2a8ff', '#ff7b72', '#e3b341', '#79c0ff', '#ffa198', '#56d364', '#bc8cff'];
 
+/** The generation axis of every chart: integer ticks, from 0 to the last generation drawn. */
+export const GENERATION_AXIS = { type: 'value', name: 'generation', nameLocation: 'middle', nameGap: 26, min: 0, max: 'dataMax', minInterval: 1 } as const;
+
+/** A value axis named along its side, clear of the legend above the plot. */
+export function valueAxis(name: string): Record<string, unknown> {
+  return { type: 'value', name, nameLocation: 'middle', nameGap: 50, scale: true };
+}
+
 /** A filled band between `lower` and `upper` (same x), under stack id `stack`. */
 export function band(name: string, x: number[], lower: number[], upper: number[], color: string, stack: string): Series[] {
   return [
@@ -60,9 +68,9 @@ export function fitnessOption(generations: readonly GenerationRecord[], heldout:
     animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: ['mean', 'min–max', 'max', ...morphologies.map((m) => `mean on ${m}`), ...tested.map((t) => heldoutName(t.m))] },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
-    xAxis: { type: 'value', name: 'generation', nameLocation: 'middle', nameGap: 26, min: 0 },
-    yAxis: { type: 'value', name: 'fitness', scale: true },
+    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    xAxis: GENERATION_AXIS,
+    yAxis: valueAxis('fitness'),
     series: [
       ...band('min–max', x, generations.map((g) => g.min), generations.map((g) => g.max), PALETTE[0]!, 'range'),
       line('mean', generations.map((g) => g.mean), PALETTE[0]!, { lineStyle: { color: PALETTE[0], width: 2.5 } }),
@@ -85,7 +93,7 @@ export function scheduleOption(generations: readonly GenerationRecord[]): Record
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: ['lr', 'σ'] },
     grid: { left: 60, right: 60, top: 40, bottom: 40 },
-    xAxis: { type: 'value', name: 'generation', nameLocation: 'middle', nameGap: 26, min: 0 },
+    xAxis: GENERATION_AXIS,
     yAxis: [{ type: 'value', name: 'lr', scale: true }, { type: 'value', name: 'σ', scale: true }],
     series: [
       { name: 'lr', type: 'line', symbol: 'none', data: x.map((xi, i) => [xi, generations[i]!.lr]), itemStyle: { color: PALETTE[3] } },

@@ -3,14 +3,20 @@
  * the centre's held-out tests), the config keys that differ between runs, and the CSV export.
  */
 import type { GenerationRecord, HeldoutRecord } from '../../common/model';
-import { band, PALETTE } from './charts';
+import { band, GENERATION_AXIS, PALETTE, valueAxis } from './charts';
 
-export interface CompareRun {
+/** What the charts draw of a run: its curve and its held-out tests (also built from exported results, see scripts/results-chart.ts). */
+export interface CurveRun {
   readonly id: number;
+  readonly generations: readonly Pick<GenerationRecord, 'generation' | 'mean' | 'wallMs'>[];
+  /** The run's held-out tests during training (none if it ran without). */
+  readonly heldout: readonly Pick<HeldoutRecord, 'generation' | 'morphology' | 'mean'>[];
+}
+
+export interface CompareRun extends CurveRun {
   readonly name: string;
   readonly config: unknown;
   readonly generations: readonly GenerationRecord[];
-  /** The run's held-out tests during training (none if it ran without). */
   readonly heldout: readonly HeldoutRecord[];
 }
 
@@ -22,7 +28,7 @@ export interface Group {
 export type XAxis = 'generation' | 'wall';
 
 /** Mean and population std of the runs' population means at each generation all of them reached… or some: n counts. */
-export function groupCurve(runs: readonly CompareRun[], x: XAxis): { x: number[]; mean: number[]; std: number[]; n: number[] } {
+export function groupCurve(runs: readonly CurveRun[], x: XAxis): { x: number[]; mean: number[]; std: number[]; n: number[] } {
   const length = Math.max(0, ...runs.map((r) => r.generations.length));
   const out = { x: [] as number[], mean: [] as number[], std: [] as number[], n: [] as number[] };
   const elapsed = runs.map((r) => {
@@ -50,13 +56,13 @@ export function groupCurve(runs: readonly CompareRun[], x: XAxis): { x: number[]
 }
 
 /** Seconds of training when each generation was committed (its held-out test included). */
-function elapsedAt(run: CompareRun): Map<number, number> {
+function elapsedAt(run: CurveRun): Map<number, number> {
   let t = 0;
   return new Map(run.generations.map((g) => [g.generation, (t += g.wallMs) / 1000]));
 }
 
 /** The held-out bodies any of the runs was tested on, in first-seen order. */
-export function heldoutMorphologies(runs: readonly CompareRun[]): string[] {
+export function heldoutMorphologies(runs: readonly CurveRun[]): string[] {
   return [...new Set(runs.flatMap((r) => r.heldout.map((h) => h.morphology)))];
 }
 
@@ -65,7 +71,7 @@ export function heldoutMorphologies(runs: readonly CompareRun[]): string[] {
  * and population std of the runs' test means, n the runs tested then. On the wall axis x is the mean time at which
  * those runs committed that generation.
  */
-export function groupHeldoutCurve(runs: readonly CompareRun[], morphology: string, x: XAxis): { x: number[]; mean: number[]; std: number[]; n: number[] } {
+export function groupHeldoutCurve(runs: readonly CurveRun[], morphology: string, x: XAxis): { x: number[]; mean: number[]; std: number[]; n: number[] } {
   const out = { x: [] as number[], mean: [] as number[], std: [] as number[], n: [] as number[] };
   const elapsed = runs.map(elapsedAt);
   const tested = runs.map((r) => new Map(r.heldout.filter((h) => h.morphology === morphology).map((h) => [h.generation, h.mean])));
@@ -129,12 +135,12 @@ export function compareCsv(runs: readonly CompareRun[], groups: readonly Group[]
 }
 
 /** The comparison chart: per group a mean line with a ±std band, and each run drawn faintly. */
-export function compareOption(runs: readonly CompareRun[], groups: readonly Group[], x: XAxis): Record<string, unknown> {
+export function compareOption(runs: readonly CurveRun[], groups: readonly Group[], x: XAxis): Record<string, unknown> {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const series: Record<string, unknown>[] = [];
   groups.forEach((group, k) => {
     const color = PALETTE[k % PALETTE.length]!;
-    const members = group.runs.map((id) => byId.get(id)).filter((r): r is CompareRun => !!r);
+    const members = group.runs.map((id) => byId.get(id)).filter((r): r is CurveRun => !!r);
     for (const r of members) {
       let t = 0;
       const data = r.generations.map((g) => [x === 'generation' ? g.generation : (t += g.wallMs) / 1000, g.mean]);
@@ -149,9 +155,9 @@ export function compareOption(runs: readonly CompareRun[], groups: readonly Grou
     animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: groups.map((g) => g.label) },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
-    xAxis: { type: 'value', name: x === 'generation' ? 'generation' : 'wall time (s)', nameLocation: 'middle', nameGap: 26, min: 0 },
-    yAxis: { type: 'value', name: 'population mean fitness', scale: true },
+    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    xAxis: x === 'generation' ? GENERATION_AXIS : { type: 'value', name: 'wall time (s)', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: valueAxis('population mean fitness'),
     series,
   };
 }
@@ -163,14 +169,14 @@ const DASHES = ['solid', 'dashed', 'dotted'] as const;
  * The generalisation chart: per group and held-out body, the centre's test fitness as a mean line with a ±std band
  * over the group's runs (seeds), and each run drawn faintly; the same x axis as the training chart.
  */
-export function heldoutCompareOption(runs: readonly CompareRun[], groups: readonly Group[], x: XAxis): Record<string, unknown> {
+export function heldoutCompareOption(runs: readonly CurveRun[], groups: readonly Group[], x: XAxis): Record<string, unknown> {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const tested = heldoutMorphologies(runs);
   const series: Record<string, unknown>[] = [];
   const legend: string[] = [];
   groups.forEach((group, k) => {
     const color = PALETTE[k % PALETTE.length]!;
-    const members = group.runs.map((id) => byId.get(id)).filter((r): r is CompareRun => !!r);
+    const members = group.runs.map((id) => byId.get(id)).filter((r): r is CurveRun => !!r);
     tested.forEach((m, j) => {
       const type = DASHES[j % DASHES.length];
       for (const r of members) {
@@ -191,9 +197,9 @@ export function heldoutCompareOption(runs: readonly CompareRun[], groups: readon
     animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0, type: 'scroll', data: legend },
-    grid: { left: 60, right: 20, top: 40, bottom: 40 },
-    xAxis: { type: 'value', name: x === 'generation' ? 'generation' : 'wall time (s)', nameLocation: 'middle', nameGap: 26, min: 0 },
-    yAxis: { type: 'value', name: 'held-out fitness of the centre', scale: true },
+    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    xAxis: x === 'generation' ? GENERATION_AXIS : { type: 'value', name: 'wall time (s)', nameLocation: 'middle', nameGap: 26, min: 0 },
+    yAxis: valueAxis('held-out fitness of the centre'),
     series,
   };
 }
