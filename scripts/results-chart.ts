@@ -11,6 +11,7 @@ import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { fnv1a } from '../src/common/config-paths';
 import { compareOption, heldoutCompareOption, heldoutMorphologies, type CurveRun, type Group } from '../src/renderer/src/compare';
 import { compareRuns } from '../src/main/services/evaluation';
 import { Store } from '../src/main/store/store';
@@ -34,7 +35,7 @@ function fromStore(path: string, ids: number[]): { runs: CurveRun[]; groups: Gro
   const store = Store.open(path);
   try {
     const runs = ids.map((id) => ({ id, name: store.getRun(id).name, config: store.getRun(id).config, generations: store.generations(id), heldout: store.heldout(id) }));
-    const groups = compareRuns(store, ids).rows.map((r) => ({ label: r.label, runs: r.runs }));
+    const groups = compareRuns(store, ids).rows.map((r) => ({ key: r.key, label: r.label, runs: r.runs }));
     return { runs, groups, wall: true };
   } finally {
     store.close();
@@ -61,7 +62,7 @@ function fromSummary(path: string): { runs: CurveRun[]; groups: Group[]; wall: b
       // No wall times in a summary: only the generation axis is drawn.
       runs.push({ id: s.run, generations: s.curve.map((mean, generation) => ({ generation, mean, wallMs: Number.NaN })), heldout: s.heldout });
     }
-    groups.push({ label: `${arm} · pop ${summary.budget.population} × ${summary.budget.generations} · seeds ${seeds.map((s) => s.seed).join(', ')}`, runs: seeds.map((s) => s.run) });
+    groups.push({ key: fnv1a(arm), label: `${arm} · pop ${summary.budget.population} × ${summary.budget.generations} · seeds ${seeds.map((s) => s.seed).join(', ')}`, runs: seeds.map((s) => s.run) });
   }
   return { runs, groups, wall: false };
 }

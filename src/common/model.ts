@@ -108,6 +108,9 @@ export interface ComparisonCell {
 }
 
 export interface ComparisonRow {
+  /** A stable id of the group (a hash of its config without name, seed and held-out testing): its colour on every page. */
+  readonly key: string;
+  /** The network, then the config values in which this group differs from the others compared with it. */
   readonly label: string;
   readonly runs: number[];
   readonly cells: Record<string, ComparisonCell>;

@@ -1,6 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorkbench, type Workbench } from './harness';
+import { colourPixels, rgbOf } from './pixels';
 
 let wb: Workbench;
 beforeAll(async () => {
@@ -71,26 +71,10 @@ describe('web mode in Chromium', () => {
     await wb.shot(page, 'run-heldout');
     await page.goto(`${wb.url}#/compare/${ids.join(',')}`);
     await page.getByTestId('heldout-compare-chart').locator('canvas').first().waitFor();
-    // The group's line (PALETTE[0], #58a6ff) in the generalisation chart.
-    expect(await colourPixels(page, 'heldout-compare-chart', [0x58, 0xa6, 0xff])).toBeGreaterThan(20);
+    // The group's line in the generalisation chart, in the colour its legend entry above the charts shows.
+    const hex = (await page.getByTestId('compare-groups').locator('li').first().getAttribute('data-colour'))!;
+    expect(await colourPixels(page, 'heldout-compare-chart', rgbOf(hex))).toBeGreaterThan(20);
     await wb.shot(page, 'compare-heldout');
     await page.context().close();
   }, 300_000);
 });
-
-/** Pixels of (nearly) `rgb` in a chart's canvas below its legend row, once the chart has drawn. */
-async function colourPixels(page: Page, testId: string, rgb: readonly [number, number, number]): Promise<number> {
-  await page.getByTestId(testId).locator('canvas').first().waitFor();
-  await page.waitForTimeout(300); // the chart draws on the next frame
-  // Runs in the page (a function, not a string: the renderer's CSP forbids eval); no DOM types on the Node side.
-  return page.evaluate(([id, [r, g, b]]) => {
-    type Canvas = { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
-    const doc = (globalThis as unknown as { document: { querySelector(s: string): Canvas | null } }).document;
-    const canvas = doc.querySelector(`[data-testid="${id}"] canvas`)!;
-    const top = Math.round(canvas.height * 0.15);
-    const { data } = canvas.getContext('2d').getImageData(0, top, canvas.width, canvas.height - top);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (Math.abs(data[i]! - r) < 12 && Math.abs(data[i + 1]! - g) < 12 && Math.abs(data[i + 2]! - b) < 12) n++;
-    return n;
-  }, [testId, rgb] as const);
-}

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startWorkbench, type Workbench } from './harness';
+import { colourPixels, rgbOf } from './pixels';
 
 let wb: Workbench;
 let page: Page;
@@ -112,6 +113,22 @@ describe('the workbench in web mode', () => {
     await compare.getByTestId('compare-table').getByText('static (runs 3)').waitFor();
     expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard', 'damaged-left']);
     await compare.getByTestId('config-diff').getByText('policy.kind').waitFor();
+    // One legend entry per group, each in its own colour, the same colour in the chart and beside the table row.
+    const entries = compare.getByTestId('compare-groups').locator('li');
+    expect(await entries.allTextContents()).toEqual(['hebbian ABCD_lr runs 1', 'static runs 3']);
+    const hues = await Promise.all([0, 1].map(async (k) => (await entries.nth(k).getAttribute('data-colour'))!));
+    expect(hues[0]).not.toBe(hues[1]);
+    for (const hex of hues) expect(await colourPixels(page, 'compare-chart', rgbOf(hex))).toBeGreaterThan(20);
+    const swatch = compare.getByTestId('compare-table').locator('tbody tr').first().locator('.swatch');
+    expect(await swatch.evaluate((el) => (el as unknown as { style: { background: string } }).style.background)).toBe(await entries.first().locator('.swatch').evaluate((el) => (el as unknown as { style: { background: string } }).style.background));
+    // The tooltip under the cursor: the generation as an integer, each group's mean ± std rounded.
+    const box = (await compare.getByTestId('compare-chart').boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.5);
+    await compare.getByTestId('compare-chart').getByText('generation ', { exact: false }).waitFor();
+    const tip = await compare.getByTestId('compare-chart').innerText();
+    expect(tip).toMatch(/(^|\n)generation \d+\n/);
+    expect(tip).toMatch(/hebbian ABCD_lr: -?\d+(\.\d)? ± \d+(\.\d)?/);
+    await wb.shot(page, 'compare-tooltip');
     const [download] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-csv').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('group,run,name,generation,mean,max,min,std,elapsed_s');

@@ -54,6 +54,30 @@ describe('evaluation and comparison', () => {
     await expect(evaluateRun(store, ids[0]!, { morphologies: ['standard'], episodes: 0 })).rejects.toThrow(StoreError);
   });
 
+  it('labels each group by what tells it apart from the others compared with it, with a stable key', () => {
+    const other = Store.open(':memory:');
+    ensurePresets(other);
+    const make = (name: string, extra: object): number => createRun(other, { ...BASE, name, seed: 1, ...extra }).id;
+    const a = make('a', { es: { popSize: 16 } });
+    const b = make('b', { es: { popSize: 32 } });
+    const c = make('c', { es: { popSize: 16 }, morphologies: ['standard', 'damaged-right'] });
+    const d = make('d', { es: { popSize: 16 }, policy: { kind: 'static' } });
+    const table = compareRuns(other, [a, b, c, d]);
+    expect(table.rows.map((r) => r.label)).toEqual([
+      'hebbian ABCD_lr · pop 16 · standard',
+      'hebbian ABCD_lr · pop 32 · standard',
+      'hebbian ABCD_lr · pop 16 · standard + damaged-right',
+      'static · pop 16 · standard',
+    ]);
+    // The key follows the group's config, not the selection: the same group compared with others keeps it.
+    const alone = compareRuns(other, [b, a]);
+    expect(alone.rows.map((r) => r.key)).toEqual([table.rows[1]!.key, table.rows[0]!.key]);
+    expect(new Set(table.rows.map((r) => r.key)).size).toBe(4);
+    // Two groups differing only in the network are told apart by its name alone.
+    expect(compareRuns(other, [a, d]).rows.map((r) => r.label)).toEqual(['hebbian ABCD_lr', 'static']);
+    other.close();
+  });
+
   it('groups runs by everything but the seed and pools their episodes per morphology', async () => {
     await evaluateRun(store, ids[1]!, { morphologies: ['standard', 'damaged-left'], episodes: 3 });
     await evaluateRun(store, ids[2]!, { morphologies: ['standard', 'damaged-left'], episodes: 3 });

@@ -10,6 +10,7 @@ import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { checkDamage, parseDamage } from '../../core/rollout/damage';
 import { summarise } from '../../core/stats';
+import { differingPaths, fnv1a } from '../../common/config-paths';
 import { StoreError, type EpisodeRow, type EvaluationRow, type Store } from '../store/store';
 import { initialState } from '../training/coordinator';
 import { startWorker } from '../worker-entry';
@@ -136,6 +137,32 @@ function label(c: RunConfig): string {
   return c.policy.kind === 'static' ? 'static' : `hebbian ${c.policy.rule}${c.policy.init === 'uni' ? '' : ` (${c.policy.init})`}`;
 }
 
+/** Config paths `label` already names. */
+const LABELLED = new Set(['policy.kind', 'policy.rule', 'policy.init']);
+/** Short words for the paths that most often tell groups apart. */
+const WORDS: Record<string, (v: unknown) => string> = {
+  'es.popSize': (v) => `pop ${String(v)}`,
+  generations: (v) => `${String(v)} generations`,
+  morphologies: (v) => (Array.isArray(v) ? v.join(' + ') : String(v)),
+};
+
+/**
+ * One label per group that tells it apart from the others compared with it: the network, then every config value
+ * in which the groups differ ("hebbian ABCD_lr · pop 16 · standard").
+ */
+function groupLabels(configs: readonly RunConfig[]): string[] {
+  // A path only some groups have (a Hebbian rule's settings beside a static net) is told apart by the network's name.
+  const differing = differingPaths(configs.map((c) => JSON.parse(groupKey(c)) as unknown)).filter(
+    (d) => !LABELLED.has(d.key) && new Set(d.values.filter((v) => v !== undefined)).size > 1,
+  );
+  const word = (key: string, json: string | undefined): string => {
+    if (json === undefined) return '';
+    const value = JSON.parse(json) as unknown;
+    return WORDS[key]?.(value) ?? `${key} ${typeof value === 'string' ? value : json}`;
+  };
+  return configs.map((c, i) => [label(c), ...differing.map((d) => word(d.key, d.values[i]))].filter((w) => w !== '').join(' · '));
+}
+
 interface Pool {
   fitness: number[];
   distance: number[];
@@ -145,12 +172,12 @@ interface Pool {
 
 /** Groups runs and pools, per morphology, the episodes of each run's latest evaluation on it. */
 export function compareRuns(store: Store, runIds: readonly number[]): Comparison {
-  const groups = new Map<string, { label: string; runs: number[]; episodes: Map<string, Pool> }>();
+  const groups = new Map<string, { config: RunConfig; runs: number[]; episodes: Map<string, Pool> }>();
   const columns = new Set<string>();
   for (const id of runIds) {
     const config = runConfig(store.getRun(id).config);
     const key = groupKey(config);
-    const group = groups.get(key) ?? { label: label(config), runs: [] as number[], episodes: new Map<string, Pool>() };
+    const group = groups.get(key) ?? { config, runs: [] as number[], episodes: new Map<string, Pool>() };
     groups.set(key, group);
     group.runs.push(id);
     const latest = new Map<string, EvaluationRow>();
@@ -166,8 +193,10 @@ export function compareRuns(store: Store, runIds: readonly number[]): Comparison
   }
   const order = ['standard', 'damaged-right', 'damaged-left'];
   const morphologies = [...columns].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
-  const rows = [...groups.values()].map((g) => ({
-    label: g.label,
+  const labels = groupLabels([...groups.values()].map((g) => g.config));
+  const rows = [...groups].map(([key, g], k) => ({
+    key: fnv1a(key),
+    label: labels[k]!,
     runs: g.runs,
     cells: Object.fromEntries(
       [...g.episodes].map(([m, c]): [string, ComparisonCell] => {

@@ -2,12 +2,15 @@
  * Comparison math for the Compare page, pure and DOM-free: per-group mean ± std curves over seeds (training, and
  * the centre's held-out tests), the config keys that differ between runs, and the CSV export.
  */
+import { differingPaths } from '../../common/config-paths';
 import type { GenerationRecord, HeldoutRecord } from '../../common/model';
 import { band, GENERATION_AXIS, PALETTE, valueAxis } from './charts';
 
 /** What the charts draw of a run: its curve and its held-out tests (also built from exported results, see scripts/results-chart.ts). */
 export interface CurveRun {
   readonly id: number;
+  /** Shown beside the id in tooltips. */
+  readonly name?: string;
   readonly generations: readonly Pick<GenerationRecord, 'generation' | 'mean' | 'wallMs'>[];
   /** The run's held-out tests during training (none if it ran without). */
   readonly heldout: readonly Pick<HeldoutRecord, 'generation' | 'morphology' | 'mean'>[];
@@ -21,6 +24,8 @@ export interface CompareRun extends CurveRun {
 }
 
 export interface Group {
+  /** A stable id of the group (the server's hash of its config): picks its colour, the same on every page. */
+  readonly key: string;
   readonly label: string;
   readonly runs: readonly number[];
 }
@@ -94,23 +99,9 @@ export function groupHeldoutCurve(runs: readonly CurveRun[], morphology: string,
   return out;
 }
 
-/** Flattens a config into dotted paths → JSON values. */
-function flatten(value: unknown, prefix = '', out: Record<string, string> = {}): Record<string, string> {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
-  } else {
-    out[prefix] = JSON.stringify(value);
-  }
-  return out;
-}
-
 /** The config keys whose values are not the same in every run, with each run's value (undefined: absent). */
 export function configDiff(runs: readonly CompareRun[]): { key: string; values: (string | undefined)[] }[] {
-  const flat = runs.map((r) => flatten(r.config));
-  const keys = [...new Set(flat.flatMap((f) => Object.keys(f)))].sort();
-  return keys
-    .map((key) => ({ key, values: flat.map((f) => f[key]) }))
-    .filter(({ values }) => new Set(values).size > 1);
+  return differingPaths(runs.map((r) => r.config));
 }
 
 /**
@@ -134,32 +125,145 @@ export function compareCsv(runs: readonly CompareRun[], groups: readonly Group[]
   return `${rows.join('\n')}\n`;
 }
 
-/** The comparison chart: per group a mean line with a ±std band, and each run drawn faintly. */
-export function compareOption(runs: readonly CurveRun[], groups: readonly Group[], x: XAxis): Record<string, unknown> {
+/** How a comparison chart is drawn: EMA smoothing weight in [0, 1) (0: raw), log y axis, zoom controls. */
+export interface ChartView {
+  readonly smoothing: number;
+  readonly logY: boolean;
+  readonly zoom: boolean;
+}
+export const RAW_VIEW: ChartView = { smoothing: 0, logY: false, zoom: false };
+
+/**
+ * Exponential moving average with TensorBoard's debiasing (divided by 1 − weightⁱ⁺¹), so the first points are not
+ * pulled towards 0: weight 0 returns the values, weight → 1 flattens them.
+ */
+export function ema(values: readonly number[], weight: number): number[] {
+  let last = 0;
+  return values.map((v, i) => {
+    last = last * weight + (1 - weight) * v;
+    return last / (1 - weight ** (i + 1));
+  });
+}
+
+/**
+ * Each group's colour, picked from its key so a group keeps its colour on every page and in every selection; a
+ * clash within one chart takes the next free colour.
+ */
+export function groupColours(groups: readonly Group[]): string[] {
+  const used = new Set<number>();
+  return groups.map((g) => {
+    let i = Number.parseInt(g.key.slice(-6), 16) % PALETTE.length || 0;
+    for (let n = 0; n < PALETTE.length && used.has(i); n++) i = (i + 1) % PALETTE.length;
+    used.add(i);
+    return PALETTE[i]!;
+  });
+}
+
+/** Why the log axis cannot show these runs' values, or null when it can (every value positive). */
+export function logYBlocker(runs: readonly CurveRun[], values: (r: CurveRun) => readonly number[] = (r) => r.generations.map((g) => g.mean)): string | null {
+  for (const r of runs) {
+    const v = values(r).find((y) => !(y > 0));
+    if (v !== undefined) return `run ${r.id} has fitness ${fmt(v)}: a log axis shows only values above 0`;
+  }
+  return null;
+}
+
+/** A value rounded to the digits a reader can use: integers from 100 on, one decimal from 1, else 3 significant. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  return a >= 100 ? v.toFixed(0) : a >= 1 ? v.toFixed(1) : v === 0 ? '0' : v.toPrecision(3);
+}
+
+/** What a tooltip line says for a series: a group's mean (with its std at each point) or one run. */
+type Readout = { kind: 'group'; label: string; std: readonly number[] } | { kind: 'run'; label: string; group: string };
+
+/** The axis tooltip: the x as an integer generation (or seconds), then each group's mean ± std and each run's value. */
+function tooltip(x: XAxis, readouts: Map<string, Readout>): Record<string, unknown> {
+  type Item = { seriesName: string; dataIndex: number; value: [number, number]; marker: string };
+  return {
+    trigger: 'axis',
+    formatter: (params: Item | Item[]) => {
+      const items = (Array.isArray(params) ? params : [params]).filter((p) => readouts.has(p.seriesName));
+      if (items.length === 0) return '';
+      const at = items[0]!.value[0];
+      const lines = [x === 'generation' ? `generation ${Math.round(at)}` : `${at.toFixed(1)} s`];
+      // Each group's mean ± std, then the runs it averages.
+      for (const p of items) {
+        const r = readouts.get(p.seriesName)!;
+        if (r.kind !== 'group') continue;
+        lines.push(`${p.marker}<b>${r.label}</b>: ${fmt(p.value[1])} ± ${fmt(r.std[p.dataIndex] ?? NaN)}`);
+        for (const q of items) {
+          const m = readouts.get(q.seriesName)!;
+          if (m.kind === 'run' && m.group === r.label) lines.push(`&nbsp;&nbsp;&nbsp;${m.label}: ${fmt(q.value[1])}`);
+        }
+      }
+      return lines.join('<br>');
+    },
+  };
+}
+
+const ZOOM = [{ type: 'inside', xAxisIndex: 0 }, { type: 'slider', xAxisIndex: 0, height: 18, bottom: 6 }];
+
+/** Labels made unique: two groups the server could not tell apart by config get their run ids added. */
+function uniqueLabels(groups: readonly Group[]): string[] {
+  const count = new Map<string, number>();
+  for (const g of groups) count.set(g.label, (count.get(g.label) ?? 0) + 1);
+  return groups.map((g) => (count.get(g.label)! > 1 ? `${g.label} (runs ${g.runs.join(', ')})` : g.label));
+}
+
+/**
+ * The comparison chart: per group a mean line with a ±std band over its runs (seeds), each run drawn faintly; with
+ * smoothing, every run is smoothed before the group's statistics and the raw mean stays faint behind.
+ */
+export function compareOption(runs: readonly CurveRun[], groups: readonly Group[], x: XAxis, view: ChartView = RAW_VIEW): Record<string, unknown> {
   const byId = new Map(runs.map((r) => [r.id, r]));
+  const colours = groupColours(groups);
+  const labels = uniqueLabels(groups);
+  const logY = view.logY && logYBlocker(runs) === null;
   const series: Record<string, unknown>[] = [];
+  const readouts = new Map<string, Readout>();
   groups.forEach((group, k) => {
-    const color = PALETTE[k % PALETTE.length]!;
-    const members = group.runs.map((id) => byId.get(id)).filter((r): r is CurveRun => !!r);
+    const color = colours[k]!;
+    const label = labels[k]!;
+    const raw = group.runs.map((id) => byId.get(id)).filter((r): r is CurveRun => !!r);
+    const smooth = view.smoothing > 0;
+    const members = smooth ? raw.map((r) => ({ ...r, generations: zipMeans(r.generations, ema(r.generations.map((g) => g.mean), view.smoothing)) })) : raw;
     for (const r of members) {
       let t = 0;
       const data = r.generations.map((g) => [x === 'generation' ? g.generation : (t += g.wallMs) / 1000, g.mean]);
-      series.push({ name: `run ${r.id}`, type: 'line', data, symbol: 'none', lineStyle: { color, width: 1, opacity: 0.3 }, itemStyle: { color }, silent: true, tooltip: { show: false } });
+      const name = `run ${r.id}${r.name ? ` · ${r.name}` : ''}`;
+      readouts.set(name, { kind: 'run', label: name, group: label });
+      series.push({ name, type: 'line', data, symbol: 'none', lineStyle: { color, width: 1, opacity: 0.3 }, itemStyle: { color }, emphasis: { disabled: true } });
     }
     const c = groupCurve(members, x);
-    series.push(...band(`${group.label} ± std`, c.x, c.mean.map((m, i) => m - c.std[i]!), c.mean.map((m, i) => m + c.std[i]!), color, `band-${k}`));
-    series.push({ name: group.label, type: 'line', data: c.x.map((xi, i) => [xi, c.mean[i]]), symbol: 'none', lineStyle: { color, width: 2.5 }, itemStyle: { color } });
+    // On a log axis a band cannot reach 0 or below: its lower edge stops at the lowest run there.
+    const lowest = c.x.map((_, i) => Math.min(...members.map((r) => r.generations[i]?.mean ?? Infinity)));
+    const lower = c.mean.map((m, i) => (logY ? Math.max(m - c.std[i]!, lowest[i]!) : m - c.std[i]!));
+    series.push(...band(`${label} ± std`, c.x, lower, c.mean.map((m, i) => m + c.std[i]!), color, `band-${k}`));
+    if (smooth) {
+      const r0 = groupCurve(raw, x);
+      series.push({ name: `${label} (raw)`, type: 'line', data: r0.x.map((xi, i) => [xi, r0.mean[i]]), symbol: 'none', lineStyle: { color, width: 1.5, opacity: 0.35 }, itemStyle: { color }, silent: true });
+    }
+    readouts.set(label, { kind: 'group', label, std: c.std });
+    series.push({ name: label, type: 'line', data: c.x.map((xi, i) => [xi, c.mean[i]]), symbol: 'none', lineStyle: { color, width: 2.5 }, itemStyle: { color } });
   });
   return {
     backgroundColor: 'transparent',
     animation: false,
-    tooltip: { trigger: 'axis' },
-    legend: { top: 0, data: groups.map((g) => g.label) },
-    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    tooltip: tooltip(x, readouts),
+    legend: { top: 0, type: 'scroll', data: labels },
+    grid: { left: 70, right: 20, top: 40, bottom: view.zoom ? 64 : 40 },
     xAxis: x === 'generation' ? GENERATION_AXIS : { type: 'value', name: 'wall time (s)', nameLocation: 'middle', nameGap: 26, min: 0 },
-    yAxis: valueAxis('population mean fitness'),
+    yAxis: { ...valueAxis('population mean fitness'), ...(logY ? { type: 'log' } : {}) },
+    ...(view.zoom ? { dataZoom: ZOOM } : {}),
     series,
   };
+}
+
+/** Generation records with their means replaced, for drawing smoothed curves. */
+function zipMeans<G extends { mean: number }>(generations: readonly G[], means: readonly number[]): G[] {
+  return generations.map((g, i) => ({ ...g, mean: means[i]! }));
 }
 
 /** Line styles telling held-out bodies apart within a group's colour. */
@@ -169,37 +273,47 @@ const DASHES = ['solid', 'dashed', 'dotted'] as const;
  * The generalisation chart: per group and held-out body, the centre's test fitness as a mean line with a ±std band
  * over the group's runs (seeds), and each run drawn faintly; the same x axis as the training chart.
  */
-export function heldoutCompareOption(runs: readonly CurveRun[], groups: readonly Group[], x: XAxis): Record<string, unknown> {
+export function heldoutCompareOption(runs: readonly CurveRun[], groups: readonly Group[], x: XAxis, view: ChartView = RAW_VIEW): Record<string, unknown> {
   const byId = new Map(runs.map((r) => [r.id, r]));
   const tested = heldoutMorphologies(runs);
+  const colours = groupColours(groups);
+  const labels = uniqueLabels(groups);
+  const logY = view.logY && logYBlocker(runs, (r) => r.heldout.map((h) => h.mean)) === null;
   const series: Record<string, unknown>[] = [];
   const legend: string[] = [];
+  const readouts = new Map<string, Readout>();
   groups.forEach((group, k) => {
-    const color = PALETTE[k % PALETTE.length]!;
+    const color = colours[k]!;
     const members = group.runs.map((id) => byId.get(id)).filter((r): r is CurveRun => !!r);
     tested.forEach((m, j) => {
       const type = DASHES[j % DASHES.length];
       for (const r of members) {
         const elapsed = elapsedAt(r);
         const data = r.heldout.filter((h) => h.morphology === m).map((h) => [x === 'generation' ? h.generation : elapsed.get(h.generation), h.mean]);
-        if (data.length > 0) series.push({ name: `run ${r.id} · ${m}`, type: 'line', data, symbol: 'none', lineStyle: { color, width: 1, opacity: 0.3, type }, itemStyle: { color }, silent: true, tooltip: { show: false } });
+        const name = `run ${r.id}${r.name ? ` · ${r.name}` : ''} · ${m}`;
+        readouts.set(name, { kind: 'run', label: name, group: `${labels[k]!} · ${m}` });
+        if (data.length > 0) series.push({ name, type: 'line', data, symbol: 'none', lineStyle: { color, width: 1, opacity: 0.3, type }, itemStyle: { color }, emphasis: { disabled: true } });
       }
       const c = groupHeldoutCurve(members, m, x);
       if (c.x.length === 0) return;
-      const name = `${group.label} · ${m}`;
+      const name = `${labels[k]!} · ${m}`;
       legend.push(name);
-      series.push(...band(`${name} ± std`, c.x, c.mean.map((v, i) => v - c.std[i]!), c.mean.map((v, i) => v + c.std[i]!), color, `heldout-${k}-${j}`));
+      readouts.set(name, { kind: 'group', label: name, std: c.std });
+      const lower = c.mean.map((v, i) => v - c.std[i]!);
+      const floor = Math.min(...members.flatMap((r) => r.heldout.filter((h) => h.morphology === m).map((h) => h.mean)));
+      series.push(...band(`${name} ± std`, c.x, logY ? lower.map((v) => Math.max(v, floor)) : lower, c.mean.map((v, i) => v + c.std[i]!), color, `heldout-${k}-${j}`));
       series.push({ name, type: 'line', data: c.x.map((xi, i) => [xi, c.mean[i]]), symbolSize: 5, lineStyle: { color, width: 2.5, type }, itemStyle: { color } });
     });
   });
   return {
     backgroundColor: 'transparent',
     animation: false,
-    tooltip: { trigger: 'axis' },
+    tooltip: tooltip(x, readouts),
     legend: { top: 0, type: 'scroll', data: legend },
-    grid: { left: 70, right: 20, top: 40, bottom: 40 },
+    grid: { left: 70, right: 20, top: 40, bottom: view.zoom ? 64 : 40 },
     xAxis: x === 'generation' ? GENERATION_AXIS : { type: 'value', name: 'wall time (s)', nameLocation: 'middle', nameGap: 26, min: 0 },
-    yAxis: valueAxis('held-out fitness of the centre'),
+    yAxis: { ...valueAxis('held-out fitness of the centre'), ...(logY ? { type: 'log' } : {}) },
+    ...(view.zoom ? { dataZoom: ZOOM } : {}),
     series,
   };
 }
