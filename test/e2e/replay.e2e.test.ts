@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import { startWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
@@ -131,6 +132,40 @@ describe('replay', () => {
     expect(await page.getByTestId('damage-now').textContent()).toBe('');
   });
 
+  it('labels the action bars by joint and reads out the synapse under the cursor (layer, post, pre, w)', async () => {
+    const labels = await page.getByTestId('action-bars').locator('li').allTextContents();
+    expect(labels.map((l) => l.trim().replace(/ · .*/, ''))).toEqual(
+      // The ant's action order: legs front left, back left, back right, front right; hip, then ankle.
+      ['front left', 'back left', 'back right', 'front right'].flatMap((leg) => [`${leg} hip`, `${leg} ankle`]),
+    );
+    expect(new Set(labels.map((l) => l.replace(/.* · /, ''))).size).toBe(8); // each names its own joint
+    await page.getByTestId('scrubber').fill('400');
+    await waitDrawn(400);
+    const t = Number((await page.getByTestId('readout').textContent())!.match(/t = (\d+)/)![1]);
+    // The reference: the recorded weights, decoded here from the trajectory the server sends.
+    const { origin, searchParams } = new URL(wb.url);
+    const res = await fetch(`${origin}/api/episodes.trajectory`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-workbench-token': searchParams.get('token')! }, body: JSON.stringify({ id: 1 }),
+    });
+    const recording = decodeRecording(new Uint8Array(await res.arrayBuffer()));
+    const [n0, n1, n2] = recording.layerSizes as number[];
+    const snapshot = [...recording.weightSteps].filter((s) => s <= t).length - 1;
+    const [post, pre] = [5, 40];
+    const expected = recording.weights[snapshot * recording.synapses + n1! * n0! + post * n1! + pre]!;
+    // Point at W2's synapse (post 5, pre 40): the canvas is n1 columns × n2 rows, whatever its pixel scale.
+    const box = (await page.getByTestId('heatmap-1').boundingBox())!;
+    expect(box.height / box.width).toBeCloseTo(n2! / n1!, 5);
+    await page.mouse.move(box.x + ((pre + 0.5) * box.width) / n1!, box.y + ((post + 0.5) * box.height) / n2!);
+    await page.getByTestId('heatmap-hover').getByText(`W2 · post ${post} · pre ${pre} · w = ${expected.toFixed(4)} (t = ${recording.weightSteps[snapshot]})`).waitFor();
+    expect(box.width).toBeGreaterThanOrEqual(256); // at least 2 px a synapse, large enough to point at
+    // Frame timing is a debugging aid, hidden until asked for.
+    const display = (): Promise<string> => page.getByTestId('frame-work').evaluate((el) => (el as unknown as { style: { display: string } }).style.display);
+    expect(await display()).toBe('none');
+    await page.getByTestId('timing').check();
+    expect(await display()).toBe('');
+    await wb.shot(page, 'replay-instrument');
+  });
+
   it('plays at the chosen speed and the camera follows the body, or stays put when follow is off', async () => {
     const rate = async (speed: string): Promise<number> => {
       await page.getByTestId('speed').selectOption(speed);
@@ -154,18 +189,19 @@ describe('replay', () => {
     // Follow: the camera's target tracks the torso; free orbit: it stays where it was.
     await page.getByTestId('scrubber').fill('1000');
     await waitDrawn(1000);
-    await page.waitForTimeout(2500);
     const torsoEnd = Number((await page.getByTestId('readout').textContent())!.match(/x (-?[\d.]+) m/)![1]);
-    const followed = Number((await dataset()).cameraX);
-    expect(Math.abs(followed - torsoEnd)).toBeLessThan(0.15);
+    // The camera eases towards its target frame by frame: on a loaded machine that takes a few seconds.
+    await expect.poll(async () => Math.abs(Number((await dataset()).cameraX) - torsoEnd), { timeout: 15_000 }).toBeLessThan(0.15);
     await page.getByTestId('follow').uncheck();
+    await page.waitForTimeout(300);
+    const followed = Number((await dataset()).cameraX);
     await page.getByTestId('scrubber').fill('0');
     await waitDrawn(0);
     await page.waitForTimeout(1000);
     expect(Number((await dataset()).cameraX)).toBe(followed); // free orbit: unchanged by the jump
     await page.getByTestId('follow').check();
-    await page.waitForTimeout(2500);
-    expect(Math.abs(Number((await dataset()).cameraX))).toBeLessThan(0.15); // back on the torso, which starts at x = 0
+    // Back on the torso, which starts at x = 0.
+    await expect.poll(async () => Math.abs(Number((await dataset()).cameraX)), { timeout: 15_000 }).toBeLessThan(0.15);
     console.log(`camera x when following at the last frame: ${followed} (torso moved ${torsoEnd} m)`);
   });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/core/rollout/lifetime';
 import { parseDamage } from '../../src/core/rollout/damage';
-import { Replay } from '../../src/renderer/src/replay/model';
+import { readFileSync } from 'node:fs';
+import { parseMjcf } from '../../src/core/morphology/mjcf';
+import { actionLabels, Replay } from '../../src/renderer/src/replay/model';
 
 const MJCF = `<mujoco model="pair">
   <compiler angle="degree" coordinate="local"/>
@@ -97,5 +99,21 @@ describe('replay model: whole-frame views for the viewport and panel', () => {
 
   it("marks feet the body does not have as −1 (this two-body fixture has none of the ant's)", () => {
     expect(replay.feet).toEqual([-1, -1, -1, -1]);
+  });
+});
+
+describe('action labels', () => {
+  it("names each action by the leg's quadrant and its joint, in the ant's action order", () => {
+    // standard.xml: leg 1 at (+0.2, +0.2) is front left (x forward, y left), leg 2 at (−0.2, +0.2) back left,
+    // leg 3 at (−0.2, −0.2) back right, leg 4 at (+0.2, −0.2) front right; the ant acts hip, then ankle, per leg.
+    const ant = parseMjcf(readFileSync('resources/morphologies/standard.xml', 'utf8'));
+    expect(actionLabels(ant, 8)).toEqual([
+      'front left hip · hip_1', 'front left ankle · ankle_1', 'back left hip · hip_2', 'back left ankle · ankle_2',
+      'back right hip · hip_3', 'back right ankle · ankle_3', 'front right hip · hip_4', 'front right ankle · ankle_4',
+    ]);
+  });
+
+  it('falls back to the action index where no leg was found', () => {
+    expect(actionLabels(parseMjcf(MJCF), 2)).toEqual(['action 0', 'action 1']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { divergingLut, episodeScale, lutIndex, paintHeatmap } from '../../src/renderer/src/replay/heatmap';
+import { divergingLut, episodeScale, heatmapScale, lutIndex, paintHeatmap, synapseAt } from '../../src/renderer/src/replay/heatmap';
 import { Playback } from '../../src/renderer/src/replay/playback';
 
 describe('replay clock', () => {
@@ -74,5 +74,23 @@ describe('weight heat-maps', () => {
     expect(episodeScale([ramp.subarray(0, 500), ramp.subarray(500)])).toBeCloseTo(9.91, 5);
     expect(episodeScale([Float32Array.from([0.01, -0.02])])).toBe(0.1);
     expect(episodeScale([])).toBe(0.1);
+  });
+});
+
+describe('heat-maps one can point at', () => {
+  it('draws a layer about 400 px along its longer side, 2 to 8 px a synapse', () => {
+    expect(heatmapScale(28, 128)).toBe(3); // the quadruped's W1: 400 / 128 = 3.1
+    expect(heatmapScale(64, 8)).toBe(6); // W3: 400 / 64 = 6.25
+    expect(heatmapScale(648, 128)).toBe(2); // the car's first plastic layer: never below 2
+    expect(heatmapScale(10, 5)).toBe(8); // never above 8
+  });
+
+  it('finds the synapse under the cursor: columns are pre, rows post, outside is none', () => {
+    // At 3 px a synapse, x 121 is in column 40 (120–122), y 17 in row 5 (15–17).
+    expect(synapseAt(121, 17, 3, 128, 64)).toEqual({ post: 5, pre: 40 });
+    expect(synapseAt(0, 0, 3, 128, 64)).toEqual({ post: 0, pre: 0 });
+    expect(synapseAt(383.9, 191.9, 3, 128, 64)).toEqual({ post: 63, pre: 127 });
+    expect(synapseAt(384, 10, 3, 128, 64)).toBeNull();
+    expect(synapseAt(10, -1, 3, 128, 64)).toBeNull();
   });
 });

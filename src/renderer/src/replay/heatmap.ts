@@ -58,3 +58,18 @@ export function episodeScale(snapshots: readonly Float32Array[], maxSamples = 50
   const sorted = sample.subarray(0, n).sort();
   return Math.max(0.1, sorted[Math.min(n - 1, Math.floor(n * 0.99))]!);
 }
+
+/**
+ * Screen pixels per synapse for a layer of `inputs` → `outputs`: its longer side drawn about 400 px long, at least
+ * 2 px a synapse (1 is too small to point at) and at most 8.
+ */
+export function heatmapScale(inputs: number, outputs: number): number {
+  return Math.max(2, Math.min(8, Math.floor(400 / Math.max(inputs, outputs, 1))));
+}
+
+/** The synapse under a point of a heat-map drawn at `scale` px a synapse (columns: pre, rows: post), or null outside. */
+export function synapseAt(x: number, y: number, scale: number, inputs: number, outputs: number): { post: number; pre: number } | null {
+  const pre = Math.floor(x / scale);
+  const post = Math.floor(y / scale);
+  return pre >= 0 && pre < inputs && post >= 0 && post < outputs ? { post, pre } : null;
+}

@@ -67,8 +67,23 @@ export function feetOf(m: Morphology): number[] {
   });
 }
 
+/**
+ * What each action drives, in action order: the legs front left, front right, back left, back right, hip then
+ * ankle (the ant's interface), named by quadrant and joint ("front left hip · hip_1"); "action i" past the legs found.
+ */
+export function actionLabels(m: Morphology, actionSize: number): string[] {
+  const { legs } = findLegs(m);
+  const named = LEG_ORDER.flatMap((label) => {
+    const leg = legs.find((l) => l.label === label);
+    return leg ? [`${label} hip · ${leg.hip.joint!.name}`, `${label} ankle · ${leg.foot.joint!.name}`] : [];
+  });
+  return Array.from({ length: actionSize }, (_, i) => named[i] ?? `action ${i}`);
+}
+
 export class Replay {
   readonly frames: number;
+  /** What each action drives, in action order (`actionLabels`). */
+  readonly actionLabels: readonly string[];
   readonly shapes: readonly ReplayShape[];
   readonly damage: readonly DamageWindow[];
   /** The body index of each foot-contact flag, in `contacts()` order (−1 where the body has no such foot). */
@@ -78,8 +93,9 @@ export class Replay {
   /** The action of frame 0 (nothing was applied yet). */
   private readonly noAction: Float32Array;
 
-  private constructor(readonly recording: Recording, shapes: ReplayShape[], feet: number[], damage: DamageWindow[], fitnessTerm: number) {
+  private constructor(readonly recording: Recording, shapes: ReplayShape[], feet: number[], damage: DamageWindow[], fitnessTerm: number, labels: string[]) {
     this.frames = recording.envSteps + 1;
+    this.actionLabels = labels;
     this.shapes = shapes;
     this.damage = damage;
     this.feet = feet;
@@ -113,7 +129,7 @@ export class Replay {
           return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frames };
       }
     });
-    return new Replay(recording, shapes, feetOf(morphology), windows, Math.max(0, fitnessTerm));
+    return new Replay(recording, shapes, feetOf(morphology), windows, Math.max(0, fitnessTerm), actionLabels(morphology, recording.actionSize));
   }
 
   private check(frame: number): void {

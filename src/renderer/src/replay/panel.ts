@@ -4,7 +4,7 @@
  * runs every animation frame: going through Vue's reactivity there would cost a render per frame and hide the
  * work from the frame-time measurement.
  */
-import { divergingLut, episodeScale, maxAbs, paintHeatmap } from './heatmap';
+import { divergingLut, episodeScale, heatmapScale, maxAbs, paintHeatmap } from './heatmap';
 import type { Replay } from './model';
 
 export type ScaleMode = 'episode' | 'step';
@@ -38,9 +38,9 @@ export class ReplayPanel {
     this.layers = els.heatmaps.map((canvas, l) => {
       canvas.width = sizes[l]!;
       canvas.height = sizes[l + 1]!;
-      // Two screen pixels per synapse: one per synapse is too small to read, more does not fit three layers.
-      canvas.style.width = `${2 * canvas.width}px`;
-      canvas.style.height = `${2 * canvas.height}px`;
+      const scale = heatmapScale(canvas.width, canvas.height);
+      canvas.style.width = `${scale * canvas.width}px`;
+      canvas.style.height = `${scale * canvas.height}px`;
       const ctx = canvas.getContext('2d')!;
       const image = ctx.createImageData(canvas.width, canvas.height);
       return { ctx, image, pixels: new Uint32Array(image.data.buffer), episodeScale: episodeScale(replay.layerSnapshots(l)) };

@@ -293,6 +293,8 @@ export class BodyScene {
       const k = 1 - Math.exp((-FOLLOW_RATE * Math.min(ms, 100)) / 1000);
       const target = this.camera.target;
       this.goal.subtractToRef(target, this.gap);
+      // Keep drawing until the camera has arrived: at a low frame rate the settle time alone would stop it short.
+      if (this.gap.length() > 1e-3) this.wake();
       target.addInPlace(this.gap.scaleInPlace(k));
     }
     // The sun's shadow frustum travels with the body.
