@@ -41,6 +41,26 @@ describe('morphology editor', () => {
     expect((await wb.api<Summary[]>('morphologies.list', {})).map((m) => m.name)).toEqual(['damaged-left', 'damaged-right', 'standard']);
   });
 
+  it('labels each leg in the preview, over the leg, and keeps the labels on the legs as the camera orbits', async () => {
+    const labels = page.getByTestId('leg-label');
+    expect((await labels.allTextContents()).sort()).toEqual(['back left', 'back right', 'front left', 'front right']);
+    const canvas = (await page.getByTestId('preview').boundingBox())!;
+    const centres = async (): Promise<{ x: number; y: number }[]> =>
+      Promise.all((await labels.all()).map(async (l) => {
+        const b = (await l.boundingBox())!;
+        return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+      }));
+    await expect.poll(async () => (await centres()).every((c) => c.x > canvas.x && c.x < canvas.x + canvas.width && c.y > canvas.y && c.y < canvas.y + canvas.height)).toBe(true);
+    const before = await centres();
+    expect(new Set(before.map((c) => `${Math.round(c.x / 10)},${Math.round(c.y / 10)}`)).size).toBe(4); // four places
+    // Orbit by dragging: the labels move with the body on screen.
+    await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(canvas.x + canvas.width / 2 + 120, canvas.y + canvas.height / 2, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(async () => Math.max(...(await centres()).map((c, i) => Math.abs(c.x - before[i]!.x)))).toBeGreaterThan(10);
+  });
+
   it('shows a shorter shin in the 3-D preview, saves it, and exports its MJCF', async () => {
     await page.getByLabel('front right shin length').fill('0.5657');
     await page.getByTestId('editor-summary').waitFor();

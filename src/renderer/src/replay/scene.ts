@@ -19,7 +19,7 @@ import { StandardMaterial } from '@babylonjs/core/Materials/standardMaterial';
 import { DynamicTexture } from '@babylonjs/core/Materials/Textures/dynamicTexture';
 import { Texture } from '@babylonjs/core/Materials/Textures/texture';
 import { Color3, Color4 } from '@babylonjs/core/Maths/math.color';
-import { Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
+import { Matrix, Quaternion, Vector3 } from '@babylonjs/core/Maths/math.vector';
 import { CreateCapsule } from '@babylonjs/core/Meshes/Builders/capsuleBuilder';
 import { CreateDisc } from '@babylonjs/core/Meshes/Builders/discBuilder';
 import { CreateGround } from '@babylonjs/core/Meshes/Builders/groundBuilder';
@@ -108,6 +108,8 @@ export class BodyScene {
   private readonly tmpB = new Float64Array(3);
   private readonly dir = new Vector3();
   private readonly gap = new Vector3();
+  private readonly probe = new Vector3();
+  private readonly projected = new Vector3();
   /** Where the sun sits relative to the body: 15 m back along its direction. */
   private readonly sunOffset = new Vector3(-0.5, -1, 0.4).normalize().scaleInPlace(-15);
   private readonly up = Vector3.Up();
@@ -269,6 +271,19 @@ export class BodyScene {
     this.posed = true;
     this.poseVersion++;
     this.wake();
+  }
+
+  /**
+   * Where a point given in physics coordinates (z up) appears on the canvas, in CSS pixels from its top-left corner,
+   * as of the last drawn frame; null when it is behind the camera.
+   */
+  screenPoint(x: number, y: number, z: number): { x: number; y: number } | null {
+    const width = this.engine.getRenderWidth();
+    const height = this.engine.getRenderHeight();
+    this.probe.set(x, z, y);
+    Vector3.ProjectToRef(this.probe, Matrix.IdentityReadOnly, this.scene.getTransformMatrix(), this.camera.viewport.toGlobal(width, height), this.projected);
+    if (this.projected.z < 0 || this.projected.z > 1) return null;
+    return { x: (this.projected.x * this.canvas.clientWidth) / width, y: (this.projected.y * this.canvas.clientHeight) / height };
   }
 
   /** Puts the camera back on the body, at the default angle and distance. */
