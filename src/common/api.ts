@@ -39,6 +39,11 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
 export interface RunDetail {
   readonly run: RunSummary;
   readonly generations: GenerationRecord[];
+  /**
+   * The ES centres that can be replayed or evaluated, oldest first: generation 0's (recomputed from the seed), the
+   * kept checkpoints, the best generation's marked; the last is the trained centre once the run has finished.
+   */
+  readonly checkpoints: { generation: number; best: boolean }[];
   /** Held-out tests during training (run config `heldout`), by generation. */
   readonly heldout: HeldoutRecord[];
   readonly evaluations: EvaluationRow[];

@@ -117,6 +117,17 @@ export const heldoutSchema = z.object({
 });
 
 /**
+ * Which ES centres a run keeps for replay and evaluation. Whatever the choice, the latest (a run resumes from it)
+ * and the centre of the best generation are kept, and generation 0's is always available (it is recomputed from
+ * the seed). Changing it does not change training.
+ */
+export const checkpointsSchema = z.object({
+  keep: z.enum(['latest', 'every', 'all']).default('latest').describe('Centres kept besides the latest and the best: the newest few, every N-th generation\'s, or all'),
+  count: z.int().min(1).max(1_000_000).default(3).describe('latest: how many of the newest centres; every: keep each N-th generation\'s centre'),
+});
+export type CheckpointPolicy = z.output<typeof checkpointsSchema>;
+
+/**
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
  */
@@ -137,6 +148,7 @@ export const runConfigSchema = z.object({
   generations: z.int().min(1).max(1_000_000).default(300).describe('Generations to train'),
   seed: seed.default(0).describe('Keys the initial centre, the noise offsets and every episode: same seed, same run'),
   heldout: heldoutSchema.default(heldoutSchema.parse({})),
+  checkpoints: checkpointsSchema.default(checkpointsSchema.parse({})),
 }).refine((c) => !c.heldout.morphologies.some((m) => c.morphologies.includes(m)), {
   message: 'must not include a training morphology (held-out bodies are never trained on)',
   path: ['heldout', 'morphologies'],

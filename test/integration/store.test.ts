@@ -197,6 +197,22 @@ describe('runs, generations and checkpoints', () => {
     expect(Array.from(store.checkpoint(run.id, 1)!.state)).toEqual([1]);
   });
 
+  it('keeps the checkpoints the run asks for: every N-th generation\'s, the latest K, or all; always the latest and the best', () => {
+    const means = [1, 5, 2, 3, 2, 1, 0, 0, 0, 0]; // generation 1 is the best
+    const kept = (keep: { keep: 'latest' | 'every' | 'all'; count: number }): number[] => {
+      const run = store.createRun({ name: `r ${keep.keep}`, config: {}, seed: 3 });
+      means.forEach((mean, g) => store.commitGeneration(run.id, record(g, mean), new Uint8Array([g + 1]), [], keep));
+      return store.checkpointGenerations(run.id);
+    };
+    // Checkpoints 1 … 10 are written (generation g's commit stores the centre of g + 1).
+    expect(kept({ keep: 'every', count: 3 })).toEqual([1, 3, 6, 9, 10]); // 3, 6, 9; 1 the best; 10 the latest
+    expect(kept({ keep: 'every', count: 5 })).toEqual([1, 5, 10]);
+    expect(kept({ keep: 'latest', count: 2 })).toEqual([1, 9, 10]);
+    expect(kept({ keep: 'all', count: 1 })).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const run = store.listRuns().find((r) => r.name === 'r every')!;
+    expect(store.keptCheckpoints(run.id).filter((c) => c.best)).toEqual([{ generation: 1, best: true }]);
+  });
+
   it('deleting a run deletes its generations and checkpoints (foreign keys)', () => {
     const run = store.createRun({ name: 'r', config: {}, seed: 3 });
     store.commitGeneration(run.id, record(0, 1), new Uint8Array([1]));

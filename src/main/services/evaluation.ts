@@ -127,9 +127,9 @@ export async function recordEpisode(store: Store, runId: number, options: Record
   });
 }
 
-/** The group of a run: its config without name, seed and held-out testing (which does not change training). */
+/** The group of a run: its config without name, seed, held-out testing and checkpoint keeping (none changes training). */
 function groupKey(c: RunConfig): string {
-  const { name: _n, seed: _s, heldout: _h, ...rest } = c;
+  const { name: _n, seed: _s, heldout: _h, checkpoints: _c, ...rest } = c;
   return JSON.stringify(rest);
 }
 

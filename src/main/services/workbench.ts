@@ -47,7 +47,13 @@ export class Workbench {
         const stats = store.runStats();
         return store.listRuns().map((r) => this.summary(r, stats.get(r.id)));
       },
-      'runs.get': ({ id }) => ({ run: this.summaryOf(id), generations: store.generations(id), heldout: store.heldout(id), evaluations: store.evaluations(id) }),
+      'runs.get': ({ id }) => {
+        const generations = store.generations(id);
+        const kept = store.keptCheckpoints(id);
+        // Generation 0's centre is never stored (it is recomputed), so it is the best when no stored one is.
+        const initial = { generation: 0, best: generations.length > 0 && !kept.some((c) => c.best) };
+        return { run: this.summaryOf(id), generations, checkpoints: [initial, ...kept], heldout: store.heldout(id), evaluations: store.evaluations(id) };
+      },
       'runs.generations': ({ id, from }) => {
         store.getRun(id);
         return store.generations(id, from);

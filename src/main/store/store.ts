@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, RunRow, RunStatus } from '../../common/model';
+import type { CheckpointPolicy } from '../../core/config';
 import { summarise } from '../../core/stats';
 import { MIGRATIONS } from './migrations';
 import { ownerAlive } from './owner';
@@ -50,8 +51,8 @@ export type NewEpisode = Omit<EpisodeRow, 'id' | 'createdAt'> & { readonly traje
 /** What `addExperiment` stores. */
 export type NewExperiment = Omit<ExperimentRow, 'id' | 'createdAt'>;
 
-/** Checkpoints kept per run: the latest few, plus the centre of the best generation. */
-const KEEP_LATEST = 3;
+/** Checkpoints kept by default: the latest three, plus the centre of the best generation (run config `checkpoints`). */
+const DEFAULT_KEEP: CheckpointPolicy = { keep: 'latest', count: 3 };
 
 /** Refuses a row whose values do not match its checksum (a flipped bit in the file), naming it. */
 function checked<T extends object>(table: CheckedTable, row: T): T {
@@ -276,12 +277,12 @@ export class Store {
 
   /**
    * Records a finished generation g and the ES state after its update in one transaction (DESIGN: durability),
-   * then prunes checkpoints to the latest few and the best. Checkpoint g is the centre of generation g: the one
+   * then prunes checkpoints as `keep` says (the latest and the best always stay). Checkpoint g is the centre of generation g: the one
    * whose candidates produced record g; so `next` is stored as checkpoint g + 1, and generation 0's centre is
    * never stored (it is a pure function of the run's config). The generation's held-out tests land with it.
    * Callers emit events only after this returns.
    */
-  commitGeneration(runId: number, record: GenerationRecord, next: Uint8Array, heldout: readonly HeldoutRecord[] = []): void {
+  commitGeneration(runId: number, record: GenerationRecord, next: Uint8Array, heldout: readonly HeldoutRecord[] = [], keep: CheckpointPolicy = DEFAULT_KEEP): void {
     requireFinite(`generation ${record.generation} of run ${runId}`, { mean: record.mean, max: record.max, min: record.min, std: record.std, lr: record.lr, sigma: record.sigma, ...record.perMorphology });
     for (const h of heldout) requireFinite(`the held-out test on ${h.morphology} of generation ${h.generation}`, { mean: h.mean, std: h.std });
     for (const h of heldout) {
@@ -302,12 +303,18 @@ export class Store {
       // The centre that produced the best generation (by population mean) is kept.
       const best = this.db.prepare('SELECT generation FROM generations WHERE run_id = ? ORDER BY mean DESC, generation LIMIT 1').get(runId) as { generation: number };
       this.db.prepare('UPDATE checkpoints SET best = (generation = ?) WHERE run_id = ?').run(best.generation, runId);
-      this.db
-        .prepare(
-          `DELETE FROM checkpoints WHERE run_id = ? AND best = 0 AND generation NOT IN
-             (SELECT generation FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT ?)`,
-        )
-        .run(runId, runId, KEEP_LATEST);
+      if (keep.keep === 'latest') {
+        this.db
+          .prepare(
+            `DELETE FROM checkpoints WHERE run_id = ? AND best = 0 AND generation NOT IN
+               (SELECT generation FROM checkpoints WHERE run_id = ? ORDER BY generation DESC LIMIT ?)`,
+          )
+          .run(runId, runId, keep.count);
+      } else if (keep.keep === 'every') {
+        this.db
+          .prepare('DELETE FROM checkpoints WHERE run_id = ? AND best = 0 AND generation % ? != 0 AND generation != ?')
+          .run(runId, keep.count, record.generation + 1);
+      }
       this.db.prepare('UPDATE runs SET updated_at = ? WHERE id = ?').run(Date.now(), runId);
     })();
   }
@@ -357,6 +364,13 @@ export class Store {
       | { generation: number; state: Buffer }
       | undefined;
     return row && checked('checkpoints', row) && { generation: row.generation, state: new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength) };
+  }
+
+  /** The kept checkpoints, oldest first, the centre of the best generation marked. */
+  keptCheckpoints(runId: number): { generation: number; best: boolean }[] {
+    return (this.db.prepare('SELECT run_id, generation, best, crc FROM checkpoints WHERE run_id = ? ORDER BY generation').all(runId) as { generation: number; best: number }[])
+      .map((r) => checked('checkpoints', r))
+      .map((r) => ({ generation: r.generation, best: r.best === 1 }));
   }
 
   checkpointGenerations(runId: number): number[] {

@@ -137,7 +137,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         wallMs: performance.now() - started,
         blownUp: results.reduce((s, r) => s + r.blownUp, 0),
       };
-      store.commitGeneration(runId, record, encodeEsState(next), heldout);
+      store.commitGeneration(runId, record, encodeEsState(next), heldout, config.checkpoints);
       await pool.committed(state.generation);
       state = next;
       options.onGeneration?.(record, heldout);
