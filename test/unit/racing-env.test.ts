@@ -2,45 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { makePolicy } from '../../src/core/policy/policies';
 import { RandomStream } from '../../src/core/random';
+import { CentreLineDriver } from '../../src/core/envs/racing/centre-line-driver';
 import { noObservation, RacingEnv } from '../../src/core/envs/racing/racing-env';
-import { CAR_FLOATS, HULL_ANGLE, HULL_OMEGA, HULL_VX, HULL_VY, HULL_X, HULL_Y, TIME } from '../../src/core/envs/racing/scene';
+import { CAR_FLOATS, HULL_OMEGA, HULL_VX, HULL_VY, HULL_X, HULL_Y, TIME } from '../../src/core/envs/racing/scene';
 import { RACING_PROTOCOL, runLifetime, lifetimeStreams } from '../../src/core/rollout/lifetime';
 
 const physicsOnly = (): RacingEnv => new RacingEnv({ observe: noObservation });
-
-/**
- * A hand-written driver: aim at the centre-line point 6 ahead of the nearest one (searched forward from the last),
- * steer toward it (positive steer turns right), hold about 40 units/s.
- */
-class CentreLineDriver {
-  private nearest = 0;
-  readonly action = new Float64Array(3);
-
-  constructor(private readonly env: RacingEnv) {}
-
-  act(): Float64Array {
-    const { track, car } = this.env.frame;
-    const p = track.points;
-    const n = track.tileCount;
-    const x = car[HULL_X]!, y = car[HULL_Y]!, heading = car[HULL_ANGLE]!;
-    let best = Infinity;
-    for (let j = 0, from = this.nearest; j < 30; j++) {
-      const i = (from + j) % n;
-      const d = Math.hypot(p[4 * i + 2]! - x, p[4 * i + 3]! - y);
-      if (d < best) [best, this.nearest] = [d, i];
-    }
-    const aim = (this.nearest + 6) % n;
-    const dx = p[4 * aim + 2]! - x, dy = p[4 * aim + 3]! - y;
-    // The car's forward is its local +y: (−sin h, cos h). Positive error: the aim is to the left.
-    const fx = -Math.sin(heading), fy = Math.cos(heading);
-    const error = Math.atan2(fx * dy - fy * dx, fx * dx + fy * dy);
-    const speed = Math.hypot(car[HULL_VX]!, car[HULL_VY]!);
-    this.action[0] = Math.max(-1, Math.min(1, -2 * error));
-    this.action[1] = speed < 40 ? 0.5 : 0;
-    this.action[2] = 0;
-    return this.action;
-  }
-}
 
 describe('racing env: reward and termination', () => {
   it('a driver following the centre line collects most tiles within the 1000-step limit', () => {
@@ -48,11 +15,11 @@ describe('racing env: reward and termination', () => {
       const env = physicsOnly();
       env.reset(RandomStream.of(seed, 7));
       const n = env.frame.track.tileCount;
-      const driver = new CentreLineDriver(env);
+      const driver = new CentreLineDriver();
       let total = 0;
       let steps = 0;
       while (steps < 1000) {
-        const r = env.step(driver.act());
+        const r = env.step(driver.act(env.frame));
         steps++;
         total += r.rewards[0]!;
         expect(r.rewards[0]).not.toBe(-100);
@@ -118,14 +85,36 @@ describe('racing env: reward and termination', () => {
   });
 });
 
+describe('racing env: the observation', () => {
+  it('is the state image at 84×84 in (c, x, y) order /255: the red hull at the car centre, grass or road beside it', () => {
+    const env = new RacingEnv();
+    env.reset(RandomStream.of(11, 7));
+    const driver = new CentreLineDriver();
+    let obs: Float32Array = new Float32Array(0);
+    // Past t = 1 s the camera has zoomed in to 16.2 and turned to the velocity: the car points up at state pixel
+    // (48, row 71), i.e. 84×84 pixel x = 48·84/96 = 42, y = 71·84/96 ≈ 62.
+    for (let i = 0; i < 60; i++) obs = env.step(driver.act(env.frame)).observation;
+    const at = (c: number, x: number, y: number): number => obs[c * 84 * 84 + x * 84 + y]!;
+    // The hull (0.8, 0, 0) is 3 state pixels wide, so the area filter mixes in a little of its surroundings.
+    expect(at(0, 42, 62)).toBeGreaterThan(0.7);
+    expect(at(1, 42, 62)).toBeLessThan(0.1);
+    expect(at(2, 42, 62)).toBeLessThan(0.1);
+    // Twenty pixels to the side: grass (0.4, 0.8, 0.4) or its checks (0.4, 0.9, 0.4), or road (0.4…0.42 grey).
+    expect(at(0, 22, 62)).toBeCloseTo(0.4, 1);
+    // The HUD's black bar fills the bottom 12 state rows (the last 10 of the 84): away from the bars, black.
+    expect([at(0, 60, 83), at(1, 60, 83), at(2, 60, 83)]).toEqual([0, 0, 0]);
+    expect(obs.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
 describe('racing env: determinism', () => {
   it('the same seed and actions give the same frames and pixels, whatever ran in the env before', () => {
     const drive = (env: RacingEnv, seed: number, steps: number): Float64Array[] => {
       env.reset(RandomStream.of(seed, 7));
-      const driver = new CentreLineDriver(env);
+      const driver = new CentreLineDriver();
       const frames: Float64Array[] = [];
       for (let i = 0; i < steps; i++) {
-        const r = env.step(driver.act());
+        const r = env.step(driver.act(env.frame));
         frames.push(Float64Array.from([...env.frame.car, ...r.observation.subarray(0, 2000), r.rewards[0]!]));
       }
       return frames;
