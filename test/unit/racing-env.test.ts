@@ -48,6 +48,8 @@ describe('racing env: reward and termination', () => {
   it('leaving the playfield (|x| or |y| > 2000/6) scores −100 and ends the episode', () => {
     const env = physicsOnly();
     env.reset(RandomStream.of(5, 7));
+    // On the start line every wheel touches road (its grip is the road's), which the contact events keep count of.
+    expect(Array.from(env.vehicle.tilesTouched).every((n) => n > 0)).toBe(true);
     // Straight ahead at a steady 30 units/s (full gas spins a rear-driven car out on grass) leaves the square.
     const straight = (): number[] => [0, Math.hypot(env.frame.car[HULL_VX]!, env.frame.car[HULL_VY]!) < 30 ? 0.5 : 0, 0];
     let r = env.step(straight());
@@ -60,6 +62,8 @@ describe('racing env: reward and termination', () => {
     expect(r.done).toBe(true);
     expect(r.rewards[0]).toBe(-100);
     expect(Math.max(Math.abs(env.frame.car[HULL_X]!), Math.abs(env.frame.car[HULL_Y]!))).toBeGreaterThan(2000 / 6);
+    // Out there, far from the road, the end events have brought every wheel's count back to 0: grass grip.
+    expect(Array.from(env.vehicle.tilesTouched)).toEqual([0, 0, 0, 0]);
   });
 
   it('positive steer turns the car right (clockwise), the front wheels to their −0.4 rad stop', () => {
@@ -104,6 +108,17 @@ describe('racing env: the observation', () => {
     // The HUD's black bar fills the bottom 12 state rows (the last 10 of the 84): away from the bars, black.
     expect([at(0, 60, 83), at(1, 60, 83), at(2, 60, 83)]).toEqual([0, 0, 0]);
     expect(obs.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
+describe('racing env: bad input', () => {
+  it('refuses an action of the wrong length, and use before reset or after dispose, in words', () => {
+    const env = physicsOnly();
+    expect(() => env.step([0, 0, 0])).toThrow('racing env: step before reset');
+    env.reset(RandomStream.of(12, 7));
+    expect(() => env.step([0, 1])).toThrow('racing action must have 3 values (steer, gas, brake), got 2');
+    env.dispose();
+    expect(() => env.reset(RandomStream.of(12, 7))).toThrow('racing env: reset after dispose');
   });
 });
 

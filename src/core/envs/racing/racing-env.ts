@@ -126,6 +126,7 @@ export class RacingEnv implements Env {
   }
 
   step(action: ArrayLike<number>): StepResult {
+    if (action.length !== ACTION_SIZE) throw new RangeError(`racing action must have ${ACTION_SIZE} values (steer, gas, brake), got ${action.length}`);
     return this.advance(action);
   }
 
