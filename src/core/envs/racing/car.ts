@@ -144,7 +144,7 @@ export class Car {
 
       let fForce = (omega * WHEEL_RADIUS - vf) * FORCE_GAIN;
       let pForce = -vs * FORCE_GAIN;
-      const force = Math.hypot(fForce, pForce);
+      const force = Math.sqrt(fForce * fForce + pForce * pForce);
       if (force > frictionLimit) {
         fForce = (fForce / force) * frictionLimit;
         pForce = (pForce / force) * frictionLimit;

@@ -38,7 +38,8 @@ export class CentreLineDriver {
     let best = Infinity;
     for (let j = 0, from = this.nearest; j < SEARCH; j++) {
       const i = (from + j) % n;
-      const d = Math.hypot(p[4 * i + 2]! - x, p[4 * i + 3]! - y);
+      const ex = p[4 * i + 2]! - x, ey = p[4 * i + 3]! - y;
+      const d = ex * ex + ey * ey;
       if (d < best) {
         best = d;
         this.nearest = i;
@@ -51,7 +52,8 @@ export class CentreLineDriver {
     const fx = -Math.sin(heading), fy = Math.cos(heading);
     const error = Math.atan2(fx * dy - fy * dx, fx * dx + fy * dy);
     this.action[0] = Math.max(-1, Math.min(1, -2 * error));
-    this.action[1] = Math.hypot(car[HULL_VX]!, car[HULL_VY]!) < this.speed ? this.gas : 0;
+    const vx = car[HULL_VX]!, vy = car[HULL_VY]!;
+    this.action[1] = vx * vx + vy * vy < this.speed * this.speed ? this.gas : 0;
     this.action[2] = 0;
     return this.action;
   }
