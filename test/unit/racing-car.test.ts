@@ -117,6 +117,29 @@ describe('racing car: the tyre model', () => {
   });
 });
 
+describe('racing car: sleeping as in Box2D 2.3', () => {
+  it('a car at rest falls asleep after 0.5 s even while its steering motor creeps, and the next step wakes it', () => {
+    // Box2D 2.3's SetMotorSpeed wakes only sleeping bodies; it does not restart an awake body's sleep timer. A
+    // target of 1e-4 rad keeps the motor speed changing every step (50 × the angle to go) at far below the
+    // 2°/s sleep tolerance, so the island sleeps once every body has been that slow for 0.5 s (25 steps).
+    const world = new World({ gravity: { x: 0, y: 0 } });
+    const car = new Car(world, 0, 0, 0);
+    car.steer(1e-4);
+    const asleepAfter: number[] = [];
+    const speeds = new Set<number>();
+    for (let i = 1; i <= 40; i++) {
+      car.step(0.02);
+      speeds.add(car.joints[0]!.getMotorSpeed());
+      expect(car.hull.isAwake()).toBe(true);
+      world.step(0.02, 180, 60);
+      if (!car.hull.isAwake()) asleepAfter.push(i);
+    }
+    expect(speeds.size).toBeGreaterThan(20);
+    expect(asleepAfter[0]).toBeGreaterThanOrEqual(25);
+    expect(asleepAfter[0]).toBeLessThanOrEqual(26);
+  });
+});
+
 describe('racing car: the start pose', () => {
   it('wheels start at the UNROTATED offsets and the first physics step snaps them onto the turned hull', () => {
     const world = new World({ gravity: { x: 0, y: 0 } });

@@ -57,6 +57,7 @@ export class Car {
   /** Per wheel: the force (x, y) the tyre model applied in the last step. */
   readonly wheelForce = new Float64Array(2 * WHEEL_COUNT);
   private readonly force = { x: 0, y: 0 };
+  private readonly motorSpeed = { motorSpeed: 0 };
 
   /**
    * The car at (x, y) facing `angle` (forward = local +y). As in gym, the wheels are placed at the hull position
@@ -124,7 +125,7 @@ export class Car {
       const wheel = this.wheels[w]!;
       const joint = this.joints[w]!;
       const toGo = this.steerTarget[w]! - joint.getJointAngle();
-      joint.setMotorSpeed(Math.sign(toGo) * Math.min(STEER_GAIN * Math.abs(toGo), STEER_MAX_SPEED));
+      this.setMotorSpeed(w, Math.sign(toGo) * Math.min(STEER_GAIN * Math.abs(toGo), STEER_MAX_SPEED));
 
       const frictionLimit = this.tilesTouched[w]! > 0 ? FRICTION_LIMIT * ROAD_FRICTION : FRICTION_LIMIT * GRASS_FRICTION;
       // The wheel's local +y (forward) and +x (side) in world coordinates.
@@ -158,6 +159,19 @@ export class Car {
       this.wheelForce[2 * w + 1] = this.force.y;
       wheel.applyForceToCenter(this.force, true);
     }
+  }
+
+  /**
+   * Box2D 2.3's SetMotorSpeed, which gym calls: it wakes a sleeping body and leaves an awake body's sleep timer
+   * alone. planck 1.4.2's restarts the timers of awake bodies whenever the speed changes, so a car at rest with a
+   * creeping steering motor would never fall asleep as gym's does; its `_reset` sets the speed and nothing else.
+   */
+  private setMotorSpeed(w: number, speed: number): void {
+    const wheel = this.wheels[w]!;
+    if (!this.hull.isAwake()) this.hull.setAwake(true);
+    if (!wheel.isAwake()) wheel.setAwake(true);
+    this.motorSpeed.motorSpeed = speed;
+    this.joints[w]!._reset(this.motorSpeed);
   }
 
   /** Writes the hull and wheel part of a RaceFrame car state (layout in scene.ts). */
