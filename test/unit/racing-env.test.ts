@@ -4,7 +4,7 @@ import { makePolicy } from '../../src/core/policy/policies';
 import { RandomStream } from '../../src/core/random';
 import { CentreLineDriver } from '../../src/core/envs/racing/centre-line-driver';
 import { noObservation, RacingEnv } from '../../src/core/envs/racing/racing-env';
-import { CAR_FLOATS, HULL_OMEGA, HULL_VX, HULL_VY, HULL_X, HULL_Y, TIME } from '../../src/core/envs/racing/scene';
+import { CAR_FLOATS, HULL_ANGLE, HULL_OMEGA, HULL_VX, HULL_VY, HULL_X, HULL_Y, TIME } from '../../src/core/envs/racing/scene';
 import { RACING_PROTOCOL, runLifetime, lifetimeStreams } from '../../src/core/rollout/lifetime';
 
 const physicsOnly = (): RacingEnv => new RacingEnv({ observe: noObservation });
@@ -108,6 +108,27 @@ describe('racing env: the observation', () => {
     // The HUD's black bar fills the bottom 12 state rows (the last 10 of the 84): away from the bars, black.
     expect([at(0, 60, 83), at(1, 60, 83), at(2, 60, 83)]).toEqual([0, 0, 0]);
     expect(obs.every((v) => v >= 0 && v <= 1)).toBe(true);
+  });
+});
+
+describe('racing env: the Env contract in racing terms', () => {
+  it('poses are planar (z = 0, turned about z), distance is 3.5 per visited tile, strength scales the controls', () => {
+    const env = physicsOnly();
+    env.reset(RandomStream.of(13, 7));
+    env.actuatorStrength[1] = 0.5;
+    for (let i = 0; i < 10; i++) env.step([0, 1, 0]);
+    // Gas 1 × strength 0.5: the rear wheels' gas ramps to 0.5 and stays there.
+    expect(env.vehicle.gasLevel[2]).toBeCloseTo(0.5, 12);
+    const out = new Float32Array(5 * 7);
+    env.poses(out);
+    const a = env.frame.car[HULL_ANGLE]!;
+    expect(Array.from(out.subarray(0, 7))).toEqual(
+      [env.frame.car[HULL_X]!, env.frame.car[HULL_Y]!, 0, 0, 0, Math.sin(a / 2), Math.cos(a / 2)].map(Math.fround),
+    );
+    expect(env.forwardDistance()).toBeCloseTo(env.tilesVisited * 3.5, 12);
+    // A new episode restores full strength.
+    env.reset(RandomStream.of(13, 7));
+    expect(Array.from(env.actuatorStrength)).toEqual([1, 1, 1]);
   });
 });
 
