@@ -10,7 +10,7 @@ import { RACING_PROTOCOL, runLifetime, lifetimeStreams } from '../../src/core/ro
 const physicsOnly = (): RacingEnv => new RacingEnv({ observe: noObservation });
 
 describe('racing env: reward and termination', () => {
-  it('a driver following the centre line collects most tiles within the 1000-step limit', () => {
+  it('a driver following the centre line collects most tiles within the 1000-step limit, and a whole lap ends it', () => {
     for (const seed of [1, 2, 3]) {
       const env = physicsOnly();
       env.reset(RandomStream.of(seed, 7));
@@ -28,6 +28,11 @@ describe('racing env: reward and termination', () => {
       expect(env.tilesVisited / n).toBeGreaterThan(0.8);
       // gym's score: 1000/N per tile visited minus 0.1 per step.
       expect(total).toBeCloseTo((1000 * env.tilesVisited) / n - 0.1 * steps, 6);
+      // At 50 units/s it finishes these three laps (T ≈ 900): the last tile ends the episode, scoring 1000 − 0.1·T,
+      // gym's "solved" level.
+      expect(env.tilesVisited).toBe(n);
+      expect(steps).toBeLessThan(1000);
+      expect(total).toBeCloseTo(1000 - 0.1 * steps, 6);
     }
   });
 

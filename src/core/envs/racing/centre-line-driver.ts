@@ -21,7 +21,7 @@ export class CentreLineDriver {
    */
   constructor(
     private readonly lookAhead = 6,
-    private readonly speed = 40,
+    private readonly speed = 50,
     private readonly gas = 0.5,
   ) {}
 
