@@ -117,6 +117,36 @@ describe('racing car: the tyre model', () => {
   });
 });
 
+describe('racing car: forces through the physics engine', () => {
+  // The car's mass by hand: hull polygons 120×20 + trapezoid (40+30)/2×100 + octagon 8 750 (shoelace) + 100×30 =
+  // 17 650 raw units² at density 1, four wheels 28×54 at density 0.1, all × 0.02²: 7.06 + 0.24192 = 7.30192.
+  const MASS = (17650 + 4 * 1512 * 0.1) * 0.0004;
+
+  it('first full-gas step from rest: both rear wheels push their limit, the car gains 2·limit·0.02/mass along its heading', () => {
+    for (const [angle, road] of [[0, true], [0.7, true], [-2, false]] as const) {
+      const world = new World({ gravity: { x: 0, y: 0 } });
+      const car = new Car(world, angle, 5, -3);
+      // Wheels put exactly on their turned anchors (the unrotated-offset start is tested below).
+      const c = Math.cos(angle), s = Math.sin(angle);
+      [[-55, 80], [55, 80], [-55, -82], [55, -82]].forEach(([wx, wy], i) => {
+        car.wheels[i]!.setTransform({ x: 5 + (c * wx! - s * wy!) * 0.02, y: -3 + (s * wx! + c * wy!) * 0.02 }, angle);
+      });
+      car.tilesTouched.fill(road ? 1 : 0);
+      car.gas(1);
+      car.step(0.02);
+      world.step(0.02, 180, 60);
+      // Gas ramps to 0.1: ω = 0.02·40000·0.1/1.6/5 = 10, tread 5.4 m/s ⇒ 442.8 > limit ⇒ capped; front wheels idle.
+      const limit = road ? 400 : 240;
+      const dv = (2 * limit * 0.02) / MASS;
+      const v = car.hull.getLinearVelocity();
+      expect(v.x).toBeCloseTo(-s * dv, 9);
+      expect(v.y).toBeCloseTo(c * dv, 9);
+      expect(car.hull.getAngularVelocity()).toBeCloseTo(0, 6);
+      expect(car.omega[2]).toBeCloseTo(10 - (0.02 * limit * 0.54) / 1.6, 9);
+    }
+  });
+});
+
 describe('racing car: sleeping as in Box2D 2.3', () => {
   it('a car at rest falls asleep after 0.5 s even while its steering motor creeps, and the next step wakes it', () => {
     // Box2D 2.3's SetMotorSpeed wakes only sleeping bodies; it does not restart an awake body's sleep timer. A
