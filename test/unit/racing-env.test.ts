@@ -137,6 +137,25 @@ describe('racing env: the Env contract in racing terms', () => {
   });
 });
 
+describe('racing env: painted tiles for replays', () => {
+  it('frame t\'s painted tiles are exactly those with paintedAt ≤ t', () => {
+    const env = physicsOnly();
+    env.reset(RandomStream.of(14, 7));
+    const driver = new CentreLineDriver();
+    const snapshots = new Map<number, Uint8Array>([[0, env.frame.painted.slice()]]);
+    for (let t = 1; t <= 300; t++) {
+      env.step(driver.act(env.frame));
+      if (t % 50 === 0) snapshots.set(t, env.frame.painted.slice());
+    }
+    const at = env.paintedAt;
+    expect(at.some((s) => s === 0)).toBe(true);
+    expect(at.some((s) => s > 200)).toBe(true);
+    for (const [t, painted] of snapshots) {
+      expect(Array.from(at, (s) => (s >= 0 && s <= t ? 1 : 0))).toEqual(Array.from(painted));
+    }
+  });
+});
+
 describe('racing env: bad input', () => {
   it('refuses an action of the wrong length, and use before reset or after dispose, in words', () => {
     const env = physicsOnly();

@@ -54,6 +54,8 @@ interface Episode {
   readonly frame: RaceFrame;
   /** Per tile, 1 once a wheel touched it (credited). */
   readonly visited: Uint8Array;
+  /** Per tile, the step it was first painted in (0: the reset step), −1 while unpainted. */
+  readonly paintedAt: Int32Array;
 }
 
 export class RacingEnv implements Env {
@@ -75,6 +77,8 @@ export class RacingEnv implements Env {
   private readonly onEnd = (c: Contact): void => this.contact(c, false);
   private current: Episode | undefined;
   private t = 0;
+  /** Env steps since the reset (the reset step is step 0). */
+  private steps = 0;
   /** gym's running `reward` (tiles minus the step penalties) and its value after the previous step. */
   private reward = 0;
   private prevReward = 0;
@@ -93,6 +97,15 @@ export class RacingEnv implements Env {
   /** The planck car of this episode (tests and diagnostics read its tyre state). */
   get vehicle(): Car {
     return this.episode().car;
+  }
+
+  /**
+   * Per tile, the step it was first painted in (0: the reset step, then 1, 2, … for the steps after it), −1 while
+   * unpainted: frame t's painted tiles are those with paintedAt ≤ t, so a recording needs only this and the car states
+   * to re-render every frame the network saw.
+   */
+  get paintedAt(): Int32Array {
+    return this.episode().paintedAt;
   }
 
   /** Tiles a wheel has touched since the reset, the reset step included. */
@@ -114,9 +127,11 @@ export class RacingEnv implements Env {
       car,
       frame: { track, car: this.car, painted: new Uint8Array(track.tileCount) },
       visited: new Uint8Array(track.tileCount),
+      paintedAt: new Int32Array(track.tileCount).fill(-1),
     };
     this.car.fill(0);
     this.t = 0;
+    this.steps = 0;
     this.reward = 0;
     this.prevReward = 0;
     this.visitedCount = 0;
@@ -127,6 +142,7 @@ export class RacingEnv implements Env {
 
   step(action: ArrayLike<number>): StepResult {
     if (action.length !== ACTION_SIZE) throw new RangeError(`racing action must have ${ACTION_SIZE} values (steer, gas, brake), got ${action.length}`);
+    this.steps++;
     return this.advance(action);
   }
 
@@ -178,8 +194,11 @@ export class RacingEnv implements Env {
     const tile = typeof a === 'number' ? a : typeof b === 'number' ? b : -1;
     if (tile < 0) return;
     const other = (tile === a ? b : a) as WheelTag | undefined;
-    const { car, frame, visited } = this.episode();
-    frame.painted[tile] = 1;
+    const { car, frame, visited, paintedAt } = this.episode();
+    if (!frame.painted[tile]) {
+      frame.painted[tile] = 1;
+      paintedAt[tile] = this.steps;
+    }
     if (other?.wheel === undefined) return;
     if (!begin) {
       car.tilesTouched[other.wheel]!--;
