@@ -81,6 +81,18 @@ describe('racing env: reward and termination', () => {
     expect(env.frame.car[HULL_OMEGA]).toBeLessThan(0);
   });
 
+  it('the HUD\'s steering bar grows right from window x 500 for a right turn (25 × −10 × joint angle long)', () => {
+    const env = new RacingEnv();
+    env.reset(RandomStream.of(6, 7));
+    let obs: Float32Array = env.step([1, 0, 0]).observation;
+    for (let i = 0; i < 30; i++) obs = env.step([1, 0, 0]).observation;
+    // Joint at ≈ −0.4 ⇒ bar ≈ 100 window units: x 500…600, y 40…80 ⇒ state columns 48–57, rows 86–90 ⇒ in the 84×84
+    // picture about x 42–49, y 75–78: pure green there, black left of x 500 (the HUD's background).
+    const at = (c: number, x: number, y: number): number => obs[c * 84 * 84 + x * 84 + y]!;
+    expect([at(0, 45, 77), at(1, 45, 77), at(2, 45, 77)]).toEqual([0, 1, 0]);
+    expect([at(0, 38, 77), at(1, 38, 77), at(2, 38, 77)]).toEqual([0, 0, 0]);
+  });
+
   it('the lifetime stops after 21 steps in a row without a new tile (the reference protocol)', () => {
     // A static network with all weights zero outputs 0: no steer, no gas, no brake; the car sits at the start.
     const net = { ...QUADRUPED_MLP, sizes: [3 * 84 * 84, 3], output: 'linear' as const };
