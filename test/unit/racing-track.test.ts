@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/core/random';
 import { TRACK_DETAIL_STEP, TRACK_WIDTH } from '../../src/core/envs/racing/constants';
-import { generateTrack, kerbFlags } from '../../src/core/envs/racing/track';
+import { closeLoop, generateTrack, kerbFlags } from '../../src/core/envs/racing/track';
 
 describe('racing track generation (spec §5.2)', () => {
   it('tile counts over 300 seeds match the reference distribution (mean 292, sd 23, range 217–372)', () => {
@@ -55,5 +55,26 @@ describe('racing track generation (spec §5.2)', () => {
     // Mixed signs do not count; small steps do not count.
     expect(Array.from(kerbFlags([0, 0.1, 0, 0.1, 0, 0.1, 0, 0]))).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
     expect(Array.from(kerbFlags([0, 0.05, 0.1, 0.15, 0.2, 0.2]))).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+
+  it('closes the loop between the last two passes through the start angle −π/12 (gym keeps track[i1 : i2−1])', () => {
+    // Alphas pass through −π/12 upwards at i = 2, 5 and 8 (−1 → 0, −1 → 0.5, −1 → 0): i2 = 8, i1 = 5 ⇒ points 5, 6.
+    const alphas = [0, -1, 0, 1, -1, 0.5, 2, -1, 0, 3];
+    const march = (x6: number): number[] => alphas.flatMap((a, i) => [a, 0, i === 6 ? x6 : 0, 0]);
+    const kept = closeLoop(march(1));
+    expect(kept && Array.from(kept)).toEqual([0.5, 0, 0, 0, 2, 0, 1, 0]);
+    // Ends 4 apart along the first point's normal (cos β0, sin β0) = (1, 0): more than a detail step ⇒ rejected.
+    expect(closeLoop(march(4))).toBeNull();
+    // One pass only ⇒ no lap ⇒ rejected.
+    expect(closeLoop([0, 0, 0, 0, -1, 0, 0, 0, 0, 0, 0, 0])).toBeNull();
+  });
+
+  it('kerbs wrap like gym\'s in-place spread over Python\'s negative indices: a flag at point 0 cascades on', () => {
+    // Differences 0.1 at i = 17, 18, 19 and 0 (β0 − β19, across the wrap), one −0.4 jump at i = 8: only point 0
+    // qualifies. gym spreads in place for i = 0, 1, …: i = 0 sets 19, 18, 17; reaching i = 17, 18, 19 later it
+    // spreads again, down to 14. (Python run of gym's loops on these betas: [0, 14, 15, 16, 17, 18, 19].)
+    const betas = [0, 0, 0, 0, 0, 0, 0, 0, -0.4, -0.4, -0.4, -0.4, -0.4, -0.4, -0.4, -0.4, -0.4, -0.3, -0.2, -0.1];
+    const flagged = Array.from(kerbFlags(betas)).flatMap((f, i) => (f ? [i] : []));
+    expect(flagged).toEqual([0, 14, 15, 16, 17, 18, 19]);
   });
 });

@@ -25,6 +25,12 @@ export interface Protocol {
 export const QUADRUPED_PROTOCOL: Protocol = { burnIn: 40, maxEnvSteps: 1000, earlyStopAfter: 200, negativePatience: 30 };
 
 /**
+ * CarRacing-v0 as the reference runs it: no burn-in, at most 1000 env steps, and from the first step on a stop on
+ * done or after 21 consecutive steps of negative reward, i.e. without a new tile (each step costs 0.1).
+ */
+export const RACING_PROTOCOL: Protocol = { burnIn: 0, maxEnvSteps: 1000, earlyStopAfter: -1, negativePatience: 20 };
+
+/**
  * The fitness of a lifetime whose state became non-finite (observation, reward, action or weights): it ends at
  * once and scores this, whatever it had summed. Below anything a finite lifetime of these bodies reaches (the
  * fastest gait found makes ~2.5 progress per step: 960 steps of it backwards is −2 400), so such a candidate
