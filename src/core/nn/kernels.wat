@@ -118,4 +118,149 @@
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
+
+  ;; Convolution (no padding, no bias) fused with 2×2 max pooling, stride 2, floor: pooled (p, q) is the max of conv
+  ;; outputs (2p + dy, 2q + dx). The caller applies tanh to the pooled values: tanh is increasing, so the max of the
+  ;; tanh is the tanh of the max (exactly, as float rounding is monotone too), and a quarter of the tanh calls suffice.
+  ;; A kernel tap t reads the input at byte offset taps[t] from the window's corner (c·channel + kh·row + kw), so
+  ;; one tap loop serves every channel count and kernel size; dot products are summed in tap order.
+
+  ;; Stride 1, vectorised over conv columns: each pass computes conv rows 2p, 2p+1 × columns 8g … 8g+7 of one
+  ;; output channel and pools them into pooled columns 4g … 4g+3. Weights are pre-splatted, one v128 per (o, t).
+  ;; Columns past the conv's width (the last group's overhang) read past the row and pool into padding lanes
+  ;; q ≥ pooledRows that the caller never reads; the input buffer has slack for the last row's overhang.
+  (func (export "convPoolColumns")
+    (param $in i32) (param $taps i32) (param $nTaps i32) (param $w i32) (param $nOut i32)
+    (param $pooled i32) (param $groups i32) (param $inRowBytes i32)
+    (param $out i32) (param $outChannelBytes i32) (param $outRowBytes i32)
+    (local $o i32) (local $p i32) (local $g i32) (local $t i32) (local $wo i32) (local $base i32) (local $at i32)
+    (local $wv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $r0 v128) (local $r1 v128)
+    (block $outDone
+      (loop $outs
+        (br_if $outDone (i32.ge_u (local.get $o) (local.get $nOut)))
+        (local.set $wo (i32.add (local.get $w) (i32.shl (i32.mul (local.get $o) (local.get $nTaps)) (i32.const 4))))
+        (local.set $p (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $pooled)))
+            (local.set $g (i32.const 0))
+            (block $groupsDone
+              (loop $groupLoop
+                (br_if $groupsDone (i32.ge_u (local.get $g) (local.get $groups)))
+                (local.set $base
+                  (i32.add (local.get $in)
+                    (i32.add (i32.mul (i32.shl (local.get $p) (i32.const 1)) (local.get $inRowBytes))
+                             (i32.shl (local.get $g) (i32.const 5)))))
+                (local.set $a0 (v128.const f32x4 0 0 0 0))
+                (local.set $a1 (v128.const f32x4 0 0 0 0))
+                (local.set $a2 (v128.const f32x4 0 0 0 0))
+                (local.set $a3 (v128.const f32x4 0 0 0 0))
+                (local.set $t (i32.const 0))
+                (block $tapsDone
+                  (loop $tapLoop
+                    (br_if $tapsDone (i32.ge_u (local.get $t) (local.get $nTaps)))
+                    (local.set $at (i32.add (local.get $base) (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2))))))
+                    (local.set $wv (v128.load (i32.add (local.get $wo) (i32.shl (local.get $t) (i32.const 4)))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load align=4 (local.get $at)) (local.get $wv))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 align=4 (local.get $at)) (local.get $wv))))
+                    (local.set $at (i32.add (local.get $at) (local.get $inRowBytes)))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load align=4 (local.get $at)) (local.get $wv))))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=16 align=4 (local.get $at)) (local.get $wv))))
+                    (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                    (br $tapLoop)))
+                ;; rows 2p and 2p+1, then even and odd columns
+                (local.set $r0 (f32x4.max (local.get $a0) (local.get $a2)))
+                (local.set $r1 (f32x4.max (local.get $a1) (local.get $a3)))
+                (v128.store
+                  (i32.add (local.get $out)
+                    (i32.add (i32.add (i32.mul (local.get $o) (local.get $outChannelBytes)) (i32.mul (local.get $p) (local.get $outRowBytes)))
+                             (i32.shl (local.get $g) (i32.const 4))))
+                  (f32x4.max
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r0) (local.get $r1))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r0) (local.get $r1))))
+                (local.set $g (i32.add (local.get $g) (i32.const 1)))
+                (br $groupLoop)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rows)))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (br $outs))))
+
+  ;; Any stride, vectorised over output channels, eight at a time: for each pooled (p, q) the four conv positions
+  ;; (2p + dy, 2q + dx), each a dot product over the taps with 8 channels' weights (weights [o/8][t][8]).
+  ;; Strides are in bytes: stepRowBytes / stepColBytes advance the window by one conv row / column.
+  (func (export "convPoolChannels")
+    (param $in i32) (param $taps i32) (param $nTaps i32) (param $w i32) (param $nOut i32)
+    (param $pooled i32) (param $stepRowBytes i32) (param $stepColBytes i32)
+    (param $out i32) (param $outChannelBytes i32) (param $outRowBytes i32)
+    (local $o i32) (local $p i32) (local $q i32) (local $d i32) (local $t i32) (local $wo i32) (local $corner i32)
+    (local $x v128) (local $wt i32) (local $acc0 v128) (local $acc1 v128) (local $m0 v128) (local $m1 v128) (local $dst i32)
+    (block $outDone
+      (loop $outs
+        (br_if $outDone (i32.ge_u (local.get $o) (local.get $nOut)))
+        (local.set $wo (i32.add (local.get $w) (i32.shl (i32.mul (local.get $o) (local.get $nTaps)) (i32.const 2))))
+        (local.set $p (i32.const 0))
+        (block $rowsDone
+          (loop $rows
+            (br_if $rowsDone (i32.ge_u (local.get $p) (local.get $pooled)))
+            (local.set $q (i32.const 0))
+            (block $colsDone
+              (loop $cols
+                (br_if $colsDone (i32.ge_u (local.get $q) (local.get $pooled)))
+                (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
+                (local.set $m1 (v128.const f32x4 -inf -inf -inf -inf))
+                (local.set $d (i32.const 0))
+                (block $positionsDone
+                  (loop $positions
+                    (br_if $positionsDone (i32.ge_u (local.get $d) (i32.const 4)))
+                    ;; conv position (2p + d>>1, 2q + d&1)
+                    (local.set $corner
+                      (i32.add (local.get $in)
+                        (i32.add
+                          (i32.mul (i32.add (i32.shl (local.get $p) (i32.const 1)) (i32.shr_u (local.get $d) (i32.const 1))) (local.get $stepRowBytes))
+                          (i32.mul (i32.add (i32.shl (local.get $q) (i32.const 1)) (i32.and (local.get $d) (i32.const 1))) (local.get $stepColBytes)))))
+                    (local.set $acc0 (v128.const f32x4 0 0 0 0))
+                    (local.set $acc1 (v128.const f32x4 0 0 0 0))
+                    (local.set $wt (local.get $wo))
+                    (local.set $t (i32.const 0))
+                    (block $tapsDone
+                      (loop $tapLoop
+                        (br_if $tapsDone (i32.ge_u (local.get $t) (local.get $nTaps)))
+                        (local.set $x (v128.load32_splat
+                          (i32.add (local.get $corner) (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2)))))))
+                        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (v128.load (local.get $wt)) (local.get $x))))
+                        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (v128.load offset=16 (local.get $wt)) (local.get $x))))
+                        (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+                        (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                        (br $tapLoop)))
+                    (local.set $m0 (f32x4.max (local.get $m0) (local.get $acc0)))
+                    (local.set $m1 (f32x4.max (local.get $m1) (local.get $acc1)))
+                    (local.set $d (i32.add (local.get $d) (i32.const 1)))
+                    (br $positions)))
+                ;; scatter the 8 channels to [o][p][q]
+                (local.set $dst
+                  (i32.add (local.get $out)
+                    (i32.add (i32.add (i32.mul (local.get $o) (local.get $outChannelBytes)) (i32.mul (local.get $p) (local.get $outRowBytes)))
+                             (i32.shl (local.get $q) (i32.const 2)))))
+                (f32.store (local.get $dst) (f32x4.extract_lane 0 (local.get $m0)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 1 (local.get $m0)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 2 (local.get $m0)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 3 (local.get $m0)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 0 (local.get $m1)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 1 (local.get $m1)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 2 (local.get $m1)))
+                (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 3 (local.get $m1)))
+                (local.set $q (i32.add (local.get $q) (i32.const 1)))
+                (br $cols)))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $rows)))
+        (local.set $o (i32.add (local.get $o) (i32.const 8)))
+        (br $outs))))
 )

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { CAR_CONV, ConvNet, convFeatureCount, convShapes, convWeightCount } from '../../src/core/nn/conv';
+import { RandomStream } from '../../src/core/random';
+import { naiveCarConv, type Bounded } from '../support/naive-car';
+
+describe('car conv geometry', () => {
+  it('84 → 82 → 41 → 19 → 9, 162 + 1 200 weights, 648 features', () => {
+    const [a, b] = convShapes(CAR_CONV);
+    expect([a!.convSize, a!.pooledSize, b!.convSize, b!.pooledSize]).toEqual([82, 41, 19, 9]);
+    expect([a!.weightCount, b!.weightCount, a!.fanIn, b!.fanIn]).toEqual([162, 1200, 27, 150]);
+    expect(convWeightCount(CAR_CONV)).toBe(1362);
+    expect(convFeatureCount(CAR_CONV)).toBe(648);
+  });
+
+  it('names the offending field of a bad spec', () => {
+    expect(() => convShapes({ channels: 3, size: 4, layers: [{ outChannels: 8, kernel: 5, stride: 1 }] })).toThrow(/conv\.layers\[0\]\.kernel/);
+    expect(() => new ConvNet({ channels: 3, size: 20, layers: [{ outChannels: 6, kernel: 3, stride: 2 }] })).toThrow(/conv\.layers\[0\]\.outChannels must be a multiple of 8/);
+    expect(() => convShapes({ channels: 0, size: 84, layers: [] })).toThrow(/conv\.channels/);
+  });
+});
+
+/** Asserts every computed value lies within its float32 error bound of the float64 reference. */
+function expectWithin(actual: Float32Array, expected: Bounded): void {
+  expect(actual.length).toBe(expected.value.length);
+  let worst = 0;
+  for (let k = 0; k < actual.length; k++) {
+    const gap = Math.abs(actual[k]! - expected.value[k]!);
+    if (!(gap <= expected.bound[k]!)) throw new Error(`feature ${k}: got ${actual[k]}, expected ${expected.value[k]} ± ${expected.bound[k]}`);
+    worst = Math.max(worst, gap);
+  }
+  // The worst-case bound (≈ 4e-3 for N(0, 1) weights over 150 taps) is far below the O(0.1) differences a wrong
+  // tap, stride, pool or flatten order gives.
+  expect(Math.max(...expected.bound)).toBeLessThan(1e-2);
+}
+
+describe('car conv forward (WebAssembly) against a naive float64 loop', () => {
+  for (const seed of [1, 2, 3]) {
+    it(`random N(0,1) weights and U(0,1) pixels, seed ${seed}`, () => {
+      const rng = RandomStream.of(seed, 40);
+      const weights = new Float32Array(1362);
+      rng.fillNormal(weights, 0, 1);
+      const input = new Float32Array(3 * 84 * 84);
+      rng.fillUniform(input, 0, 1);
+      const net = new ConvNet(CAR_CONV);
+      net.setWeights(weights);
+      const features = net.forward(input);
+      expectWithin(features, naiveCarConv(weights, input));
+      expect(net.finite).toBe(true);
+      // Features span (−1, 1): the test sees saturated and unsaturated units, not a constant vector.
+      expect(Math.max(...features)).toBeGreaterThan(0.5);
+      expect(Math.min(...features)).toBeLessThan(-0.5);
+    });
+  }
+
+  it('the pooling drops conv row and column 18 (floor) and reads rows/columns 0–17 in pairs', () => {
+    // One conv-2 filter (output channel 5) that sees only a single input pixel of conv-1 channel 0 (tap kh = kw =
+    // 0), with conv 1 an identity-like probe of input channel 2: a bright spot placed where only conv-2 position
+    // (18, 18) — dropped by the floor — or (17, 17) — kept, in pooled (8, 8) — reads it.
+    const weights = new Float32Array(1362);
+    weights[0 * 27 + 2 * 9 + 0] = 1; // conv 1, out 0, in 2, kh 0, kw 0
+    weights[162 + 5 * 150] = 1; // conv 2, out 5, in 0, kh 0, kw 0
+    const net = new ConvNet(CAR_CONV);
+    net.setWeights(weights);
+    const spot = (a: number, b: number): Float32Array => {
+      const x = new Float32Array(3 * 84 * 84);
+      x[2 * 84 * 84 + a * 84 + b] = 1; // conv-1 position (a, b) then pooled (a/2, b/2)
+      return x;
+    };
+    // conv-2 position (r, s) reads pooled-1 (2r, 2s); pooled-1 (u, v) covers conv-1 rows/cols 2u, 2u+1.
+    const kept = net.forward(spot(4 * 17, 4 * 17 + 1)).slice();
+    expect(kept[5 * 81 + 8 * 9 + 8]).toBeCloseTo(Math.tanh(Math.tanh(1)), 6);
+    expect(kept.filter((v) => v !== 0).length).toBe(1);
+    const dropped = net.forward(spot(4 * 18, 4 * 18));
+    expect(Array.from(dropped).every((v) => v === 0)).toBe(true);
+    // Flatten order c·81 + p·9 + q: a spot under conv-2 position (2, 7) lands in pooled (1, 3).
+    const placed = net.forward(spot(4 * 2, 4 * 7)).slice();
+    expect(placed[5 * 81 + 1 * 9 + 3]).toBeCloseTo(Math.tanh(Math.tanh(1)), 6);
+    expect(placed.filter((v) => v !== 0).length).toBe(1);
+  });
+
+  it('the forward pass is exactly repeatable and a non-finite pixel is reported', () => {
+    const rng = RandomStream.of(9, 40);
+    const weights = new Float32Array(1362);
+    rng.fillNormal(weights, 0, 1);
+    const input = new Float32Array(3 * 84 * 84);
+    rng.fillUniform(input, 0, 1);
+    const net = new ConvNet(CAR_CONV);
+    net.setWeights(weights);
+    const once = net.forward(input).slice();
+    expect(net.forward(input)).toEqual(once);
+    const back = new Float32Array(1362);
+    net.readWeights(back);
+    expect(back).toEqual(weights);
+    input[5000] = Number.NaN;
+    net.forward(input);
+    expect(net.finite).toBe(false);
+    expect(() => net.forward(new Float32Array(10))).toThrow(/21168 values/);
+  });
+});
