@@ -10,7 +10,8 @@
  * of normalised weights that compounds to bounds larger than the values, so `probable` uses the probabilistic
  * bound λ√n·u·Σ|wᵢxᵢ| (Higham & Mary, SIAM J. Sci. Comput. 41(5), 2019: it fails with probability below
  * 2n·exp(−λ²/2), < 1e-10 for λ = 8 and n ≤ 648) and adds independent input errors in quadrature, √Σ(wᵢeᵢ)².
- * Max pooling and tanh are 1-Lipschitz; storing a result in float32 adds u·|value|.
+ * Max pooling and tanh are 1-Lipschitz; storing a result in float32 adds u·|value|. The conv layers' tanh is the
+ * kernels' rational approximation, within SIMD_TANH_ERROR of tanh (conv.test.ts measures it).
  */
 export interface Bounded {
   readonly value: Float64Array;
@@ -18,6 +19,7 @@ export interface Bounded {
 }
 
 export const U = 2 ** -24;
+export const SIMD_TANH_ERROR = 4e-7;
 export type ErrorModel = 'worst' | 'probable';
 const LAMBDA = 8;
 
@@ -32,10 +34,10 @@ export function exact(values: ArrayLike<number>): Bounded {
   return { value: Float64Array.from(values), bound: new Float64Array(values.length) };
 }
 
-/** tanh of each value, stored in float32. */
-export function tanhOf(z: Bounded): Bounded {
+/** tanh of each value, stored in float32; `approximation` is the error of the tanh used (0: Math.tanh). */
+export function tanhOf(z: Bounded, approximation = 0): Bounded {
   const value = z.value.map(Math.tanh);
-  return { value, bound: z.bound.map((e, k) => e + U * Math.abs(value[k]!) + F64_SLACK) };
+  return { value, bound: z.bound.map((e, k) => e + U * Math.abs(value[k]!) + approximation + F64_SLACK) };
 }
 
 /** x: [C][S][S]; weights from `offset` as [O][C][k][k]. Returns the tanh'd pooled maps [O][P][P]. */
@@ -86,7 +88,7 @@ function convTanhPool(
       }
     }
   }
-  return { out: tanhOf({ value: pooled, bound: ep }), P };
+  return { out: tanhOf({ value: pooled, bound: ep }, SIMD_TANH_ERROR), P };
 }
 
 /** The car's two conv layers on a [3][84][84] input with weights [162 | 1 200]: the 648 features. */

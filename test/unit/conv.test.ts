@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CAR_CONV, ConvNet, convFeatureCount, convShapes, convWeightCount } from '../../src/core/nn/conv';
 import { RandomStream } from '../../src/core/random';
-import { naiveCarConv, type Bounded } from '../support/naive-car';
+import { KernelArena } from '../../src/core/nn/kernels';
+import { naiveCarConv, SIMD_TANH_ERROR, type Bounded } from '../support/naive-car';
 
 describe('car conv geometry', () => {
   it('84 → 82 → 41 → 19 → 9, 162 + 1 200 weights, 648 features', () => {
@@ -16,6 +17,42 @@ describe('car conv geometry', () => {
     expect(() => convShapes({ channels: 3, size: 4, layers: [{ outChannels: 8, kernel: 5, stride: 1 }] })).toThrow(/conv\.layers\[0\]\.kernel/);
     expect(() => new ConvNet({ channels: 3, size: 20, layers: [{ outChannels: 6, kernel: 3, stride: 2 }] })).toThrow(/conv\.layers\[0\]\.outChannels must be a multiple of 8/);
     expect(() => convShapes({ channels: 0, size: 84, layers: [] })).toThrow(/conv\.channels/);
+  });
+});
+
+describe('the kernels\' tanh', () => {
+  it(`is within ${SIMD_TANH_ERROR} of Math.tanh on [−12, 12], odd, bounded by 1, and accurate for tiny inputs`, () => {
+    const n = 240_000;
+    const arena = new KernelArena(n + 8);
+    const buf = arena.alloc(n);
+    for (let k = 0; k < n; k++) buf.view[k] = -12 + (24 * k) / (n - 1);
+    const x = buf.view.slice();
+    expect(arena.kernels.tanhInPlace(buf.ptr, n)).toBe(12);
+    let worst = 0, largest = 0, asymmetric = 0;
+    for (let k = 0; k < n; k++) {
+      const t = buf.view[k]!;
+      worst = Math.max(worst, Math.abs(t - Math.tanh(x[k]!)));
+      largest = Math.max(largest, Math.abs(t));
+      if (t !== -buf.view[n - 1 - k]!) asymmetric++;
+    }
+    expect(worst).toBeLessThanOrEqual(SIMD_TANH_ERROR);
+    expect(largest).toBe(1);
+    expect(asymmetric).toBe(0);
+    expect(worst).toBeGreaterThan(0); // it is an approximation: the bound is not vacuous
+    for (let k = 0; k < 64; k++) buf.view[k] = Math.fround(1e-30 * 2.3 ** k);
+    const tiny = buf.view.slice(0, 64);
+    arena.kernels.tanhInPlace(buf.ptr, 64);
+    for (let k = 0; k < 64; k++) expect(Math.abs(buf.view[k]! / Math.tanh(tiny[k]!) - 1)).toBeLessThan(1e-6);
+  });
+
+  it('reports a NaN or infinite input through its max |x|', () => {
+    const arena = new KernelArena(16);
+    const buf = arena.alloc(8);
+    buf.view.set([0.5, -2, 3, 0, 1, 1, Number.NaN, 1]);
+    expect(arena.kernels.tanhInPlace(buf.ptr, 8)).toBeNaN();
+    buf.view.set([0.5, -2, 3, 0, -Infinity, 1, 1, 1]);
+    expect(arena.kernels.tanhInPlace(buf.ptr, 8)).toBe(Infinity);
+    expect(buf.view[4]).toBeCloseTo(-1, 6);
   });
 });
 

@@ -3,6 +3,9 @@
  * each layer a convolution without padding or bias → tanh → 2×2 max pooling with stride 2 (floor, as PyTorch's
  * MaxPool2d(2, 2): an odd last row or column is dropped). Its weights are evolved and never plastic.
  *
+ * tanh is the kernels' rational approximation (kernels.wat, tanhInPlace: within 4e-7 of tanh), applied after the
+ * pooling, which is the same as before it because tanh is increasing.
+ *
  * Layouts follow PyTorch on the tensor the env writes: the input is [channel][a][b] (the car's observation is
  * swapaxes'd, so a = image column and b = image row; the conv does not care), weights are [out][in][kh][kw] with kh
  * along a, and the flattened output is [channel][p][q], index c·P² + p·P + q (the reference's Flatten).
@@ -228,7 +231,7 @@ export class ConvNet {
     if (input.length !== this.inputSize) throw new RangeError(`conv input must have ${this.inputSize} values, got ${input.length}`);
     const first = this.plans[0]!;
     first.input.view.set(input);
-    const { convPoolColumns, convPoolChannels } = this.arena.kernels;
+    const { convPoolColumns, convPoolChannels, tanhInPlace } = this.arena.kernels;
     for (const plan of this.plans) {
       const s = plan.shape;
       const P = s.pooledSize;
@@ -243,27 +246,9 @@ export class ConvNet {
           P, 4 * s.stride * plan.inRow, 4 * s.stride, plan.out.ptr, 4 * plan.outChannel, 4 * plan.outRow,
         );
       }
-      if (!tanhPooled(plan.out.view, s.outChannels, P, plan.outRow, plan.outChannel)) this.finite = false;
+      // The whole output buffer, padding lanes included (they hold finite values computed from the input).
+      if (!Number.isFinite(tanhInPlace(plan.out.ptr, s.outChannels * plan.outChannel))) this.finite = false;
     }
     return this.features;
   }
-}
-
-/**
- * tanh in place over the P×P valid entries of each channel (rows may be padded); returns whether they were all
- * finite before (their float64 sum is finite exactly when each is; tanh would hide an infinity).
- */
-function tanhPooled(v: Float32Array, channels: number, P: number, row: number, channel: number): boolean {
-  let sum = 0;
-  for (let c = 0; c < channels; c++) {
-    for (let p = 0; p < P; p++) {
-      const start = c * channel + p * row;
-      for (let k = start; k < start + P; k++) {
-        const z = v[k]!;
-        sum += z;
-        v[k] = Math.tanh(z);
-      }
-    }
-  }
-  return Number.isFinite(sum);
 }

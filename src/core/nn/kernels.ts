@@ -1,7 +1,7 @@
 import { KERNELS_WASM_BASE64 } from './kernels-wasm';
 
 /** The exports of kernels.wat (pointers are byte offsets into the arena's memory). */
-interface KernelExports {
+export interface KernelExports {
   matvec(w: number, pre: number, out: number, inPadded: number, nOut: number): void;
   hebbianForward(
     w: number, e: number, s: number, prevPre: number, prevPost: number,
@@ -21,6 +21,8 @@ interface KernelExports {
     pooled: number, stepRowBytes: number, stepColBytes: number,
     out: number, outChannelBytes: number, outRowBytes: number,
   ): void;
+  /** tanh in place (the rational approximation, within 4e-7); returns max |x| of the inputs (NaN if any is). */
+  tanhInPlace(p: number, n: number): number;
 }
 
 /**
