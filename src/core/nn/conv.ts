@@ -98,7 +98,10 @@ export function convFeatureCount(spec: ConvSpec): number {
  */
 interface LayerPlan {
   readonly shape: ConvLayerShape;
-  /** `columns`: stride 1, four conv columns per SIMD lane group; `channels`: any stride, eight output channels. */
+  /**
+   * `columns`: stride 1, four conv columns per SIMD lane group, output channels in pairs; `channels`: any stride,
+   * eight output channels at a time.
+   */
   readonly kernel: 'columns' | 'channels';
   readonly input: F32Buffer;
   readonly inRow: number;
@@ -110,6 +113,11 @@ interface LayerPlan {
   readonly outChannel: number;
   /** `columns` only: groups of four pooled columns per row. */
   readonly groups: number;
+}
+
+/** Where the column kernel's pre-splatted weight (o, tap t) starts: [o/2][t][o mod 2][4 lanes]. */
+function columnsWeight(o: number, t: number, fanIn: number): number {
+  return (((o >> 1) * fanIn + t) * 2 + (o & 1)) * 4;
 }
 
 /** Row stride (floats) of a layer's pooled output: the column kernel writes whole groups of four columns. */
@@ -148,11 +156,12 @@ export class ConvNet {
     this.weightCount = convWeightCount(spec);
     const last = this.shapes.length - 1;
     // The column kernel is the faster one but pads its rows; the last layer's output must be the flat feature
-    // vector, so it (and every strided layer) uses the channel kernel, which needs whole groups of 8 channels.
+    // vector, so it (and every strided or odd-channelled layer) uses the channel kernel, which needs whole groups
+    // of 8 channels.
     const kernels = this.shapes.map((s, l): LayerPlan['kernel'] => {
-      if (s.stride === 1 && l < last) return 'columns';
+      if (s.stride === 1 && l < last && s.outChannels % 2 === 0) return 'columns';
       if (s.outChannels % 8 !== 0) {
-        throw new RangeError(`conv.layers[${l}].outChannels must be a multiple of 8 for a strided or last layer, got ${s.outChannels}`);
+        throw new RangeError(`conv.layers[${l}].outChannels must be a multiple of 8 (or, for a stride-1 layer before the last, of 2), got ${s.outChannels}`);
       }
       return 'channels';
     });
@@ -206,7 +215,7 @@ export class ConvNet {
       for (let o = 0; o < outChannels; o++) {
         for (let t = 0; t < fanIn; t++) {
           const v = flat[offset + weightOffset + o * fanIn + t]!;
-          if (plan.kernel === 'columns') w.fill(v, 4 * (o * fanIn + t), 4 * (o * fanIn + t) + 4);
+          if (plan.kernel === 'columns') w.fill(v, columnsWeight(o, t, fanIn), columnsWeight(o, t, fanIn) + 4);
           else w[((o >> 3) * fanIn + t) * 8 + (o & 7)] = v;
         }
       }
@@ -220,7 +229,7 @@ export class ConvNet {
       const w = plan.weights.view;
       for (let o = 0; o < outChannels; o++) {
         for (let t = 0; t < fanIn; t++) {
-          out[offset + weightOffset + o * fanIn + t] = plan.kernel === 'columns' ? w[4 * (o * fanIn + t)]! : w[((o >> 3) * fanIn + t) * 8 + (o & 7)]!;
+          out[offset + weightOffset + o * fanIn + t] = plan.kernel === 'columns' ? w[columnsWeight(o, t, fanIn)]! : w[((o >> 3) * fanIn + t) * 8 + (o & 7)]!;
         }
       }
     }

@@ -125,21 +125,22 @@
   ;; A kernel tap t reads the input at byte offset taps[t] from the window's corner (c·channel + kh·row + kw), so
   ;; one tap loop serves every channel count and kernel size; dot products are summed in tap order.
 
-  ;; Stride 1, vectorised over conv columns: each pass computes conv rows 2p, 2p+1 × columns 8g … 8g+7 of one
-  ;; output channel and pools them into pooled columns 4g … 4g+3. Weights are pre-splatted, one v128 per (o, t).
-  ;; Columns past the conv's width (the last group's overhang) read past the row and pool into padding lanes
-  ;; q ≥ pooledRows that the caller never reads; the input buffer has slack for the last row's overhang.
+;; Stride 1, vectorised over conv columns: each pass computes conv rows 2p, 2p+1 × columns 8g … 8g+7 of a pair of
+  ;; output channels (sharing every input load) and pools them into pooled columns 4g … 4g+3. Weights are
+  ;; pre-splatted, [o/2][t][2] v128s. Columns past the conv's width (the last group's overhang) read past the row
+  ;; and pool into padding lanes q ≥ pooled that the caller never reads; the input buffer has slack for the last
+  ;; row's overhang.
   (func (export "convPoolColumns")
     (param $in i32) (param $taps i32) (param $nTaps i32) (param $w i32) (param $nOut i32)
     (param $pooled i32) (param $groups i32) (param $inRowBytes i32)
     (param $out i32) (param $outChannelBytes i32) (param $outRowBytes i32)
-    (local $o i32) (local $p i32) (local $g i32) (local $t i32) (local $wo i32) (local $base i32) (local $at i32)
-    (local $wv v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
-    (local $r0 v128) (local $r1 v128)
+    (local $o i32) (local $p i32) (local $g i32) (local $wt i32) (local $wEnd i32) (local $tap i32) (local $base i32) (local $at i32)
+    (local $dst i32) (local $wa v128) (local $wb v128) (local $x v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $b0 v128) (local $b1 v128) (local $b2 v128) (local $b3 v128)
     (block $outDone
       (loop $outs
         (br_if $outDone (i32.ge_u (local.get $o) (local.get $nOut)))
-        (local.set $wo (i32.add (local.get $w) (i32.shl (i32.mul (local.get $o) (local.get $nTaps)) (i32.const 4))))
         (local.set $p (i32.const 0))
         (block $rowsDone
           (loop $rows
@@ -156,34 +157,58 @@
                 (local.set $a1 (v128.const f32x4 0 0 0 0))
                 (local.set $a2 (v128.const f32x4 0 0 0 0))
                 (local.set $a3 (v128.const f32x4 0 0 0 0))
-                (local.set $t (i32.const 0))
+                (local.set $b0 (v128.const f32x4 0 0 0 0))
+                (local.set $b1 (v128.const f32x4 0 0 0 0))
+                (local.set $b2 (v128.const f32x4 0 0 0 0))
+                (local.set $b3 (v128.const f32x4 0 0 0 0))
+                ;; weights of this channel pair: nTaps × 32 bytes from w + o·nTaps·16
+                (local.set $wt (i32.add (local.get $w) (i32.shl (i32.mul (local.get $o) (local.get $nTaps)) (i32.const 4))))
+                (local.set $wEnd (i32.add (local.get $wt) (i32.shl (local.get $nTaps) (i32.const 5))))
+                (local.set $tap (local.get $taps))
                 (block $tapsDone
                   (loop $tapLoop
-                    (br_if $tapsDone (i32.ge_u (local.get $t) (local.get $nTaps)))
-                    (local.set $at (i32.add (local.get $base) (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2))))))
-                    (local.set $wv (v128.load (i32.add (local.get $wo) (i32.shl (local.get $t) (i32.const 4)))))
-                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (v128.load align=4 (local.get $at)) (local.get $wv))))
-                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (v128.load offset=16 align=4 (local.get $at)) (local.get $wv))))
+                    (br_if $tapsDone (i32.ge_u (local.get $wt) (local.get $wEnd)))
+                    (local.set $at (i32.add (local.get $base) (i32.load (local.get $tap))))
+                    (local.set $wa (v128.load (local.get $wt)))
+                    (local.set $wb (v128.load offset=16 (local.get $wt)))
+                    (local.set $x (v128.load align=4 (local.get $at)))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x) (local.get $wa))))
+                    (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $x) (local.get $wb))))
+                    (local.set $x (v128.load offset=16 align=4 (local.get $at)))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x) (local.get $wa))))
+                    (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $x) (local.get $wb))))
                     (local.set $at (i32.add (local.get $at) (local.get $inRowBytes)))
-                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (v128.load align=4 (local.get $at)) (local.get $wv))))
-                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (v128.load offset=16 align=4 (local.get $at)) (local.get $wv))))
-                    (local.set $t (i32.add (local.get $t) (i32.const 1)))
+                    (local.set $x (v128.load align=4 (local.get $at)))
+                    (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x) (local.get $wa))))
+                    (local.set $b2 (f32x4.add (local.get $b2) (f32x4.mul (local.get $x) (local.get $wb))))
+                    (local.set $x (v128.load offset=16 align=4 (local.get $at)))
+                    (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x) (local.get $wa))))
+                    (local.set $b3 (f32x4.add (local.get $b3) (f32x4.mul (local.get $x) (local.get $wb))))
+                    (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+                    (local.set $tap (i32.add (local.get $tap) (i32.const 4)))
                     (br $tapLoop)))
                 ;; rows 2p and 2p+1, then even and odd columns
-                (local.set $r0 (f32x4.max (local.get $a0) (local.get $a2)))
-                (local.set $r1 (f32x4.max (local.get $a1) (local.get $a3)))
-                (v128.store
+                (local.set $a0 (f32x4.max (local.get $a0) (local.get $a2)))
+                (local.set $a1 (f32x4.max (local.get $a1) (local.get $a3)))
+                (local.set $b0 (f32x4.max (local.get $b0) (local.get $b2)))
+                (local.set $b1 (f32x4.max (local.get $b1) (local.get $b3)))
+                (local.set $dst
                   (i32.add (local.get $out)
                     (i32.add (i32.add (i32.mul (local.get $o) (local.get $outChannelBytes)) (i32.mul (local.get $p) (local.get $outRowBytes)))
-                             (i32.shl (local.get $g) (i32.const 4))))
+                             (i32.shl (local.get $g) (i32.const 4)))))
+                (v128.store (local.get $dst)
                   (f32x4.max
-                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $r0) (local.get $r1))
-                    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $r0) (local.get $r1))))
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a1))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a1))))
+                (v128.store (i32.add (local.get $dst) (local.get $outChannelBytes))
+                  (f32x4.max
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $b0) (local.get $b1))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $b0) (local.get $b1))))
                 (local.set $g (i32.add (local.get $g) (i32.const 1)))
                 (br $groupLoop)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
             (br $rows)))
-        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (local.set $o (i32.add (local.get $o) (i32.const 2)))
         (br $outs))))
 
   ;; Any stride, vectorised over output channels, eight at a time: for each pooled (p, q) the four conv positions
