@@ -70,16 +70,22 @@ function expectWithin(actual: Float32Array, expected: Bounded): void {
   expect(Math.max(...expected.bound)).toBeLessThan(1e-2);
 }
 
+/** N(0, 1) conv weights and U(0, 1) pixels from one seed, loaded into a fresh ConvNet. */
+function randomCase(seed: number): { weights: Float32Array; input: Float32Array; net: ConvNet } {
+  const rng = RandomStream.of(seed, 40);
+  const weights = new Float32Array(1362);
+  rng.fillNormal(weights, 0, 1);
+  const input = new Float32Array(3 * 84 * 84);
+  rng.fillUniform(input, 0, 1);
+  const net = new ConvNet(CAR_CONV);
+  net.setWeights(weights);
+  return { weights, input, net };
+}
+
 describe('car conv forward (WebAssembly) against a naive float64 loop', () => {
   for (const seed of [1, 2, 3]) {
     it(`random N(0,1) weights and U(0,1) pixels, seed ${seed}`, () => {
-      const rng = RandomStream.of(seed, 40);
-      const weights = new Float32Array(1362);
-      rng.fillNormal(weights, 0, 1);
-      const input = new Float32Array(3 * 84 * 84);
-      rng.fillUniform(input, 0, 1);
-      const net = new ConvNet(CAR_CONV);
-      net.setWeights(weights);
+      const { weights, input, net } = randomCase(seed);
       const features = net.forward(input);
       expectWithin(features, naiveCarConv(weights, input, 'worst'));
       expect(net.finite).toBe(true);
@@ -116,13 +122,7 @@ describe('car conv forward (WebAssembly) against a naive float64 loop', () => {
   });
 
   it('the forward pass is exactly repeatable and a non-finite pixel is reported', () => {
-    const rng = RandomStream.of(9, 40);
-    const weights = new Float32Array(1362);
-    rng.fillNormal(weights, 0, 1);
-    const input = new Float32Array(3 * 84 * 84);
-    rng.fillUniform(input, 0, 1);
-    const net = new ConvNet(CAR_CONV);
-    net.setWeights(weights);
+    const { weights, input, net } = randomCase(9);
     const once = net.forward(input).slice();
     expect(net.forward(input)).toEqual(once);
     const back = new Float32Array(1362);
