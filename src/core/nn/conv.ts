@@ -241,7 +241,8 @@ export class ConvNet {
     const first = this.plans[0]!;
     first.input.view.set(input);
     const { convPoolColumns, convPoolChannels, tanhInPlace } = this.arena.kernels;
-    for (const plan of this.plans) {
+    for (let l = 0; l < this.plans.length; l++) {
+      const plan = this.plans[l]!;
       const s = plan.shape;
       const P = s.pooledSize;
       if (plan.kernel === 'columns') {

@@ -1,7 +1,7 @@
 import { KERNELS_WASM_BASE64 } from './kernels-wasm';
 
 /** The exports of kernels.wat (pointers are byte offsets into the arena's memory). */
-export interface KernelExports {
+interface KernelExports {
   matvec(w: number, pre: number, out: number, inPadded: number, nOut: number): void;
   hebbianForward(
     w: number, e: number, s: number, prevPre: number, prevPost: number,

@@ -12,7 +12,10 @@ import { genomeLayout, segmentStart, type GenomeLayout, type PolicySpec } from '
 export interface Policy {
   /** Starts a lifetime; `rng` draws the lifetime's random initial weights (Hebbian `uni` / `normal`). */
   reset(rng: RandomStream): void;
-  /** Network outputs for one observation (a view, valid until the next call). */
+  /**
+   * The action for one observation (a view, valid until the next call): the network's outputs, or for the car
+   * the raw outputs squashed into steer, gas and brake.
+   */
   act(observation: ArrayLike<number>): Float32Array;
   readonly outputSize: number;
   readonly net: MlpSpec;
