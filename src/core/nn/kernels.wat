@@ -211,19 +211,22 @@
         (local.set $o (i32.add (local.get $o) (i32.const 2)))
         (br $outs))))
 
-  ;; Any stride, vectorised over output channels, eight at a time: for each pooled (p, q) the four conv positions
-  ;; (2p + dy, 2q + dx), each a dot product over the taps with 8 channels' weights (weights [o/8][t][8]).
-  ;; Strides are in bytes: stepRowBytes / stepColBytes advance the window by one conv row / column.
+;; Any stride, vectorised over output channels, eight at a time: for each pooled (p, q) the four conv positions
+  ;; (2p + dy, 2q + dx) at once, so each tap's two weight vectors are loaded once for all four dot products
+  ;; (weights [o/8][t][8]). Strides are in bytes: stepRowBytes / stepColBytes advance the window by one conv row /
+  ;; column.
   (func (export "convPoolChannels")
     (param $in i32) (param $taps i32) (param $nTaps i32) (param $w i32) (param $nOut i32)
     (param $pooled i32) (param $stepRowBytes i32) (param $stepColBytes i32)
     (param $out i32) (param $outChannelBytes i32) (param $outRowBytes i32)
-    (local $o i32) (local $p i32) (local $q i32) (local $d i32) (local $t i32) (local $wo i32) (local $corner i32)
-    (local $x v128) (local $wt i32) (local $acc0 v128) (local $acc1 v128) (local $m0 v128) (local $m1 v128) (local $dst i32)
+    (local $o i32) (local $p i32) (local $q i32) (local $wt i32) (local $wEnd i32) (local $tap i32)
+    (local $c0 i32) (local $c1 i32) (local $c2 i32) (local $c3 i32) (local $off i32) (local $dst i32)
+    (local $w0 v128) (local $w1 v128) (local $x v128)
+    (local $a0 v128) (local $a1 v128) (local $b0 v128) (local $b1 v128)
+    (local $d0 v128) (local $d1 v128) (local $e0 v128) (local $e1 v128)
     (block $outDone
       (loop $outs
         (br_if $outDone (i32.ge_u (local.get $o) (local.get $nOut)))
-        (local.set $wo (i32.add (local.get $w) (i32.shl (i32.mul (local.get $o) (local.get $nTaps)) (i32.const 2))))
         (local.set $p (i32.const 0))
         (block $rowsDone
           (loop $rows
@@ -232,56 +235,68 @@
             (block $colsDone
               (loop $cols
                 (br_if $colsDone (i32.ge_u (local.get $q) (local.get $pooled)))
-                (local.set $m0 (v128.const f32x4 -inf -inf -inf -inf))
-                (local.set $m1 (v128.const f32x4 -inf -inf -inf -inf))
-                (local.set $d (i32.const 0))
-                (block $positionsDone
-                  (loop $positions
-                    (br_if $positionsDone (i32.ge_u (local.get $d) (i32.const 4)))
-                    ;; conv position (2p + d>>1, 2q + d&1)
-                    (local.set $corner
-                      (i32.add (local.get $in)
-                        (i32.add
-                          (i32.mul (i32.add (i32.shl (local.get $p) (i32.const 1)) (i32.shr_u (local.get $d) (i32.const 1))) (local.get $stepRowBytes))
-                          (i32.mul (i32.add (i32.shl (local.get $q) (i32.const 1)) (i32.and (local.get $d) (i32.const 1))) (local.get $stepColBytes)))))
-                    (local.set $acc0 (v128.const f32x4 0 0 0 0))
-                    (local.set $acc1 (v128.const f32x4 0 0 0 0))
-                    (local.set $wt (local.get $wo))
-                    (local.set $t (i32.const 0))
-                    (block $tapsDone
-                      (loop $tapLoop
-                        (br_if $tapsDone (i32.ge_u (local.get $t) (local.get $nTaps)))
-                        (local.set $x (v128.load32_splat
-                          (i32.add (local.get $corner) (i32.load (i32.add (local.get $taps) (i32.shl (local.get $t) (i32.const 2)))))))
-                        (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (v128.load (local.get $wt)) (local.get $x))))
-                        (local.set $acc1 (f32x4.add (local.get $acc1) (f32x4.mul (v128.load offset=16 (local.get $wt)) (local.get $x))))
-                        (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
-                        (local.set $t (i32.add (local.get $t) (i32.const 1)))
-                        (br $tapLoop)))
-                    (local.set $m0 (f32x4.max (local.get $m0) (local.get $acc0)))
-                    (local.set $m1 (f32x4.max (local.get $m1) (local.get $acc1)))
-                    (local.set $d (i32.add (local.get $d) (i32.const 1)))
-                    (br $positions)))
+                ;; window corners of conv positions (2p, 2q), (2p, 2q+1), (2p+1, 2q), (2p+1, 2q+1)
+                (local.set $c0
+                  (i32.add (local.get $in)
+                    (i32.add (i32.mul (i32.shl (local.get $p) (i32.const 1)) (local.get $stepRowBytes))
+                             (i32.mul (i32.shl (local.get $q) (i32.const 1)) (local.get $stepColBytes)))))
+                (local.set $c1 (i32.add (local.get $c0) (local.get $stepColBytes)))
+                (local.set $c2 (i32.add (local.get $c0) (local.get $stepRowBytes)))
+                (local.set $c3 (i32.add (local.get $c2) (local.get $stepColBytes)))
+                (local.set $a0 (v128.const f32x4 0 0 0 0))
+                (local.set $a1 (v128.const f32x4 0 0 0 0))
+                (local.set $b0 (v128.const f32x4 0 0 0 0))
+                (local.set $b1 (v128.const f32x4 0 0 0 0))
+                (local.set $d0 (v128.const f32x4 0 0 0 0))
+                (local.set $d1 (v128.const f32x4 0 0 0 0))
+                (local.set $e0 (v128.const f32x4 0 0 0 0))
+                (local.set $e1 (v128.const f32x4 0 0 0 0))
+                (local.set $wt (i32.add (local.get $w) (i32.shl (i32.mul (local.get $o) (local.get $nTaps)) (i32.const 2))))
+                (local.set $wEnd (i32.add (local.get $wt) (i32.shl (local.get $nTaps) (i32.const 5))))
+                (local.set $tap (local.get $taps))
+                (block $tapsDone
+                  (loop $tapLoop
+                    (br_if $tapsDone (i32.ge_u (local.get $wt) (local.get $wEnd)))
+                    (local.set $off (i32.load (local.get $tap)))
+                    (local.set $w0 (v128.load (local.get $wt)))
+                    (local.set $w1 (v128.load offset=16 (local.get $wt)))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $c0) (local.get $off))))
+                    (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w0) (local.get $x))))
+                    (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w1) (local.get $x))))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $c1) (local.get $off))))
+                    (local.set $b0 (f32x4.add (local.get $b0) (f32x4.mul (local.get $w0) (local.get $x))))
+                    (local.set $b1 (f32x4.add (local.get $b1) (f32x4.mul (local.get $w1) (local.get $x))))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $c2) (local.get $off))))
+                    (local.set $d0 (f32x4.add (local.get $d0) (f32x4.mul (local.get $w0) (local.get $x))))
+                    (local.set $d1 (f32x4.add (local.get $d1) (f32x4.mul (local.get $w1) (local.get $x))))
+                    (local.set $x (v128.load32_splat (i32.add (local.get $c3) (local.get $off))))
+                    (local.set $e0 (f32x4.add (local.get $e0) (f32x4.mul (local.get $w0) (local.get $x))))
+                    (local.set $e1 (f32x4.add (local.get $e1) (f32x4.mul (local.get $w1) (local.get $x))))
+                    (local.set $wt (i32.add (local.get $wt) (i32.const 32)))
+                    (local.set $tap (i32.add (local.get $tap) (i32.const 4)))
+                    (br $tapLoop)))
+                (local.set $a0 (f32x4.max (f32x4.max (local.get $a0) (local.get $b0)) (f32x4.max (local.get $d0) (local.get $e0))))
+                (local.set $a1 (f32x4.max (f32x4.max (local.get $a1) (local.get $b1)) (f32x4.max (local.get $d1) (local.get $e1))))
                 ;; scatter the 8 channels to [o][p][q]
                 (local.set $dst
                   (i32.add (local.get $out)
                     (i32.add (i32.add (i32.mul (local.get $o) (local.get $outChannelBytes)) (i32.mul (local.get $p) (local.get $outRowBytes)))
                              (i32.shl (local.get $q) (i32.const 2)))))
-                (f32.store (local.get $dst) (f32x4.extract_lane 0 (local.get $m0)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 0 (local.get $a0)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 1 (local.get $m0)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 1 (local.get $a0)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 2 (local.get $m0)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 2 (local.get $a0)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 3 (local.get $m0)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 3 (local.get $a0)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 0 (local.get $m1)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 0 (local.get $a1)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 1 (local.get $m1)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 1 (local.get $a1)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 2 (local.get $m1)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 2 (local.get $a1)))
                 (local.set $dst (i32.add (local.get $dst) (local.get $outChannelBytes)))
-                (f32.store (local.get $dst) (f32x4.extract_lane 3 (local.get $m1)))
+                (f32.store (local.get $dst) (f32x4.extract_lane 3 (local.get $a1)))
                 (local.set $q (i32.add (local.get $q) (i32.const 1)))
                 (br $cols)))
             (local.set $p (i32.add (local.get $p) (i32.const 1)))
