@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { CAR_FC_MLP, CAR_NET } from '../../src/core/nn/mlp';
-import { CarPolicy } from '../../src/core/policy/car-policy';
+import { CAR_HEBBIAN, CarPolicy } from '../../src/core/policy/car-policy';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../src/core/policy/genome';
 import { makePolicy } from '../../src/core/policy/policies';
 import { RandomStream } from '../../src/core/random';
 import { dense, naiveCarConv, tanhOf, U, type Bounded } from '../support/naive-car';
 
-const hebbian: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true };
 const SIZES = [648, 128, 64, 3];
 
 describe('car genome (parameter counts)', () => {
+  const hebbian = CAR_HEBBIAN;
+  it("CAR_HEBBIAN is the paper's car: ABCD_lr, corrected indexing, U(±0.1) initial weights, max-abs normalisation", () => {
+    expect(CAR_HEBBIAN).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true });
+  });
+
   it('Hebbian ABCD_lr: 456 640 penalised coefficients, then 162 + 1 200 conv weights, not penalised', () => {
     const layout = genomeLayout(CAR_NET, hebbian);
     expect(layout.size).toBe(456_640 + 1_362);
@@ -148,7 +152,7 @@ describe('car policy forward against a naive float64 reference', () => {
   // layer's U(±1), so raw outputs reach ±2 and the update's post (raw, not the squashed action) matters.
   for (const init of ['uni', 'coevolve'] as const) {
     it(`Hebbian (${init}): conv → pool → FC, then one ABCD_lr update with max-abs normalisation, raw output as post`, () => {
-      const spec: PolicySpec = { ...hebbian, init };
+      const spec: PolicySpec = { ...CAR_HEBBIAN, init };
       const layout = genomeLayout(CAR_NET, spec);
       const genome = new Float32Array(layout.size);
       const rng = RandomStream.of(11, init === 'uni' ? 0 : 1);
@@ -232,6 +236,22 @@ describe('car policy forward against a naive float64 reference', () => {
       expectActions(policy.act(x), acts[3]!);
     }
     expect(policy.finite()).toBe(true);
+  });
+
+  it('a reused policy (a worker loads one genome after another) acts exactly as a fresh one', () => {
+    const layout = genomeLayout(CAR_NET, CAR_HEBBIAN);
+    const genomeA = initialCentre(CAR_NET, layout, RandomStream.of(31));
+    const genomeB = initialCentre(CAR_NET, layout, RandomStream.of(32));
+    const lifetime = (policy: CarPolicy): number[] => {
+      policy.reset(RandomStream.of(33, 1));
+      return [1, 2, 3, 4].flatMap((seed) => Array.from(policy.act(pixels(seed))));
+    };
+    const reused = makePolicy(CAR_NET, CAR_HEBBIAN, genomeB) as CarPolicy;
+    const fromB = lifetime(reused);
+    reused.load(genomeA);
+    const fresh = lifetime(makePolicy(CAR_NET, CAR_HEBBIAN, genomeA) as CarPolicy);
+    expect(lifetime(reused)).toEqual(fresh);
+    expect(fresh).not.toEqual(fromB);
   });
 
   it('rejects a pixel input of the wrong size, naming the expected size', () => {

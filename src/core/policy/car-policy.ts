@@ -20,7 +20,7 @@ export const CAR_ACTIONS = 3;
  * The paper's Hebbian car: ABCD_lr, corrected indexing, U(±0.1) lifetime-initial weights and — unlike the
  * quadruped, and unlike the policy schema's default — max-abs normalisation after every update.
  */
-export const CAR_HEBBIAN: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true };
+export const CAR_HEBBIAN: Extract<PolicySpec, { kind: 'hebbian' }> = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true };
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
