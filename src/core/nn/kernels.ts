@@ -11,6 +11,18 @@ interface KernelExports {
     w: number, e: number, prevPre: number, prevPost: number,
     pre: number, out: number, inPadded: number, nOut: number,
   ): void;
+  convPoolColumns(
+    input: number, taps: number, nTaps: number, w: number, nOut: number,
+    pooled: number, groups: number, inRowBytes: number,
+    out: number, outChannelBytes: number, outRowBytes: number,
+  ): void;
+  convPoolChannels(
+    input: number, taps: number, nTaps: number, w: number, nOut: number,
+    pooled: number, stepRowBytes: number, stepColBytes: number,
+    out: number, outChannelBytes: number, outRowBytes: number,
+  ): void;
+  /** tanh in place (the rational approximation, within 4e-7); returns max |x| of the inputs (NaN if any is). */
+  tanhInPlace(p: number, n: number): number;
 }
 
 /**
@@ -29,7 +41,10 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 
-/** The kernels module, compiled once per thread (it is under 1 KiB, so synchronous compilation is allowed). */
+/**
+ * The kernels module, compiled once per thread (under 4 KiB, the size browsers still compile synchronously on the
+ * main thread).
+ */
 function kernelModule(): object {
   if (!compiled) {
     const binary = atob(KERNELS_WASM_BASE64);
@@ -51,6 +66,12 @@ export interface F32Buffer {
   readonly view: Float32Array;
 }
 
+/** An int32 buffer inside an arena (tables of byte offsets). */
+export interface I32Buffer {
+  readonly ptr: number;
+  readonly view: Int32Array;
+}
+
 /**
  * A fixed-size WebAssembly memory with its own kernels instance and a bump allocator. One per network: sized
  * once, never grown, so the Float32Array views stay valid for the network's life.
@@ -69,10 +90,21 @@ export class KernelArena {
 
   /** A zeroed, 16-byte-aligned buffer of n floats. */
   alloc(n: number): F32Buffer {
+    const ptr = this.reserve(n);
+    return { ptr, view: new Float32Array(this.memory.buffer, ptr, n) };
+  }
+
+  /** A zeroed, 16-byte-aligned buffer of n int32s. */
+  allocI32(n: number): I32Buffer {
+    const ptr = this.reserve(n);
+    return { ptr, view: new Int32Array(this.memory.buffer, ptr, n) };
+  }
+
+  private reserve(n: number): number {
     const ptr = this.top;
     const bytes = ((n * 4 + 15) >> 4) << 4;
     if (ptr + bytes > this.memory.buffer.byteLength) throw new RangeError('kernel arena overflow');
     this.top = ptr + bytes;
-    return { ptr, view: new Float32Array(this.memory.buffer, ptr, n) };
+    return ptr;
   }
 }

@@ -3,6 +3,7 @@
  * weights are row-major [out][in] (PyTorch's layout). Flat weight vectors exchanged with the rest of the code are
  * [layer][out][in], unpadded; inside, rows are padded to whole SIMD lanes for the WebAssembly kernels.
  */
+import { CAR_CONV, type ConvSpec } from './conv';
 import { KernelArena, padTo4, type F32Buffer } from './kernels';
 
 export type Activation = 'tanh' | 'linear';
@@ -12,13 +13,23 @@ export interface MlpSpec {
   readonly sizes: readonly number[];
   /** Activation of every hidden layer. */
   readonly hidden: Activation;
-  /** Activation of the output layer (quadruped: tanh; car: linear, squashed later by the env adapter). */
+  /**
+   * Activation of the output layer (quadruped: tanh; car: linear — the raw output is the Hebbian post activity and
+   * the car policy squashes it into actions).
+   */
   readonly output: Activation;
+  /**
+   * A convolutional front end with evolved, never plastic weights (the car): observations go through it, and its
+   * flattened output (sizes[0] values) is the fully connected layers' input.
+   */
+  readonly conv?: ConvSpec;
 }
 
 export const QUADRUPED_MLP: MlpSpec = { sizes: [28, 128, 64, 8], hidden: 'tanh', output: 'tanh' };
 /** The car's plastic fully connected part: 648 CNN features → 128 → 64 → 3 raw outputs. */
 export const CAR_FC_MLP: MlpSpec = { sizes: [648, 128, 64, 3], hidden: 'tanh', output: 'linear' };
+/** The whole car network: 3×84×84 pixels → conv stack (CAR_CONV) → CAR_FC_MLP. */
+export const CAR_NET: MlpSpec = { ...CAR_FC_MLP, conv: CAR_CONV };
 
 export interface LayerShape {
   readonly nIn: number;

@@ -6,12 +6,16 @@ import { StaticMlp, synapseCount, type MlpSpec } from '../nn/mlp';
 import { HebbianNetwork } from '../plasticity/hebbian-network';
 import { ruleDef } from '../plasticity/rules';
 import type { RandomStream } from '../random';
+import { CarPolicy } from './car-policy';
 import { genomeLayout, segmentStart, type GenomeLayout, type PolicySpec } from './genome';
 
 export interface Policy {
   /** Starts a lifetime; `rng` draws the lifetime's random initial weights (Hebbian `uni` / `normal`). */
   reset(rng: RandomStream): void;
-  /** Network outputs for one observation (a view, valid until the next call). */
+  /**
+   * The action for one observation (a view, valid until the next call): the network's outputs, or for the car
+   * the raw outputs squashed into steer, gas and brake.
+   */
   act(observation: ArrayLike<number>): Float32Array;
   readonly outputSize: number;
   readonly net: MlpSpec;
@@ -177,9 +181,13 @@ function checkGenome(layout: GenomeLayout, genome: Float32Array): void {
   }
 }
 
-/** Builds the policy a genome encodes. The genome's length must match the layout. */
+/**
+ * Builds the policy a genome encodes. The genome's length must match the layout. A network with a conv front end
+ * is the car's (the pixel task), whose policy squashes its raw outputs into steer, gas and brake.
+ */
 export function makePolicy(net: MlpSpec, spec: PolicySpec, genome: Float32Array): Policy {
   const layout = genomeLayout(net, spec);
   checkGenome(layout, genome);
+  if (net.conv) return new CarPolicy(net, spec, layout, genome);
   return spec.kind === 'static' ? new StaticPolicy(net, layout, genome) : new HebbianPolicy(net, spec, layout, genome);
 }
