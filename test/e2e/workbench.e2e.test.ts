@@ -110,7 +110,7 @@ describe('the workbench in web mode', () => {
     const compare = page.getByTestId('compare');
     await compare.getByTestId('compare-table').getByText('hebbian ABCD_lr (runs 1)').waitFor();
     await compare.getByTestId('compare-table').getByText('static (runs 3)').waitFor();
-    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard', 'damaged-left']);
+    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard · seen', 'damaged-left · unseen']);
     await compare.getByTestId('config-diff').getByText('policy.kind').waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-csv').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');

@@ -1,5 +1,6 @@
 /** `hebb audit RUN`: the physics audit of a run's gait (docs/PHYSICS.md, "Auditing a gait"). */
 import { isPhysicsVersion, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
+import { shareOf } from '../../common/tables';
 import type { Store } from '../../main/store/store';
 import { auditRun, type RunAudit } from '../../main/services/audit';
 import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
@@ -46,6 +47,12 @@ const spread = (xs: readonly number[]): string => {
   return `${mean.toFixed(2)} ± ${std.toFixed(2)} m`;
 };
 
+/** A re-run's distance as a share of the audited lifetimes' (none when they did not walk forward). */
+function rerunShare(distance: number, a: RunAudit): string {
+  const share = shareOf(distance, a.summary.distance, 'the audited distance');
+  return share.why ?? `${share.text} of the audited distance`;
+}
+
 function report(a: RunAudit): string {
   const l = a.summary;
   const physics = `physics ${a.physicsVersion}${a.physicsVersion === a.trainedPhysics ? '' : ` (trained with ${a.trainedPhysics})`}`;
@@ -58,7 +65,7 @@ function report(a: RunAudit): string {
     `  contact impulse    max ${l.maxContactImpulse.toFixed(1)} N·s per contact point, ${l.maxSubStepImpulse.toFixed(1)} N·s per sub-step; peak ground force ${l.peakForceBodyWeights.toFixed(2)} body weights (mean over a step)`,
     `  joint speed        max ${l.maxJointSpeed.toFixed(1)} rad/s`,
     `  electricity        ${l.electricity.toFixed(1)} per lifetime, ${Number.isFinite(l.electricityPerMetre) ? l.electricityPerMetre.toFixed(1) : '—'} per metre`,
-    ...a.reruns.map((r) => `  ${r.label.padEnd(34)} ${spread(r.distances)} (${(100 * r.ratio).toFixed(0)} % of the audited distance)`),
+    ...a.reruns.map((r) => `  ${r.label.padEnd(34)} ${spread(r.distances)} (${rerunShare(r.meanDistance, a)})`),
   ];
   return `${lines.join('\n')}\n`;
 }

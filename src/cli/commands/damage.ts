@@ -4,6 +4,7 @@ import { HEBBIAN_SEES } from '../../core/rollout/damage';
 import { parseRecipe, parseSeedList, recipeSchema, type Recipe } from '../../core/rollout/recipes';
 import { RECOVERY_THRESHOLD, recoveryWords } from '../../core/rollout/recovery';
 import type { ExperimentCondition, ExperimentRow } from '../../common/model';
+import { shareOf } from '../../common/tables';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
 import type { Store } from '../../main/store/store';
@@ -89,8 +90,9 @@ function print(row: ExperimentRow): void {
     for (const c of r.conditions) {
       const f = summarise(c.fitness);
       const d = summarise(c.distance);
-      const speed = c.speed
-        ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${Math.round((100 * c.speed.late) / c.speed.before)}% of before)`
+      const late = c.speed && shareOf(c.speed.late, c.speed.before, 'the speed before');
+      const speed = c.speed && late
+        ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${late.why ?? `${late.text} of before`})`
         : '';
       out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${d.mean.toFixed(2)} m${speed}${recoveryText(c)}`);
     }

@@ -1,4 +1,5 @@
 /** `hebb eval RUN` and `hebb compare RUN...`. */
+import { bodyColumn } from '../../common/tables';
 import { summarise } from '../../core/stats';
 import type { Store } from '../../main/store/store';
 import { compareRuns, evaluateRun } from '../../main/services/evaluation';
@@ -50,16 +51,17 @@ export function compareCommand(argv: readonly string[], open: (args: ParsedArgs)
       return;
     }
     const width = 34;
-    process.stdout.write(`${'network'.padEnd(30)}${table.morphologies.map((m) => m.padStart(width)).join('')}\n`);
+    process.stdout.write(`${'network'.padEnd(30)}${table.morphologies.map((m) => bodyColumn(table, m).label.padStart(width)).join('')}\n`);
     for (const row of table.rows) {
       const cells = table.morphologies.map((m) => {
         const c = row.cells[m];
         const metres = c?.distance ? ` (${c.distance.mean.toFixed(2)} ± ${c.distance.std.toFixed(2)} m)` : '';
-        return (c ? `${c.mean.toFixed(1)} ± ${c.std.toFixed(1)}${metres}${c.seen ? '' : ' *'}` : '—').padStart(width);
+        const mark = c && !c.seen && bodyColumn(table, m).markUnseen ? ' *' : '';
+        return (c ? `${c.mean.toFixed(1)} ± ${c.std.toFixed(1)}${metres}${mark}` : '—').padStart(width);
       });
       process.stdout.write(`${`${row.label} (runs ${row.runs.join(',')})`.padEnd(30)}${cells.join('')}\n`);
     }
-    process.stdout.write('fitness (distance walked) as mean ± std over all lifetimes of the runs in the row; * unseen in training\n');
+    process.stdout.write('fitness (distance walked) as mean ± std over all lifetimes of the runs in the row; seen / unseen: trained on the body or not (* marks the rows that did not)\n');
   } finally {
     store.close();
   }
