@@ -4,6 +4,7 @@
  * which both the parser and `hebb COMMAND --help` (help.ts) read.
  */
 import { availableParallelism } from 'node:os';
+import { readDecimal } from '../common/numbers';
 import { defaultDbPath } from '../main/store/store';
 
 export class UsageError extends Error {
@@ -74,8 +75,6 @@ export function parseArgs(argv: readonly string[], known: FlagTable, command: st
   return { positional, flags };
 }
 
-const INT = /^[+-]?\d+$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Typed read of a flag; `undefined` when absent. */
 export function flag(args: ParsedArgs, name: string, kind: 'int' | 'number'): number | undefined;
@@ -88,9 +87,9 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
   if (v === undefined) return undefined;
   const text = String(v);
   if (kind === 'int' || kind === 'number') {
-    const n = Number(text);
-    // Number() also takes hex, binary, "1e1" and whitespace; flags take plain decimal (exponents for non-integers).
-    if (!(kind === 'int' ? INT : NUMBER).test(text) || !Number.isFinite(n) || (kind === 'int' && !Number.isSafeInteger(n))) {
+    // Flags take plain decimal (exponents for non-integers), never hex, "1e1" for a whole number, or whitespace.
+    const n = readDecimal(text, kind === 'int');
+    if (n === undefined) {
       throw new UsageError(`--${name} must be ${kind === 'int' ? 'a whole number written in decimal digits' : 'a decimal number'}, got "${text}"`);
     }
     return n;
@@ -101,7 +100,7 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
 
 /** A run id given as a positional argument; `usage` is shown when it is not one. */
 export function runIdArg(text: string | undefined, usage: string): number {
-  const id = text !== undefined && INT.test(text) ? Number(text) : NaN;
+  const id = (text === undefined ? undefined : readDecimal(text, true)) ?? NaN;
   if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
   return id;
 }

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { startWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
@@ -35,18 +35,29 @@ async function fillRun(name: string, pop: string, seed: string, policy = 'hebbia
 }
 
 describe('the workbench in web mode', () => {
-  it('rejects bad input in the new-run dialog, field by field, and creates nothing', async () => {
+  it('rejects bad input in the new-run dialog, field by field, in words for people, and creates nothing', async () => {
+    const consoleErrors: string[] = [];
+    const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('console', onConsole);
     await page.getByTestId('new-run').click();
     const dialog = page.getByTestId('new-run-dialog');
     await fillRun('', '7', '1');
     await dialog.locator('#field-es-sigma').fill('-1');
+    // Text that is not a number is an error on its field, never the default in its place.
+    await dialog.locator('#field-generations').fill('abc');
     await page.getByTestId('create-run').click();
+    await dialog.locator('[data-error-for="generations"]').getByText('enter a number', { exact: true }).waitFor();
     await dialog.locator('[data-error-for="es.popSize"]').getByText('must be even').waitFor();
     await dialog.locator('[data-error-for="es.sigma"]').waitFor();
     await dialog.locator('[data-error-for="name"]').waitFor();
+    expect(await dialog.locator('#field-generations').inputValue()).toBe('abc');
     expect(await page.getByTestId('create-run').isDisabled()).toBe(true);
     await wb.shot(page, 'new-run-dialog-errors');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Escape closes the dialog; a failed validation printed nothing to the console.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    page.off('console', onConsole);
+    expect(consoleErrors).toEqual([]);
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
 

@@ -64,11 +64,11 @@ export function errorsOf(e: unknown): Record<string, string> {
   return e instanceof ApiError && e.issues.length > 0 ? issuesByField(e.issues) : { '': (e as Error).message };
 }
 
-/** `run.es.popSize` → `es.popSize`; the first message per field wins. */
+/** `run.es.popSize` → `es.popSize`, `request.seed` → `seed`; the first message per field wins. */
 export function issuesByField(issues: readonly { path: string; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of issues) {
-    const key = i.path.replace(/^run\.?/, '');
+    const key = i.path.replace(/^(run|request)\.?/, '');
     out[key] ??= i.message;
   }
   return out;
