@@ -6,7 +6,7 @@
  * replays one of its lifetimes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { startWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
@@ -42,12 +42,23 @@ afterAll(async () => {
 });
 
 describe('replay', () => {
-  it('names the field of a bad damage schedule and records nothing', async () => {
+  it('names the field of a bad damage schedule or weight stride and records nothing, without a console error', async () => {
+    const consoleErrors: string[] = [];
+    const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('console', onConsole);
     const form = page.getByTestId('record-form');
+    // "Weights every 0 steps" is refused beside its field.
+    await form.locator('input[name=weightStride]').fill('0');
+    await page.getByTestId('record').click();
+    await form.locator('[data-error-for="weightStride"]').getByText('must be at least 1').waitFor();
+    await form.locator('input[name=weightStride]').fill('10');
     await page.getByTestId('add-damage').click();
     await form.locator('[data-testid=damage-event-0] input[name=to]').fill('200'); // before from (300)
     await page.getByTestId('record').click();
     await form.getByText('to: must be after from (300)').waitFor();
+    expect(await form.locator('[data-error-for="weightStride"]').count()).toBe(0);
+    page.off('console', onConsole);
+    expect(consoleErrors).toEqual([]);
     expect(await wb.api<unknown[]>('episodes.list', {})).toEqual([]);
   });
 
