@@ -61,7 +61,7 @@ export const esConfigSchema = z
     /** Seeds the candidates' noise offsets (with the generation). */
     seed: seed.default(0),
     /** Seeds the shared noise table; runs with the same table seed and size share one table. */
-    noiseSeed: seed.default(0),
+    noiseSeed: seed.default(0).describe('Seeds the shared noise table the candidates are read from (not the run: its seed picks the offsets)'),
     /** Noise table length in floats (2^25 = 128 MiB shared by all workers). */
     noiseTableSize: z.int().min(2).max(2 ** 28).default(2 ** 25),
   })

@@ -51,6 +51,9 @@ describe('the workbench in web mode', () => {
     await dialog.locator('[data-error-for="es.sigma"]').waitFor();
     await dialog.locator('[data-error-for="name"]').waitFor();
     expect(await dialog.locator('#field-generations').inputValue()).toBe('abc');
+    // One seed for the run: the ES's own seed field, which a run does not use, is not offered.
+    expect(await dialog.locator('#field-seed').count()).toBe(1);
+    expect(await dialog.locator('#field-es-seed').count()).toBe(0);
     expect(await page.getByTestId('create-run').isDisabled()).toBe(true);
     await wb.shot(page, 'new-run-dialog-errors');
     // Escape closes the dialog; a failed validation printed nothing to the console.

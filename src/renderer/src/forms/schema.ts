@@ -27,6 +27,12 @@ export const RUN_SCHEMA = z.toJSONSchema(runConfigSchema, { io: 'input', unrepre
 /** ES options shown up front; the rest sit under "Advanced". */
 export const PRIMARY_ES_FIELDS = ['popSize', 'sigma', 'lr', 'optimizer'];
 
+/**
+ * Fields a run does not use, so the form does not offer them: a run's seed keys its ES noise offsets (the
+ * coordinator passes it to the ES), so `es.seed` would be a second seed field that changes nothing.
+ */
+export const HIDDEN_FIELDS: readonly string[] = ['es.seed'];
+
 /** The defaults of every field, as a fresh editable object (`name` empty: the user must give one). */
 export function defaultDraft(): Record<string, unknown> {
   const out: Record<string, unknown> = { name: '' };
