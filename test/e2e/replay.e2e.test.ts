@@ -213,8 +213,13 @@ describe('damage experiments', () => {
     await form.waitFor();
     await form.locator('input[name=seeds]').fill('1-3, x');
     await page.getByTestId('run-experiment').click();
-    await form.getByText('seeds: "x" is not a non-negative integer').waitFor();
-    await form.getByText('choose at least one run').waitFor();
+    await form.locator('[data-error-for="seeds"]').getByText('"x" is not a non-negative integer').waitFor();
+    await form.locator('[data-error-for="runIds"]').getByText('choose at least one run').waitFor();
+    // A freeze that ends before it starts is refused at its field, before anything is sent.
+    await form.locator('input[name=to]').fill('100');
+    await page.getByTestId('run-experiment').click();
+    await form.locator('[data-error-for="to"]').getByText('must be after from (300)').waitFor();
+    await form.locator('input[name=to]').fill('400');
     await form.locator('input[name=seeds]').fill('1-3');
     await page.getByTestId(`experiment-run-${runId}`).check();
     await page.getByTestId('run-experiment').click();
