@@ -233,6 +233,19 @@ describe('damage experiments', () => {
     // Recovery per seed (three entries: steps, never, or – for not walking before) and the share, on both rows.
     for (const text of await card.getByTestId('recovery-steps').allInnerTexts()) expect(text.split(' · ')).toHaveLength(3);
     for (const text of await card.getByTestId('recovery-share').allInnerTexts()) expect(text).toMatch(/^\d of \d \(\d+%\)$|^none walking before$/);
+    // The late speed as a share of the speed before: a percentage only of a positive speed, else — saying why.
+    const before = (await card.getByTestId('speed-before').allInnerTexts()).map(Number);
+    const late = (await card.getByTestId('speed-late').allInnerTexts()).map((t) => Number(t.split(' ')[0]));
+    const shares = card.getByTestId('late-share');
+    for (let i = 0; i < before.length; i++) {
+      if (before[i]! > 0) {
+        // Within rounding of the three-decimal speeds shown.
+        expect(Math.abs(Number((await shares.nth(i).textContent())!.replace('%', '')) - (100 * late[i]!) / before[i]!)).toBeLessThan(1.5);
+      } else {
+        expect(await shares.nth(i).textContent()).toBe('—');
+        expect(await shares.nth(i).getAttribute('title')).toMatch(/^no share: the speed before is -?[\d.]+, not positive$/);
+      }
+    }
     // The chart is drawn (ECharts canvas with content).
     const inked = await card.getByTestId('experiment-chart').locator('canvas').first().evaluate((el) => {
       const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
