@@ -76,6 +76,13 @@ describe('the workbench in web mode', () => {
     expect(config.es.popSize).toBe(6);
     expect(config.morphologies).toEqual(['standard']);
     await page.getByTestId('fitness-chart').locator('canvas').first().waitFor();
+    // Zero test lifetimes are refused beside the field, with the API's bound, and nothing is evaluated.
+    await detail.locator('input[name=episodes]').fill('0');
+    await detail.getByTestId('evaluate').click();
+    await detail.locator('[data-error-for="episodes"]').getByText('must be at least 1').waitFor();
+    expect((await wb.api<{ evaluations: unknown[] }>('runs.get', { id: 1 })).evaluations).toEqual([]);
+    await detail.locator('input[name=episodes]').fill('20');
+    await detail.locator('[data-error-for="episodes"]').waitFor({ state: 'detached' });
     await wb.shot(page, 'run-detail');
   });
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../../../common/api';
-import { ConfigError, runConfig, runConfigSchema } from '../../../core/config';
+import { ConfigError, peopleErrors, runConfig, runConfigSchema } from '../../../core/config';
 
 export interface JsonSchema {
   type?: string;
@@ -52,6 +52,12 @@ export function branchDefaults(b: JsonSchema): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, s] of Object.entries(b.properties ?? {})) out[key] = s.const ?? structuredClone(s.default);
   return out;
+}
+
+/** What `schema` (an API request's field, say) says of `value`, in words for people; undefined when accepted. */
+export function fieldError(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value, { error: peopleErrors });
+  return result.success ? undefined : result.error.issues[0]?.message;
 }
 
 /** Validates a draft; returns messages by field path (`es.popSize`), empty when valid. */
