@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { startWorkbench, type Workbench } from './harness';
 import { colourPixels, rgbOf } from './pixels';
 
@@ -36,18 +36,32 @@ async function fillRun(name: string, pop: string, seed: string, policy = 'hebbia
 }
 
 describe('the workbench in web mode', () => {
-  it('rejects bad input in the new-run dialog, field by field, and creates nothing', async () => {
+  it('rejects bad input in the new-run dialog, field by field, in words for people, and creates nothing', async () => {
+    const consoleErrors: string[] = [];
+    const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('console', onConsole);
     await page.getByTestId('new-run').click();
     const dialog = page.getByTestId('new-run-dialog');
     await fillRun('', '7', '1');
     await dialog.locator('#field-es-sigma').fill('-1');
+    // Text that is not a number is an error on its field, never the default in its place.
+    await dialog.locator('#field-generations').fill('abc');
     await page.getByTestId('create-run').click();
+    await dialog.locator('[data-error-for="generations"]').getByText('enter a number', { exact: true }).waitFor();
     await dialog.locator('[data-error-for="es.popSize"]').getByText('must be even').waitFor();
     await dialog.locator('[data-error-for="es.sigma"]').waitFor();
     await dialog.locator('[data-error-for="name"]').waitFor();
+    expect(await dialog.locator('#field-generations').inputValue()).toBe('abc');
+    // One seed for the run: the ES's own seed field, which a run does not use, is not offered.
+    expect(await dialog.locator('#field-seed').count()).toBe(1);
+    expect(await dialog.locator('#field-es-seed').count()).toBe(0);
     expect(await page.getByTestId('create-run').isDisabled()).toBe(true);
     await wb.shot(page, 'new-run-dialog-errors');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Escape closes the dialog; a failed validation printed nothing to the console.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    page.off('console', onConsole);
+    expect(consoleErrors).toEqual([]);
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
 
@@ -63,6 +77,13 @@ describe('the workbench in web mode', () => {
     expect(config.es.popSize).toBe(6);
     expect(config.morphologies).toEqual(['standard']);
     await page.getByTestId('fitness-chart').locator('canvas').first().waitFor();
+    // Zero test lifetimes are refused beside the field, with the API's bound, and nothing is evaluated.
+    await detail.locator('input[name=episodes]').fill('0');
+    await detail.getByTestId('evaluate').click();
+    await detail.locator('[data-error-for="episodes"]').getByText('must be at least 1').waitFor();
+    expect((await wb.api<{ evaluations: unknown[] }>('runs.get', { id: 1 })).evaluations).toEqual([]);
+    await detail.locator('input[name=episodes]').fill('20');
+    await detail.locator('[data-error-for="episodes"]').waitFor({ state: 'detached' });
     await wb.shot(page, 'run-detail');
   });
 
@@ -111,7 +132,7 @@ describe('the workbench in web mode', () => {
     const compare = page.getByTestId('compare');
     await compare.getByTestId('compare-table').getByText('hebbian ABCD_lr (runs 1)').waitFor();
     await compare.getByTestId('compare-table').getByText('static (runs 3)').waitFor();
-    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard', 'damaged-left']);
+    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard · seen', 'damaged-left · unseen']);
     await compare.getByTestId('config-diff').getByText('policy.kind').waitFor();
     // One legend entry per group, each in its own colour, the same colour in the chart and beside the table row.
     const entries = compare.getByTestId('compare-groups').locator('li');

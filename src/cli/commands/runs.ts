@@ -1,9 +1,9 @@
 /** `hebb runs` and `hebb runs show RUN`. */
 import { BLOWN_UP_FITNESS } from '../../core/rollout/lifetime';
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type ParsedArgs } from '../args';
 
-export const RUNS_FLAGS = { db: 'string', json: 'boolean' } as const;
+export const RUNS_FLAGS = STORE_FLAGS;
 
 export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
   const args = parseArgs(argv, RUNS_FLAGS, 'hebb runs');
