@@ -72,7 +72,7 @@ describe('the workbench in web mode', () => {
     const detail = page.getByTestId('run-detail');
     await detail.getByText('Run 1 · gui hebbian').waitFor();
     await detail.getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
-    expect(await detail.getByTestId('detail-generation').textContent()).toBe('3');
+    expect(await detail.getByTestId('detail-generation').textContent()).toBe('generation 2 of 3'); // numbered from 0, as on the chart
     const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { es: { popSize: number }; morphologies: string[] };
     expect(config.es.popSize).toBe(6);
     expect(config.morphologies).toEqual(['standard']);
@@ -93,16 +93,18 @@ describe('the workbench in web mode', () => {
     });
     await page.getByRole('link', { name: 'Runs' }).first().click();
     const row = page.locator(`tr[data-run="${id}"]`);
-    const generation = async (): Promise<number> => Number((await row.getByTestId('generation').textContent())!.split('/')[0]);
+    const generation = async (): Promise<number> => Number(await row.getByTestId('generation').getAttribute('data-done'));
     const reach = async (n: number): Promise<void> => {
       // Runs in the page; the Node-side test project has no DOM types, hence the narrow cast. (A string
       // predicate would need eval, which the renderer's CSP forbids.)
       await page.waitForFunction(([run, min]) => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
-        return Number(doc.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.textContent?.split('/')[0]) >= min;
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document;
+        return Number(doc.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.getAttribute('data-done')) >= min;
       }, [id, n] as const, { timeout: 30_000 });
     };
     await reach(1); // the table counts generations live
+    // While it trains, the table and the run page give the time left at the run's own pace.
+    await row.getByTestId('eta').getByText(/^ETA \d+m\d\ds$/).waitFor();
     await row.getByRole('button', { name: 'Pause' }).click();
     await row.getByTestId('status').getByText('paused').waitFor({ timeout: 30_000 });
     const paused = await generation();
@@ -121,6 +123,9 @@ describe('the workbench in web mode', () => {
   it('compares a Hebbian and a static run: grouped bands, config diff, seen/unseen table, CSV export', async () => {
     await page.getByTestId('new-run').click();
     await fillRun('gui static', '6', '1', 'static');
+    // Before it starts, the dialog says what the run will cost here: 6 × 3 lifetimes on one body, at the speed
+    // the generations trained so far in this store were measured at.
+    await page.getByTestId('estimate').getByText(/^18 lifetimes, about \d+m\d\ds on this machine \(measured over the last \d+ generations trained here/).waitFor();
     await page.getByTestId('create-run').click();
     await page.getByTestId('run-detail').getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
     await wb.api('runs.evaluate', { id: 1, morphologies: ['standard', 'damaged-left'], episodes: 2 });

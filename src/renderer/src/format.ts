@@ -1,5 +1,5 @@
 /** Display helpers shared by the views. */
-import type { RunSummary } from '../../common/api';
+import type { Estimate, RunSummary } from '../../common/api';
 import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
 
 export function policyOf(r: Pick<RunSummary, 'config'>): string {
@@ -27,4 +27,24 @@ export function describeDamage(damage: unknown): string {
 export function statusText(r: Pick<RunSummary, 'status' | 'pending' | 'orphaned'>): string {
   if (r.pending) return `${r.pending === 'paused' ? 'pausing' : 'stopping'}…`;
   return r.orphaned ? 'interrupted (its process is gone)' : r.status;
+}
+
+/**
+ * Where a run stands, generations numbered from 0 as on every chart: "generation 4 of 10" (the latest one
+ * trained), or "none yet of 10".
+ */
+export function generationText(done: number, total: number): string {
+  return done === 0 ? `none yet of ${total}` : `generation ${done - 1} of ${total}`;
+}
+
+/** Time left while a run trains, at its own pace so far ("ETA 12m30s"); empty when it is not training. */
+export function etaText(r: Pick<RunSummary, 'status' | 'orphaned' | 'generation' | 'generations' | 'wallMs'>): string {
+  if (r.status !== 'running' || r.orphaned || r.generation === 0 || r.generation >= r.generations) return '';
+  return `ETA ${minutes(((r.generations - r.generation) * r.wallMs) / r.generation)}`;
+}
+
+/** An estimate in words: "about 1h20m on this machine (measured over …)", or why there is none yet. */
+export function estimateText(e: Estimate): string {
+  const lifetimes = `${e.lifetimes.toLocaleString('en')} lifetimes`;
+  return e.seconds === null ? `${lifetimes}; time unknown: ${e.basis}` : `${lifetimes}, about ${minutes(e.seconds * 1000)} on this machine (${e.basis})`;
 }
