@@ -1,0 +1,3 @@
+export declare const SYSTEM_BROWSERS: readonly string[];
+export declare const INSTALL_HINT: string;
+export declare function findChromium(env?: NodeJS.ProcessEnv): { path: string; error?: undefined } | { path?: undefined; error: string };
