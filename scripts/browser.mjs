@@ -20,7 +20,8 @@ function isExecutable(path) {
   }
 }
 
-function onPath(name, env) {
+/** The executable `name` on env.PATH, or undefined. */
+export function onPath(name, env) {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir && isExecutable(join(dir, name))) return join(dir, name);
   }
