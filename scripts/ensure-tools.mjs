@@ -45,16 +45,15 @@ export function dependenciesInstalled() {
 }
 
 /**
- * `npm ci` when node_modules is missing. `electronBinary: false` skips Electron's binary download (the tests do not
- * use it; `npm start` fetches it afterwards and falls back to web mode when it cannot).
+ * `npm ci` when node_modules is missing. (Electron's binary is not part of it: Electron's package downloads it on
+ * first use, which `npm start` does, and the tests never need it.)
  * @returns {boolean} whether it installed anything
  */
-export function ensureDependencies({ electronBinary = false } = {}) {
+export function ensureDependencies() {
   if (dependenciesInstalled()) return false;
   const toolchainHint = checkToolchain();
   console.log('Installing dependencies (npm ci)…');
   const env = { ...process.env, npm_config_fund: 'false', npm_config_audit: 'false' };
-  if (!electronBinary) env.ELECTRON_SKIP_BINARY_DOWNLOAD = '1';
   const ci = spawnSync(npm, ['ci'], { cwd: ROOT, stdio: 'inherit', env });
   if (ci.status !== 0) throw new SetupError(toolchainHint ?? `npm ci failed (exit ${ci.status}); see its output above`);
   return true;

