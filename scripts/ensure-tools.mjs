@@ -21,13 +21,13 @@ function canApt() {
   return process.platform === 'linux' && process.getuid?.() === 0 && onPath('apt-get', process.env) !== undefined;
 }
 
-/** `apt-get install -y …` as root, after refreshing the package lists (empty on fresh images). */
+/** `apt-get install -y …` as root, after refreshing the package lists (empty on fresh images; a failed refresh may
+ * still leave usable ones, so the install is tried anyway). */
 function aptInstall(packages) {
   console.log(`Installing ${packages.join(', ')} with apt-get…`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const update = spawnSync('apt-get', ['update'], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  const install = update.status === 0 && spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...packages], { stdio: ['ignore', 'ignore', 'inherit'], env });
-  return install !== false && install.status === 0;
+  const options = { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } };
+  spawnSync('apt-get', ['update'], options);
+  return spawnSync('apt-get', ['install', '-y', ...packages], options).status === 0;
 }
 
 /** The toolchain better-sqlite3 compiles with; installed as root with apt-get, otherwise a one-line warning. */
