@@ -1,5 +1,6 @@
 /** Display helpers shared by the views. */
 import type { Estimate, RunSummary } from '../../common/api';
+export { generationText } from '../../common/generations';
 import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
 
 export function policyOf(r: Pick<RunSummary, 'config'>): string {
@@ -29,13 +30,6 @@ export function statusText(r: Pick<RunSummary, 'status' | 'pending' | 'orphaned'
   return r.orphaned ? 'interrupted (its process is gone)' : r.status;
 }
 
-/**
- * Where a run stands, generations numbered from 0 as on every chart: "generation 4 of 10" (the latest one
- * trained), or "none yet of 10".
- */
-export function generationText(done: number, total: number): string {
-  return done === 0 ? `none yet of ${total}` : `generation ${done - 1} of ${total}`;
-}
 
 /** Time left while a run trains, at its own pace so far ("ETA 12m30s"); empty when it is not training. */
 export function etaText(r: Pick<RunSummary, 'status' | 'orphaned' | 'generation' | 'generations' | 'wallMs'>): string {
