@@ -48,6 +48,11 @@ describe('replay', () => {
     const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('console', onConsole);
     const form = page.getByTestId('record-form');
+    // The centres that can be replayed: a 3-generation run keeps its latest three and the best generation's, and
+    // generation 0's is always there.
+    await expect.poll(() => form.getByTestId('centre').locator('option').count()).toBe(4);
+    const centres = (await form.getByTestId('centre').locator('option').allTextContents()).map((t) => t.replace(/, which produced the best generation$/, ''));
+    expect(centres).toEqual(['the latest: after generation 2', 'the initial centre (generation 0)', "generation 1's (after generation 0)", "generation 2's (after generation 1)"]);
     // "Weights every 0 steps" is refused beside its field.
     await form.locator('input[name=weightStride]').fill('0');
     await page.getByTestId('record').click();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison, ComparisonCell } from '../../src/common/model';
 import { bodyColumn, shareOf } from '../../src/common/tables';
+import { centreChoices, centreText } from '../../src/renderer/src/format';
 
 describe('shareOf', () => {
   it('gives a whole percentage of a positive base, negative values included (walking backwards after)', () => {
@@ -33,5 +34,26 @@ describe('bodyColumn', () => {
     expect(bodyColumn(table, 'damaged-right')).toEqual({
       label: 'damaged-right · * unseen', title: 'some runs trained on damaged-right; cells marked * are runs that did not', markUnseen: true,
     });
+  });
+});
+
+describe('kept centres in the forms', () => {
+  it('offers the latest first, then generation 0 and every kept one oldest first, the best marked', () => {
+    // A finished 10-generation run keeping the latest 3: checkpoints 8, 9, 10 and the best generation 4's centre.
+    const kept = [{ generation: 0, best: false }, { generation: 4, best: true }, { generation: 8, best: false }, { generation: 9, best: false }, { generation: 10, best: false }];
+    expect(centreChoices(kept)).toEqual([
+      { value: '', label: 'the latest: after generation 9' },
+      { value: 0, label: 'the initial centre (generation 0)' },
+      { value: 4, label: "generation 4's (after generation 3), which produced the best generation" },
+      { value: 8, label: "generation 8's (after generation 7)" },
+      { value: 9, label: "generation 9's (after generation 8)" },
+    ]);
+    // Before any generation: only the initial centre.
+    expect(centreChoices([{ generation: 0, best: false }])).toEqual([{ value: '', label: 'the initial centre (generation 0)' }]);
+  });
+
+  it('names the centre an episode used without numbers past the last generation', () => {
+    expect(centreText(0)).toBe('the initial centre (generation 0)');
+    expect(centreText(3)).toBe('the centre after generation 2'); // a finished 3-generation run's trained centre
   });
 });

@@ -42,3 +42,32 @@ export function estimateText(e: Estimate): string {
   const lifetimes = `${e.lifetimes.toLocaleString('en')} lifetimes`;
   return e.seconds === null ? `${lifetimes}; time unknown: ${e.basis}` : `${lifetimes}, about ${minutes(e.seconds * 1000)} on this machine (${e.basis})`;
 }
+
+/** A kept ES centre as the forms list it. */
+export interface CentreChoice {
+  /** The checkpoint's generation, or '' for the latest (the trained centre once the run has finished). */
+  readonly value: number | '';
+  readonly label: string;
+}
+
+/**
+ * The centres a user can replay or evaluate, from `runs.get`'s checkpoints: the latest first (the default), then
+ * generation 0's and every other kept one, oldest first, the best generation's marked. The centre of generation g
+ * is the one whose candidates produced g's record, i.e. the centre after generation g − 1's update.
+ */
+export function centreChoices(checkpoints: readonly { generation: number; best: boolean }[]): CentreChoice[] {
+  const latest = Math.max(0, ...checkpoints.map((c) => c.generation));
+  const mark = (c: { best: boolean }): string => (c.best ? ', which produced the best generation' : '');
+  const latestBest = checkpoints.find((c) => c.generation === latest)?.best ?? false;
+  return [
+    { value: '', label: latest === 0 ? 'the initial centre (generation 0)' : `the latest: after generation ${latest - 1}${mark({ best: latestBest })}` },
+    ...checkpoints
+      .filter((c) => c.generation !== latest)
+      .map((c) => ({ value: c.generation, label: c.generation === 0 ? `the initial centre (generation 0)${mark(c)}` : `generation ${c.generation}'s (after generation ${c.generation - 1})${mark(c)}` })),
+  ];
+}
+
+/** Which centre an episode or evaluation used, in words. */
+export function centreText(generation: number): string {
+  return generation === 0 ? 'the initial centre (generation 0)' : `the centre after generation ${generation - 1}`;
+}
