@@ -94,6 +94,8 @@ export const REQUESTS = {
    */
   'runs.estimate': z.object({ config: z.unknown().optional(), paper: paperRequest.optional() }).strict()
     .refine((r) => (r.config === undefined) !== (r.paper === undefined), { message: 'give either a config or the paper experiment', path: ['config'] }),
+  /** The paper report of these runs: one self-contained HTML document (src/main/services/report.ts). */
+  'runs.report': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
   'morphologies.list': z.object({}).strict(),
   /** One morphology's MJCF (built-in or the user's). */
   'morphologies.get': z.object({ name: z.string().min(1) }).strict(),
@@ -164,6 +166,7 @@ export interface Responses {
   'runs.compare': Comparison;
   'runs.reproducePaper': { ids: number[] };
   'runs.estimate': Estimate;
+  'runs.report': { html: string };
   'morphologies.list': MorphologySummary[];
   'morphologies.get': { name: string; mjcf: string; builtin: boolean };
   'morphologies.save': MorphologySummary;

@@ -14,6 +14,7 @@ import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { estimate, paperConfigs } from './estimate';
 import { runExperiment } from './experiments';
+import { paperReport, sourceCommit } from './report';
 import { importMorphology, listedMorphology, MorphologyError, summariseMorphology } from './morphologies';
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
@@ -75,6 +76,7 @@ export class Workbench {
       'runs.evaluate': ({ id, morphologies, episodes, generation }) =>
         evaluateRun(store, id, { morphologies, episodes, generation }, (done, total) => this.emit('progress', { runId: id, task: 'evaluate', done, total })),
       'runs.compare': ({ ids }) => compareRuns(store, ids),
+      'runs.report': ({ ids }) => ({ html: paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
       // Validate all six configs before queueing any, so a bad request queues nothing.
       'runs.reproducePaper': ({ seeds, generations }) => ({ ids: paperConfigs(seeds, generations).map((c) => this.queue.enqueue(c).id) }),
       'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations)),
