@@ -145,6 +145,21 @@ describe('quadruped env: golden traces', () => {
     expect(trace(make('standard', 1), 7)).toEqual(RECORDED.physicsV1);
   });
 
+  it('a constructed start it refuses leaves the episode in flight as it was', () => {
+    const env = make('standard');
+    const r = new Rollout(env, 7);
+    for (let t = 0; t < STEPS; t++) {
+      if (t === 150) {
+        expect(() => env.resetTo({ jointSpeeds: [1, 2, 3] })).toThrow('jointSpeeds must be 8 finite numbers');
+        expect(() => env.resetTo({ jointSpeeds: [0, 0, 0, 0, 0, 0, 0, NaN] })).toThrow('jointSpeeds must be 8 finite numbers');
+        expect(() => env.resetTo({ rootOrientation: [0, 0, 0, 0] })).toThrow('rootOrientation must be a non-zero quaternion');
+        expect(() => env.resetTo({ jointAngles: [0] })).toThrow('jointAngles must be 8 finite numbers');
+      }
+      r.next();
+    }
+    expect(r.finish()).toEqual(RECORDED.standard);
+  });
+
   it('two envs stepped in turn in one thread give the traces each gives alone', () => {
     const a = new Rollout(make('standard'), 7);
     const b = new Rollout(make('damaged-right'), 7);
