@@ -8,6 +8,8 @@ import type { PolicySpec } from '../config';
 import { ruleDef } from '../plasticity/rules';
 import type { RandomStream } from '../random';
 
+export { INIT_MODES, type InitMode } from '../config';
+
 /** A policy: `hebbian` (rule, indexing, lifetime-initial weights, normalisation) or `static`; see config.ts. */
 export type { PolicySpec };
 
