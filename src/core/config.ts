@@ -4,10 +4,13 @@
  */
 import { z } from 'zod';
 import { CURRENT_PHYSICS } from './envs/quadruped/physics';
-import { INIT_MODES } from './policy/genome';
 import { INDEXINGS, RULE_NAMES } from './plasticity/rules';
 
 const activation = z.enum(['tanh', 'linear']);
+
+/** A Hebbian network's lifetime-initial weights (policy `init`). */
+export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
+export type InitMode = (typeof INIT_MODES)[number];
 
 export const mlpSpecSchema = z.object({
   sizes: z.array(z.int().min(1).max(100_000)).min(2),
