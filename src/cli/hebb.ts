@@ -18,13 +18,15 @@ import { damageCommand } from './commands/damage';
 import { serveCommand } from './commands/serve';
 import { runsCommand } from './commands/runs';
 import { resumeCommand, trainCommand } from './commands/train';
+import { workerCommand } from './commands/worker';
 
 const USAGE = `usage: hebb <command> [options]
   train       start a training run: --name --policy hebbian|static --rule --init --morphologies a,b --pop
               --generations --sigma --lr --optimizer sgd|adam --workers --seed [--queue: queue it for hebb work]
               [--heldout a,b --heldout-every N --heldout-episodes N: test the centre on bodies it does not train on]
-  resume      continue a run: RUN [--workers]
-  work        train the queued runs one after another [--workers]
+              [--redis URL: evaluate on hebb worker processes through Redis instead of this machine's threads]
+  resume      continue a run: RUN [--workers | --redis URL]
+  work        train the queued runs one after another [--workers | --redis URL]
   pause       pause a run after its generation in flight: RUN
   stop        stop a run after its generation in flight: RUN
   runs        list runs, or show one: [show RUN]
@@ -40,8 +42,10 @@ const USAGE = `usage: hebb <command> [options]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
   bench       the benchmarks: [--only key,key] [--repetitions N]
-  serve       the workbench in a browser (web mode): [--port N] [--workers N]; prints the URL to open
-every command takes --db PATH (default ${defaultDbPath()}) and --json`;
+  serve       the workbench in a browser (web mode): [--port N] [--workers N | --redis URL]; prints the URL to open
+  worker      evaluate for runs trained with --redis, until Ctrl-C: --redis URL [--workers N] [--name NAME]
+              [--lock-ms MS: a job whose worker died is re-run after about this long]
+every command but worker takes --db PATH (default ${defaultDbPath()}) and --json`;
 
 /** A store file this invocation created: a command that then fails leaves no new store behind. */
 let created: string | undefined;
@@ -92,6 +96,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return benchCommand(rest);
     case 'serve':
       return serveCommand(rest, openStore);
+    case 'worker':
+      return workerCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -4,8 +4,9 @@ import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
 import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 import { reporter, stopSignal } from './train';
+import { REDIS_FLAG, redisEngine } from './worker';
 
-export const WORK_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
+export const WORK_FLAGS = { db: 'string', json: 'boolean', workers: 'int', ...REDIS_FLAG } as const;
 export const INTERRUPT_FLAGS = { db: 'string', json: 'boolean' } as const;
 
 /** Trains queued runs in id order until none is left; Ctrl-C pauses the running one and re-queues it. */
@@ -15,10 +16,11 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
   const workers = flag(args, 'workers', 'int');
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);
   const json = flag(args, 'json', 'boolean');
+  const evaluator = redisEngine(args);
   const store = open(args);
   const signal = stopSignal();
   try {
-    const queue = new TrainingQueue(store, { workers });
+    const queue = new TrainingQueue(store, { workers, evaluator });
     const reporters = new Map<number, ReturnType<typeof reporter>>();
     queue.subscribe((e) => {
       if (e.type === 'generation') {

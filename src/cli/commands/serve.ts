@@ -9,8 +9,9 @@ import { startWebServer } from '../../main/server';
 import { Workbench } from '../../main/services/workbench';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { REDIS_FLAG, redisEngine } from './worker';
 
-export const SERVE_FLAGS = { db: 'string', json: 'boolean', port: 'int', workers: 'int' } as const;
+export const SERVE_FLAGS = { db: 'string', json: 'boolean', port: 'int', workers: 'int', ...REDIS_FLAG } as const;
 
 /** out/renderer, from the sources (src/cli/commands) or from the bundle (out/main). */
 function rendererDir(): string {
@@ -25,10 +26,11 @@ export async function serveCommand(argv: readonly string[], open: (args: ParsedA
   if (port < 0 || port > 65535) throw new UsageError(`--port must be in [0, 65535], got ${port}`);
   const workers = flag(args, 'workers', 'int');
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);
+  const evaluator = redisEngine(args);
   const dir = rendererDir();
   if (!existsSync(`${dir}/index.html`)) throw new Error(`the renderer is not built (${dir}); run \`npm run build\` first`);
   const store = open(args);
-  const workbench = new Workbench(store, { workers });
+  const workbench = new Workbench(store, { workers, evaluator });
   let server;
   try {
     server = await startWebServer({ rendererDir: dir, port, api: workbench });

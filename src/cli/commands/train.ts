@@ -4,13 +4,14 @@ import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } fro
 import { createRun, train } from '../../main/training/coordinator';
 import { usefulWorkers } from '../../main/training/evaluator-pool';
 import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { REDIS_FLAG, redisEngine } from './worker';
 
 export const TRAIN_FLAGS = {
   db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
   pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int', queue: 'boolean',
-  heldout: 'list', 'heldout-every': 'int', 'heldout-episodes': 'int',
+  heldout: 'list', 'heldout-every': 'int', 'heldout-episodes': 'int', ...REDIS_FLAG,
 } as const;
-export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
+export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int', ...REDIS_FLAG } as const;
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
@@ -108,6 +109,7 @@ export function stopSignal(): { stop: () => boolean; dispose: () => void } {
 
 async function runLoop(store: Store, runId: number, total: number, args: ParsedArgs): Promise<void> {
   const json = flag(args, 'json', 'boolean');
+  const evaluator = redisEngine(args);
   const workers = flag(args, 'workers', 'int');
   const popSize = runConfig(store.getRun(runId).config).es.popSize;
   if (workers !== undefined && usefulWorkers(workers, popSize) < workers) {
@@ -115,7 +117,7 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   }
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
     if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` after generation ${store.generations(runId).length}; continue with: hebb resume ${runId}`}\n`);
   } finally {
@@ -132,6 +134,7 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
   const args = parseArgs(argv, TRAIN_FLAGS, 'hebb train');
   if (args.positional.length > 0) throw new UsageError(`hebb train takes no arguments, got "${args.positional[0]}"`);
   checkWorkers(args);
+  redisEngine(args); // a bad --redis is refused before the run is created
   const input = configFromFlags(args);
   // Validate before touching the database, so bad input leaves it exactly as it was.
   try {
@@ -161,6 +164,7 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
 export async function resumeCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
   const args = parseArgs(argv, RESUME_FLAGS, 'hebb resume');
   checkWorkers(args);
+  redisEngine(args);
   if (args.positional.length !== 1) throw new UsageError('usage: hebb resume RUN (a run id)');
   const id = runIdArg(args.positional[0], 'hebb resume RUN');
   const store = open(args);
