@@ -8,7 +8,7 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
-import { createNoiseTable, type NoiseTable } from '../../core/es';
+import { fillNoise, type NoiseTable } from '../../core/es';
 import { genomeLayout } from '../../core/policy/genome';
 import { EvaluatorPool } from './evaluator-pool';
 import type { CandidateResult, TestResult } from './protocol';
@@ -42,13 +42,15 @@ interface PoolSet {
 const MAX_POOL_SETS = 2;
 /** Centres kept (a generation's jobs arrive together; a stale one may straggle). */
 const MAX_CENTRES = 4;
+/** Noise values filled between two turns of the event loop (about 80 ms here). */
+const NOISE_SLICE = 1 << 20;
 
 export class RedisWorker {
   readonly name: string;
   private readonly worker: Worker;
   private readonly redis: Redis;
   private readonly sets = new Map<string, PoolSet>();
-  private readonly noise = new Map<string, NoiseTable>();
+  private readonly noise = new Map<string, Promise<NoiseTable>>();
   private readonly centres = new Map<string, Promise<Buffer | null>>();
   private readonly done: { at: number; lifetimes: number }[] = [];
   private readonly started = Date.now();
@@ -109,7 +111,7 @@ export class RedisWorker {
     const size = genomeLayout(data.config.net, data.config.policy).size;
     if (centre.byteLength !== size * 4) throw new Error(`the centre of generation ${data.generation} has ${centre.byteLength / 4} parameters; the run's genome has ${size}`);
     // As many jobs run at once as there are threads, so a free pool is there unless the set was just rebuilt.
-    const pool = set.free.pop() ?? this.spare(set, data.config);
+    const pool = set.free.pop() ?? (await this.spare(set, data.config));
     let results: (CandidateResult | TestResult)[];
     try {
       await pool.setCentre(data.generation, new Float32Array(centre.buffer, centre.byteOffset, size));
@@ -151,27 +153,48 @@ export class RedisWorker {
         void Promise.all(s.all.map((p) => p.close()));
       }
     }
-    const pools = Array.from({ length: this.options.threads }, () => this.newPool(spec));
-    set = { hash, free: [...pools], all: pools, ready: Promise.all(pools.map((p) => p.ready())).then(() => undefined) };
+    const free: EvaluatorPool[] = [];
+    const all: EvaluatorPool[] = [];
+    const ready = this.noiseTable(spec.noise).then(async (noise) => {
+      for (let i = 0; i < this.options.threads; i++) all.push(this.newPool(spec, noise));
+      free.push(...all);
+      await Promise.all(all.map((p) => p.ready()));
+      this.log(`built ${this.options.threads} evaluator thread(s) for run config ${hash.slice(0, 12)}…`);
+    });
+    set = { hash, free, all, ready };
     this.sets.set(hash, set);
-    this.log(`built ${this.options.threads} evaluator thread(s) for run config ${hash.slice(0, 12)}…`);
     return set;
   }
 
-  private spare(set: PoolSet, spec: RunSpec): EvaluatorPool {
-    const pool = this.newPool(spec);
+  private async spare(set: PoolSet, spec: RunSpec): Promise<EvaluatorPool> {
+    const pool = this.newPool(spec, await this.noiseTable(spec.noise));
     set.all.push(pool);
     return pool;
   }
 
-  /** A one-thread pool for the run config `spec`: its own centre buffer, the machine's noise table. */
-  private newPool(spec: RunSpec): EvaluatorPool {
-    const noiseKey = `${spec.noise.seed}:${spec.noise.size}`;
-    let noise = this.noise.get(noiseKey);
-    if (!noise) {
-      noise = createNoiseTable(spec.noise.seed, spec.noise.size);
-      this.noise.set(noiseKey, noise);
+  /**
+   * The noise table (seed, size), built once per machine in slices between which the event loop runs: a 2^25 table
+   * takes seconds, and the job locks must be renewed meanwhile.
+   */
+  private noiseTable({ seed, size }: RunSpec['noise']): Promise<NoiseTable> {
+    const key = `${seed}:${size}`;
+    let table = this.noise.get(key);
+    if (!table) {
+      table = (async () => {
+        const data = new Float32Array(new SharedArrayBuffer(size * 4));
+        for (let start = 0; start < size; start += NOISE_SLICE) {
+          fillNoise(data, seed, start, Math.min(size, start + NOISE_SLICE));
+          await new Promise((ok) => setImmediate(ok));
+        }
+        return { seed, size, data };
+      })();
+      this.noise.set(key, table);
     }
+    return table;
+  }
+
+  /** A one-thread pool for the run config `spec`: its own centre buffer, the machine's noise table. */
+  private newPool(spec: RunSpec, noise: NoiseTable): EvaluatorPool {
     const size = genomeLayout(spec.net, spec.policy).size;
     return new EvaluatorPool({
       runSeed: spec.runSeed, policy: spec.policy, net: spec.net, morphologies: spec.morphologies, heldout: spec.heldout,

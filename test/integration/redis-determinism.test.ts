@@ -1,0 +1,59 @@
+/**
+ * The Redis engine gives the thread pool's numbers: the same run trained on this process's threads, on one
+ * `hebb worker` and on two gives identical generation records, held-out tests and ES checkpoints (bit for bit),
+ * against a real redis-server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store, type GenerationRecord } from '../../src/main/store/store';
+import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
+import { redisEvaluator } from '../../src/main/training/redis-evaluator';
+import { startWorker, type Child } from '../support/hebb-worker';
+import { startRedis, type RedisServer } from '../support/redis';
+
+/** Three jobs of two pairs per generation, and a held-out test (one job) every generation. */
+const CONFIG = {
+  name: 'tiny', es: { popSize: 12, noiseTableSize: 1 << 20 }, generations: 2, seed: 7, morphologies: ['standard'],
+  heldout: { morphologies: ['damaged-left'], every: 1, episodes: 2 },
+};
+const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
+
+let redis: RedisServer;
+let store: Store;
+const workers: Child[] = [];
+beforeAll(async () => {
+  redis = await startRedis();
+  store = Store.open(':memory:');
+  ensurePresets(store);
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.signal('SIGKILL')));
+  store.close();
+  await redis.stop();
+});
+
+/** Everything a run's training wrote that depends on its evaluations. */
+function outcome(id: number): unknown {
+  return { records: withoutTime(store.generations(id)), heldout: store.heldout(id), checkpoint: Buffer.from(store.checkpoint(id)!.state).toString('base64') };
+}
+
+describe('Redis engine determinism', () => {
+  it('the local pool, one worker and two workers give identical records, held-out tests and checkpoints', async () => {
+    const local = createRun(store, CONFIG);
+    expect(await train(store, local.id, { workers: 2 })).toBe('finished');
+    const reference = outcome(local.id);
+    expect(store.generations(local.id)).toHaveLength(2);
+
+    const engine = redisEvaluator({ url: redis.url, checkMs: 200 });
+    workers.push(await startWorker(redis.url, 'one'));
+    const one = createRun(store, CONFIG);
+    expect(await train(store, one.id, { evaluator: engine })).toBe('finished');
+    expect(outcome(one.id)).toEqual(reference);
+
+    workers.push(await startWorker(redis.url, 'two'));
+    const two = createRun(store, CONFIG);
+    expect(await train(store, two.id, { evaluator: engine })).toBe('finished');
+    expect(outcome(two.id)).toEqual(reference);
+    // Both workers evaluated for it: each built its pools for the run's config.
+    for (const w of workers) expect(w.stderr()).toContain('evaluator thread(s) for run config');
+  });
+});
