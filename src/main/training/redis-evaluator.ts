@@ -80,6 +80,8 @@ const JOB_OPTIONS = {
 } as const;
 /** A centre key outlives a coordinator that died holding it by at most this long. */
 const CENTRE_TTL_S = 24 * 3600;
+const CLOSE_WAIT_MS = 3000;
+const delay = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms).unref());
 
 export class RedisEvaluator implements Evaluator {
   readonly engine = 'redis';
@@ -161,12 +163,15 @@ export class RedisEvaluator implements Evaluator {
     await Promise.all([...ids].map((id) => this.queue.remove(id).catch(() => 0)));
   }
 
+  /** Ends this engine; a generation left uncommitted (the run failed or stopped) leaves no centre or job behind. */
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.timer);
     this.collection?.fail(new Error('the Redis evaluator was closed'));
     this.collection = undefined;
-    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    // Commands wait for Redis while it is unreachable: closing gives up on the clean-up after a while.
+    await Promise.race([Promise.allSettled([...this.added.keys()].map((g) => this.committed(g))), delay(CLOSE_WAIT_MS)]);
+    await Promise.race([Promise.allSettled([this.events.close(), this.queue.close()]), delay(CLOSE_WAIT_MS)]);
     this.redis.disconnect();
   }
 
