@@ -21,8 +21,8 @@ export interface Child {
   signal(signal: NodeJS.Signals): Promise<number | null>;
 }
 
-export function hebbChild(args: readonly string[]): Child {
-  const child = spawn(process.execPath, [HEBB, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function hebbChild(args: readonly string[], env: Record<string, string> = {}): Child {
+  const child = spawn(process.execPath, [HEBB, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   live.add(child);
   let out = '';
   let err = '';
@@ -59,8 +59,8 @@ export function hebbChild(args: readonly string[]): Child {
 }
 
 /** A one-thread `hebb worker` named `name`, once it says it is taking jobs. */
-export async function startWorker(url: string, name: string, extra: readonly string[] = []): Promise<Child> {
-  const worker = hebbChild(['worker', '--redis', url, '--workers', '1', '--name', name, '--json', ...extra]);
+export async function startWorker(url: string, name: string, extra: readonly string[] = [], env: Record<string, string> = {}): Promise<Child> {
+  const worker = hebbChild(['worker', '--redis', url, '--workers', '1', '--name', name, '--json', ...extra], env);
   await worker.waitFor('"status":"ready"', 'stdout');
   return worker;
 }

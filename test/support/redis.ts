@@ -3,16 +3,19 @@
  * own temporary directory, no persistence, so a restart loses every key as a crashed in-memory Redis would. It is
  * killed on stop(), and on this process's exit if a test forgot.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface RedisServer {
-  /** redis://[:password@]127.0.0.1:PORT */
+  /** redis://[:password@]127.0.0.1:PORT, or rediss:// with TLS */
   readonly url: string;
   readonly port: number;
+  /** With TLS: the PEM file of the CA that signed the server's certificate (clients trust it, e.g. NODE_EXTRA_CA_CERTS). */
+  readonly caFile?: string;
   /** Kills the server (SIGKILL: as a crash) and waits for its exit; the port stays this server's to restart on. */
   kill(): Promise<void>;
   /** Starts it again on the same port (empty: nothing was persisted) and waits until it answers. */
@@ -37,10 +40,26 @@ function freePort(): Promise<number> {
   });
 }
 
-/** One PING over a raw socket: true when the server answers +PONG (or asks for the password: it is up). */
-function pings(port: number): Promise<boolean> {
+/** A throw-away CA and a certificate for 127.0.0.1 signed by it (openssl), in `dir`. */
+function certificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (name: string): string => join(dir, name);
+  const openssl = (...args: string[]): void => {
+    const r = spawnSync('openssl', args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args[0]} failed: ${r.stderr}`);
+  };
+  openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=hebb test CA');
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=127.0.0.1');
+  writeFileSync(f('san.cnf'), 'subjectAltName=IP:127.0.0.1\n');
+  openssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('san.cnf'));
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
+
+/** One PING: true when the server answers +PONG (or asks for the password: it is up). */
+function pings(port: number, ca?: string): Promise<boolean> {
   return new Promise((ok) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
+    const socket: Socket = ca === undefined
+      ? createConnection({ host: '127.0.0.1', port })
+      : tlsConnect({ host: '127.0.0.1', port, ca: readFileSync(ca) });
     let reply = '';
     const done = (up: boolean): void => {
       socket.destroy();
@@ -48,7 +67,7 @@ function pings(port: number): Promise<boolean> {
     };
     socket.setTimeout(500, () => done(false));
     socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on(ca === undefined ? 'connect' : 'secureConnect', () => socket.write('PING\r\n'));
     socket.on('data', (d: Buffer) => {
       reply += d.toString();
       if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
@@ -56,15 +75,19 @@ function pings(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(options: { password?: string } = {}): Promise<RedisServer> {
+export async function startRedis(options: { password?: string; tls?: boolean } = {}): Promise<RedisServer> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'hebb-redis-'));
   const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+  const certs = options.tls ? certificates(dir) : undefined;
+  const listen = certs
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no']
+    : ['--port', String(port)];
   let child: ChildProcess | undefined;
   let log = '';
 
   const start = async (): Promise<void> => {
-    const c = spawn(BINARY, ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], {
+    const c = spawn(BINARY, [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;
@@ -73,7 +96,7 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
     c.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     c.on('exit', () => live.delete(c));
     const deadline = Date.now() + 10_000;
-    while (!(await pings(port))) {
+    while (!(await pings(port, certs?.ca))) {
       if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode} on port ${port}:\n${log}`);
       if (Date.now() > deadline) throw new Error(`redis-server did not answer PING on port ${port} within 10 s:\n${log}`);
       await new Promise((ok) => setTimeout(ok, 50));
@@ -97,8 +120,9 @@ export async function startRedis(options: { password?: string } = {}): Promise<R
   }
   const secret = options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`;
   return {
-    url: `redis://${secret}127.0.0.1:${port}`,
+    url: `${certs ? 'rediss' : 'redis'}://${secret}127.0.0.1:${port}`,
     port,
+    ...(certs ? { caFile: certs.ca } : {}),
     kill,
     async restart() {
       await kill();

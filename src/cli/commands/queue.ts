@@ -4,7 +4,7 @@ import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
 import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 import { reporter, stopSignal } from './train';
-import { REDIS_FLAG, redisEngine } from './worker';
+import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 export const WORK_FLAGS = { db: 'string', json: 'boolean', workers: 'int', ...REDIS_FLAG } as const;
 export const INTERRUPT_FLAGS = { db: 'string', json: 'boolean' } as const;
@@ -17,6 +17,7 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);
   const json = flag(args, 'json', 'boolean');
   const evaluator = redisEngine(args);
+  await checkRedis(args);
   const store = open(args);
   const signal = stopSignal();
   try {

@@ -9,7 +9,7 @@ import { startWebServer } from '../../main/server';
 import { Workbench } from '../../main/services/workbench';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
-import { REDIS_FLAG, redisEngine } from './worker';
+import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 export const SERVE_FLAGS = { db: 'string', json: 'boolean', port: 'int', workers: 'int', ...REDIS_FLAG } as const;
 
@@ -29,6 +29,7 @@ export async function serveCommand(argv: readonly string[], open: (args: ParsedA
   const evaluator = redisEngine(args);
   const dir = rendererDir();
   if (!existsSync(`${dir}/index.html`)) throw new Error(`the renderer is not built (${dir}); run \`npm run build\` first`);
+  await checkRedis(args);
   const store = open(args);
   const workbench = new Workbench(store, { workers, evaluator });
   let server;

@@ -4,7 +4,7 @@ import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } fro
 import { createRun, train } from '../../main/training/coordinator';
 import { usefulWorkers } from '../../main/training/evaluator-pool';
 import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
-import { REDIS_FLAG, redisEngine } from './worker';
+import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 export const TRAIN_FLAGS = {
   db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
@@ -142,6 +142,8 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
   } catch (e) {
     throw e instanceof ConfigError ? asUsage(e) : e;
   }
+  if (flag(args, 'queue', 'boolean') && args.flags.has('redis')) throw new UsageError('--redis applies to training now; a queued run is trained by hebb work, so give --redis to hebb work');
+  await checkRedis(args);
   const store = open(args);
   try {
     requireMorphologies(store, input.heldout?.morphologies ?? [], 'heldout');
@@ -167,6 +169,7 @@ export async function resumeCommand(argv: readonly string[], open: (args: Parsed
   redisEngine(args);
   if (args.positional.length !== 1) throw new UsageError('usage: hebb resume RUN (a run id)');
   const id = runIdArg(args.positional[0], 'hebb resume RUN');
+  await checkRedis(args);
   const store = open(args);
   try {
     const run = store.getRun(id);

@@ -6,7 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { EvaluatorFactory } from '../../main/training/evaluator';
 import { redisEvaluator } from '../../main/training/redis-evaluator';
-import { redactUrl, redisOptions, RedisUrlError } from '../../main/training/redis-protocol';
+import { probeRedis, redactUrl, redisOptions, RedisUrlError } from '../../main/training/redis-protocol';
 import { RedisWorker } from '../../main/training/redis-worker';
 import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
 
@@ -43,6 +43,12 @@ export function redisEngine(args: ParsedArgs): EvaluatorFactory | undefined {
   });
 }
 
+/** Checks that the --redis server answers (when the flag is given) before anything is created or trained. */
+export async function checkRedis(args: ParsedArgs): Promise<void> {
+  const url = redisUrl(args);
+  if (url !== undefined) await probeRedis(url);
+}
+
 export async function workerCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, WORKER_FLAGS, 'hebb worker');
   if (args.positional.length > 0) throw new UsageError(`hebb worker takes no arguments, got "${args.positional[0]}"`);
@@ -55,6 +61,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   const name = flag(args, 'name', 'string');
   if (name !== undefined && !/^[\w.@-]{1,100}$/.test(name)) throw new UsageError(`--name must be 1–100 letters, digits or . _ @ -, got "${name}"`);
   const json = flag(args, 'json', 'boolean');
+  await probeRedis(url);
   const say = (line: string, fields: Record<string, unknown>): void => {
     process.stdout.write(json ? `${JSON.stringify(fields)}\n` : `${line}\n`);
   };

@@ -4,7 +4,9 @@
  * candidates as (index, noise offset, sign) and the run's config, never parameter vectors; the centre θ of a
  * generation is one Redis key the workers read once per generation.
  */
+import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Candidate } from '../../core/es/openai-es';
 import type { MlpSpec } from '../../core/nn/mlp';
@@ -35,18 +37,20 @@ export class RedisUrlError extends Error {
   }
 }
 
+const URL_FORM = 'redis://[user:password@]host[:port][/db] (rediss:// for TLS)';
+
 /** ioredis options for the server a redis:// or rediss:// URL names (user, password, database; TLS for rediss). */
 export function redisOptions(url: string): {
-  host: string; port: number; username?: string; password?: string; db: number; tls?: { servername: string }; maxRetriesPerRequest: null;
+  host: string; port: number; username?: string; password?: string; db: number; tls?: { servername?: string }; maxRetriesPerRequest: null;
 } {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw new RedisUrlError(`"${url}" is not a URL; write redis://[user:password@]host[:port][/db] (rediss:// for TLS)`);
+    throw new RedisUrlError(`"${url}" is not a URL; write ${URL_FORM}`);
   }
-  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RedisUrlError(`"${u.protocol}" is not redis: or rediss: in "${url}"`);
-  if (u.hostname === '') throw new RedisUrlError(`no host in "${url}"`);
+  if (u.protocol !== 'redis:' && u.protocol !== 'rediss:') throw new RedisUrlError(`"${url}" must start with redis:// or rediss:// (TLS)`);
+  if (u.hostname === '') throw new RedisUrlError(`no host in "${url}"; write ${URL_FORM}`);
   const path = u.pathname.replace(/^\//, '');
   if (path !== '' && !/^\d{1,2}$/.test(path)) throw new RedisUrlError(`the database in "${url}" must be a number (redis://host:6379/0), got "${path}"`);
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1'); // [::1] → ::1
@@ -56,10 +60,30 @@ export function redisOptions(url: string): {
     ...(u.username !== '' ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password !== '' ? { password: decodeURIComponent(u.password) } : {}),
     db: path === '' ? 0 : Number(path),
-    ...(u.protocol === 'rediss:' ? { tls: { servername: host } } : {}),
+    // TLS checks the certificate against the host name (SNI), or against the address when the URL gives one.
+    ...(u.protocol === 'rediss:' ? { tls: isIP(host) === 0 ? { servername: host } : {} } : {}),
     // BullMQ's workers block on Redis; every command waits for a reconnect instead of failing.
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * Connects once and PINGs, so a wrong address or password is reported at start instead of retried for ever
+ * (the engine's own connections wait and reconnect). Throws a message worded for people.
+ */
+export async function probeRedis(url: string, timeoutMs = 5000): Promise<void> {
+  const client = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  // The socket's error (ECONNREFUSED, a certificate problem) says more than the "Connection is closed" that follows.
+  let cause: Error | undefined;
+  client.on('error', (e: Error) => (cause ??= e));
+  try {
+    await client.connect();
+    await client.ping();
+  } catch (e) {
+    throw new Error(`cannot use Redis at ${redactUrl(url)}: ${(cause ?? (e instanceof Error ? e : new Error(String(e)))).message}`);
+  } finally {
+    client.disconnect();
+  }
 }
 
 /** The URL as it may be shown: the password masked. */
