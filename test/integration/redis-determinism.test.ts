@@ -3,10 +3,14 @@
  * `hebb worker` and on two gives identical generation records, held-out tests and ES checkpoints (bit for bit),
  * against a real redis-server.
  */
+import { Redis } from 'ioredis';
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pkg from '../../package.json' with { type: 'json' };
 import { Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { redisEvaluator } from '../../src/main/training/redis-evaluator';
+import { redisOptions, type Heartbeat } from '../../src/main/training/redis-protocol';
 import { startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
 
@@ -55,5 +59,21 @@ describe('Redis engine determinism', () => {
     expect(outcome(two.id)).toEqual(reference);
     // Both workers evaluated for it: each built its pools for the run's config.
     for (const w of workers) expect(w.stderr()).toContain('evaluator thread(s) for run config');
+    // Each worker's heartbeat says who it is, what it has and what it evaluated.
+    const client = new Redis(redisOptions(redis.url));
+    try {
+      const beat = async (name: string): Promise<Heartbeat | null> => {
+        const text = await client.get(`hebb:worker:${name}`);
+        return text === null ? null : (JSON.parse(text) as Heartbeat);
+      };
+      const deadline = Date.now() + 15_000;
+      while ((await beat('two'))?.run !== `run ${two.id} (tiny)` && Date.now() < deadline) await new Promise((ok) => setTimeout(ok, 200));
+      const heartbeat = (await beat('two'))!;
+      expect(heartbeat).toMatchObject({ name: 'two', host: hostname(), threads: 1, version: pkg.version, run: `run ${two.id} (tiny)` });
+      expect(heartbeat.lifetimesPerSecond).toBeGreaterThan(0);
+      expect(await client.pttl('hebb:worker:two')).toBeGreaterThan(0); // it expires unless refreshed
+    } finally {
+      client.disconnect();
+    }
   });
 });

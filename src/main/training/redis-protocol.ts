@@ -164,6 +164,9 @@ export interface Heartbeat {
 
 /** Why a worker cannot evaluate a job, or null when it can. */
 export function refusal(job: EvaluateJob): string | null {
+  if (typeof job !== 'object' || job === null || typeof job.config !== 'object' || job.config === null) {
+    return 'it is not an evaluation job of the workbench (no run config); is another program using this queue?';
+  }
   if (job.version !== WORKBENCH_VERSION || job.protocol !== PROTOCOL) {
     return `the job was made by workbench ${String(job.version)} (protocol ${String(job.protocol)}) and this worker is ${WORKBENCH_VERSION} (protocol ${PROTOCOL}); run the same version on the coordinator and every worker`;
   }
