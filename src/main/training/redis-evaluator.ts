@@ -256,8 +256,9 @@ export class RedisEvaluator implements Evaluator {
     const pending = chunk === undefined ? undefined : c!.pending.get(chunk);
     if (!c || chunk === undefined || !pending) return; // another run's or generation's job, or taken already
     const job = await this.queue.getJob(id);
-    if (this.collection !== c || !c.pending.has(chunk)) return;
     const state = job ? await job.getState() : 'unknown';
+    // An event and the periodic check may look at the same job at once: only the first takes it.
+    if (this.collection !== c || !c.pending.has(chunk)) return;
     if (state === 'unknown') return this.readd(pending);
     if (state === 'failed') {
       this.abort(new Error(`generation ${c.generation}: a worker could not evaluate job ${chunk}: ${job!.failedReason}`));
@@ -265,8 +266,8 @@ export class RedisEvaluator implements Evaluator {
     }
     if (state !== 'completed') return;
     const result = job!.returnvalue as JobResult | null;
-    if (!result || result.run !== this.run || result.generation !== c.generation || result.chunk !== chunk) return this.readd(pending);
-    if ('stale' in result) {
+    // Results for another run or generation than the id says are dropped, like a job that found no centre.
+    if (!result || result.run !== this.run || result.generation !== c.generation || result.chunk !== chunk || 'stale' in result) {
       await this.queue.remove(id).catch(() => 0);
       return this.readd(pending);
     }
