@@ -76,4 +76,19 @@ describe('Redis engine determinism', () => {
       client.disconnect();
     }
   });
+
+  it('two runs trained at once on the same workers each get their own numbers', async () => {
+    const other = { ...CONFIG, seed: 8, heldout: { ...CONFIG.heldout, episodes: 1 } };
+    const localA = createRun(store, CONFIG);
+    const localB = createRun(store, other);
+    await train(store, localA.id, { workers: 2 });
+    await train(store, localB.id, { workers: 2 });
+    if (workers.length === 0) workers.push(await startWorker(redis.url, 'one'), await startWorker(redis.url, 'two'));
+    const engine = redisEvaluator({ url: redis.url, checkMs: 200 });
+    const a = createRun(store, CONFIG);
+    const b = createRun(store, other);
+    expect(await Promise.all([train(store, a.id, { evaluator: engine }), train(store, b.id, { evaluator: engine })])).toEqual(['finished', 'finished']);
+    expect(outcome(a.id)).toEqual(outcome(localA.id));
+    expect(outcome(b.id)).toEqual(outcome(localB.id));
+  });
 });

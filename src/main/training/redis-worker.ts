@@ -126,9 +126,17 @@ export class RedisWorker {
     return { ...head, results };
   }
 
-  /** The centre of (run, generation), read once and shared by its jobs; null when Redis has none. */
-  private centre(run: string, generation: number): Promise<Buffer | null> {
+  /**
+   * The centre of (run, generation), read once and shared by its jobs; null when Redis has none — the generation
+   * was committed (its jobs are stale) or Redis lost it. Each job still asks whether the key exists (one EXISTS),
+   * so a cached centre never revives a committed generation.
+   */
+  private async centre(run: string, generation: number): Promise<Buffer | null> {
     const key = centreKey(run, generation);
+    if ((await this.redis.exists(key)) === 0) {
+      this.centres.delete(key);
+      return null;
+    }
     let bytes = this.centres.get(key);
     if (!bytes) {
       bytes = this.redis.getBuffer(key);
