@@ -21,13 +21,20 @@ const CONFIG = {
 };
 const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 
+const OTHER = { ...CONFIG, seed: 8, heldout: { ...CONFIG.heldout, episodes: 1 } };
+
 let redis: RedisServer;
 let store: Store;
+/** The runs trained on this process's threads: what every engine must reproduce. */
+let local: { config: number; other: number };
 const workers: Child[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   store = Store.open(':memory:');
   ensurePresets(store);
+  local = { config: createRun(store, CONFIG).id, other: createRun(store, OTHER).id };
+  expect(await train(store, local.config, { workers: 2 })).toBe('finished');
+  expect(await train(store, local.other, { workers: 2 })).toBe('finished');
 });
 afterAll(async () => {
   await Promise.all(workers.map((w) => w.signal('SIGKILL')));
@@ -42,10 +49,8 @@ function outcome(id: number): unknown {
 
 describe('Redis engine determinism', () => {
   it('the local pool, one worker and two workers give identical records, held-out tests and checkpoints', async () => {
-    const local = createRun(store, CONFIG);
-    expect(await train(store, local.id, { workers: 2 })).toBe('finished');
-    const reference = outcome(local.id);
-    expect(store.generations(local.id)).toHaveLength(2);
+    const reference = outcome(local.config);
+    expect(store.generations(local.config)).toHaveLength(2);
 
     const engine = redisEvaluator({ url: redis.url, checkMs: 200 });
     workers.push(await startWorker(redis.url, 'one'));
@@ -78,17 +83,13 @@ describe('Redis engine determinism', () => {
   });
 
   it('two runs trained at once on the same workers each get their own numbers', async () => {
-    const other = { ...CONFIG, seed: 8, heldout: { ...CONFIG.heldout, episodes: 1 } };
-    const localA = createRun(store, CONFIG);
-    const localB = createRun(store, other);
-    await train(store, localA.id, { workers: 2 });
-    await train(store, localB.id, { workers: 2 });
     if (workers.length === 0) workers.push(await startWorker(redis.url, 'one'), await startWorker(redis.url, 'two'));
     const engine = redisEvaluator({ url: redis.url, checkMs: 200 });
     const a = createRun(store, CONFIG);
-    const b = createRun(store, other);
+    const b = createRun(store, OTHER);
     expect(await Promise.all([train(store, a.id, { evaluator: engine }), train(store, b.id, { evaluator: engine })])).toEqual(['finished', 'finished']);
-    expect(outcome(a.id)).toEqual(outcome(localA.id));
-    expect(outcome(b.id)).toEqual(outcome(localB.id));
+    expect(outcome(a.id)).toEqual(outcome(local.config));
+    expect(outcome(b.id)).toEqual(outcome(local.other));
+    expect(outcome(local.other)).not.toEqual(outcome(local.config)); // the runs differ, so a mix-up would show
   });
 });

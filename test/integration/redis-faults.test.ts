@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { redisEvaluator } from '../../src/main/training/redis-evaluator';
-import { QUEUE_NAME, redisOptions } from '../../src/main/training/redis-protocol';
+import { QUEUE_NAME, redisOptions, sha256, type EvaluateJob } from '../../src/main/training/redis-protocol';
 import { HEBB, hebbChild, startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
 
@@ -148,11 +148,14 @@ describe('Redis engine faults', () => {
     expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0 });
   });
 
-  it('jobs of another version or with a config that does not match its hash are refused, and the run fails saying why', async () => {
+  it('jobs of another version, with a config that does not match its hash, or whose bodies cannot be built are refused, and the run fails saying why', async () => {
     workers.push(await startWorker(redis.url, 'strict'));
-    const cases = [
-      { tamper: { version: '0.0.0-other' }, message: /refused job .*made by workbench 0\.0\.0-other .*this worker is \d/ },
-      { tamper: { configHash: '0'.repeat(64) }, message: /refused job .*hashes to [0-9a-f]{12}… here but the coordinator sent 000000000000…/ },
+    const broken = (data: EvaluateJob): EvaluateJob['config'] => ({ ...data.config, morphologies: [{ name: 'standard', mjcf: '<mujoco><worldbody>' }] });
+    const cases: { tamper: (data: EvaluateJob) => Partial<EvaluateJob>; message: RegExp }[] = [
+      { tamper: () => ({ version: '0.0.0-other' }), message: /refused job .*made by workbench 0\.0\.0-other .*this worker is \d/ },
+      { tamper: () => ({ configHash: '0'.repeat(64) }), message: /refused job .*hashes to [0-9a-f]{12}… here but the coordinator sent 000000000000…/ },
+      // A consistent job whose body is not MJCF: refused before any thread tries to build it.
+      { tamper: (data) => ({ config: broken(data), configHash: sha256(broken(data)) }), message: /cannot build run \d+ \(tiny\): body "standard": MJCF: malformed XML/ },
     ];
     for (const { tamper, message } of cases) {
       await queue.pause(); // the jobs wait while they are altered, as if another coordinator had made them
@@ -160,7 +163,7 @@ describe('Redis engine faults', () => {
       const training = train(store, run.id, { evaluator: engine() });
       const rejected = expect(training).rejects.toThrow(message);
       await until('the jobs', async () => (await jobsOf(0)).length === 2);
-      for (const job of await jobsOf(0)) await job.updateData({ ...job.data, ...tamper });
+      for (const job of await jobsOf(0)) await job.updateData({ ...job.data, ...tamper(job.data as EvaluateJob) });
       await queue.resume();
       await rejected;
       expect(store.getRun(run.id).status).toBe('failed');

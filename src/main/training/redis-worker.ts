@@ -8,7 +8,10 @@
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
+import { mlpSpecSchema, parseConfig, policySpecSchema } from '../../core/config';
+import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { fillNoise, type NoiseTable } from '../../core/es';
+import { parseMjcf } from '../../core/morphology/mjcf';
 import { genomeLayout } from '../../core/policy/genome';
 import { EvaluatorPool } from './evaluator-pool';
 import type { CandidateResult, TestResult } from './protocol';
@@ -28,6 +31,32 @@ export interface RedisWorkerOptions {
   /** Heartbeat period; the key lives three periods. */
   readonly heartbeatMs?: number;
   readonly log?: (line: string) => void;
+}
+
+/**
+ * Why this machine cannot build a run's worlds and policy from `spec`, or null. The coordinator checked the config
+ * already; this guards the threads against a job someone else wrote (a thread that cannot start would be replaced
+ * for ever).
+ */
+function unbuildable(spec: RunSpec): string | null {
+  try {
+    parseConfig(policySpecSchema, spec.policy, 'policy');
+    parseConfig(mlpSpecSchema, spec.net, 'net');
+    physicsSettings(spec.physics ?? CURRENT_PHYSICS);
+    for (const m of [...spec.morphologies, ...spec.heldout]) {
+      try {
+        parseMjcf(m.mjcf, m.name);
+      } catch (e) {
+        return `body "${m.name}": ${e instanceof Error ? e.message : String(e)}`;
+      }
+    }
+    if (spec.morphologies.length === 0) return 'the run has no training morphologies';
+    const size = genomeLayout(spec.net, spec.policy).size;
+    if (!Number.isInteger(spec.noise.size) || spec.noise.size < size || spec.noise.size > 2 ** 28) return `noise table size ${spec.noise.size} is not an integer in [genome size ${size}, 2^28]`;
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
 
 /** The pools of one run config: one single-thread pool per job slot, each with its own centre buffer. */
@@ -106,6 +135,10 @@ export class RedisWorker {
     const head = { run: data.run, generation: data.generation, chunk: data.chunk };
     const centre = await this.centre(data.run, data.generation);
     if (!centre) return { ...head, stale: true };
+    if (!this.sets.has(data.configHash)) {
+      const why = unbuildable(data.config);
+      if (why !== null) throw new UnrecoverableError(`worker ${this.name} cannot build ${data.runLabel}: ${why}`);
+    }
     const set = this.poolSet(data.configHash, data.config);
     await set.ready;
     const size = genomeLayout(data.config.net, data.config.policy).size;
