@@ -115,10 +115,13 @@ describe('Redis engine faults', () => {
   it('Redis restarted mid-generation (every key lost): coordinator and worker reconnect, the run continues', async () => {
     workers.push(await startWorker(redis.url, 'steady', FAST_LOCKS));
     const run = createRun(store, CONFIG);
-    const training = train(store, run.id, { evaluator: engine() });
+    const statuses: string[] = [];
+    const training = train(store, run.id, { evaluator: redisEvaluator({ url: redis.url, checkMs: 200, onStatus: (s) => statuses.push(s.kind) }) });
     await until('the worker to take a job', async () => (await queue.getActiveCount()) > 0);
     await redis.restart();
     expect(await training).toBe('finished');
+    expect(statuses).toEqual(expect.arrayContaining(['reconnecting', 'reconnected']));
+    expect(statuses.indexOf('reconnecting')).toBeLessThan(statuses.lastIndexOf('reconnected'));
     expect(withoutTime(store.generations(run.id))).toEqual(reference);
     // The worker is still there: its heartbeat came back after the restart.
     await until('the heartbeat', async () => (await client.exists('hebb:worker:steady')) === 1, 20_000);

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EvaluatorFactory } from '../../main/training/evaluator';
-import { redisEvaluator } from '../../main/training/redis-evaluator';
+import { redisEvaluator, type RedisStatus } from '../../main/training/redis-evaluator';
 import { probeRedis, redactUrl, redisOptions, RedisUrlError } from '../../main/training/redis-protocol';
 import { RedisWorker } from '../../main/training/redis-worker';
 import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
@@ -37,9 +37,7 @@ export function redisEngine(args: ParsedArgs): EvaluatorFactory | undefined {
   const where = redactUrl(url);
   return redisEvaluator({
     url,
-    onStatus: (s) => process.stderr.write(s.kind === 'waiting for workers'
-      ? `waiting for workers: no hebb worker is connected to ${where} (start one with: hebb worker --redis URL)\n`
-      : `${s.count} worker${s.count === 1 ? '' : 's'} connected to ${where}\n`),
+    onStatus: (s) => process.stderr.write(`${statusLine(s, where)}\n`),
   });
 }
 
@@ -47,6 +45,19 @@ export function redisEngine(args: ParsedArgs): EvaluatorFactory | undefined {
 export async function checkRedis(args: ParsedArgs): Promise<void> {
   const url = redisUrl(args);
   if (url !== undefined) await probeRedis(url);
+}
+
+function statusLine(s: RedisStatus, where: string): string {
+  switch (s.kind) {
+    case 'waiting for workers':
+      return `waiting for workers: no hebb worker is connected to ${where} (start one with: hebb worker --redis URL)`;
+    case 'workers':
+      return `${s.count} worker${s.count === 1 ? '' : 's'} connected to ${where}`;
+    case 'reconnecting':
+      return `lost the connection to ${where}; reconnecting (the generation continues once it is back)…`;
+    case 'reconnected':
+      return `reconnected to ${where}`;
+  }
 }
 
 export async function workerCommand(argv: readonly string[]): Promise<void> {

@@ -31,7 +31,12 @@ export interface RedisEngineOptions {
   readonly onStatus?: (status: RedisStatus) => void;
 }
 
-export type RedisStatus = { readonly kind: 'waiting for workers' } | { readonly kind: 'workers'; readonly count: number };
+export type RedisStatus =
+  | { readonly kind: 'waiting for workers' }
+  | { readonly kind: 'workers'; readonly count: number }
+  /** The connection dropped; ioredis reconnects and commands wait meanwhile. */
+  | { readonly kind: 'reconnecting' }
+  | { readonly kind: 'reconnected' };
 
 /** Makes each run's engine a RedisEvaluator on `options.url`. */
 export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
@@ -118,6 +123,15 @@ export class RedisEvaluator implements Evaluator {
     this.queue.on('error', ignore);
     this.events.on('error', ignore);
     this.redis.on('error', ignore);
+    let lost = false;
+    this.redis.on('reconnecting', () => {
+      if (!lost && !this.closed) this.options.onStatus?.({ kind: 'reconnecting' });
+      lost = true;
+    });
+    this.redis.on('ready', () => {
+      if (lost && !this.closed) this.options.onStatus?.({ kind: 'reconnected' });
+      lost = false;
+    });
     this.events.on('completed', ({ jobId: id }) => void this.checkJob(id));
     this.events.on('failed', ({ jobId: id }) => void this.checkJob(id));
   }

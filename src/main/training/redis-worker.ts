@@ -102,7 +102,13 @@ export class RedisWorker {
       maxStalledCount: 3,
       autorun: false,
     });
-    this.worker.on('error', (e) => this.log(`redis: ${e.message}`));
+    // While Redis is down every reconnect attempt fails the same way: say it once.
+    let lastError = '';
+    this.worker.on('error', (e) => {
+      if (e.message !== lastError) this.log(`redis: ${e.message}`);
+      lastError = e.message;
+    });
+    this.worker.on('completed', () => (lastError = ''));
     this.worker.on('failed', (job, e) => this.log(`job ${job?.id ?? '?'} failed: ${e.message}`));
   }
 
