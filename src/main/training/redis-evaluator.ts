@@ -108,12 +108,12 @@ export class RedisEvaluator implements Evaluator {
   /** Job ids added per generation, removed when it is committed. */
   private readonly added = new Map<number, Set<string>>();
 
-  constructor(init: WorkerInit, runId: RunIdentity, private readonly options: RedisEngineOptions) {
+  constructor(init: WorkerInit, identity: RunIdentity, private readonly options: RedisEngineOptions) {
     const connection = redisOptions(options.url);
-    this.spec = runSpec(init, runId);
+    this.spec = runSpec(init, identity);
     this.configHash = sha256(this.spec);
-    this.run = runKey(runId, this.configHash);
-    this.runLabel = `run ${runId.id} (${runId.config.name})`;
+    this.run = runKey(identity, this.configHash);
+    this.runLabel = `run ${identity.id} (${identity.config.name})`;
     this.pairsPerJob = options.pairsPerJob ?? 2;
     this.queue = new Queue(QUEUE_NAME, { connection });
     this.events = new QueueEvents(QUEUE_NAME, { connection });
