@@ -80,7 +80,7 @@ export class RedisWorker {
   private readonly redis: Redis;
   private readonly sets = new Map<string, PoolSet>();
   private readonly noise = new Map<string, Promise<NoiseTable>>();
-  private readonly centres = new Map<string, Promise<Buffer | null>>();
+  private readonly centres = new Map<string, Promise<Float32Array | null>>();
   private readonly done: { at: number; lifetimes: number }[] = [];
   private readonly started = Date.now();
   private currentRun: string | null = null;
@@ -148,12 +148,12 @@ export class RedisWorker {
     const set = this.poolSet(data.configHash, data.config);
     await set.ready;
     const size = genomeLayout(data.config.net, data.config.policy).size;
-    if (centre.byteLength !== size * 4) throw new Error(`the centre of generation ${data.generation} has ${centre.byteLength / 4} parameters; the run's genome has ${size}`);
+    if (centre.length !== size) throw new Error(`the centre of generation ${data.generation} has ${centre.length} parameters; the run's genome has ${size}`);
     // As many jobs run at once as there are threads, so a free pool is there unless the set was just rebuilt.
     const pool = set.free.pop() ?? (await this.spare(set, data.config));
     let results: (CandidateResult | TestResult)[];
     try {
-      await pool.setCentre(data.generation, new Float32Array(centre.buffer, centre.byteOffset, size));
+      await pool.setCentre(data.generation, centre);
       results = data.kind === 'candidates' ? await pool.evaluate(data.generation, data.sigma, data.candidates) : await pool.test(data.generation, data.tests);
     } finally {
       set.free.push(pool);
@@ -170,22 +170,23 @@ export class RedisWorker {
    * was committed (its jobs are stale) or Redis lost it. Each job still asks whether the key exists (one EXISTS),
    * so a cached centre never revives a committed generation.
    */
-  private async centre(run: string, generation: number): Promise<Buffer | null> {
+  private async centre(run: string, generation: number): Promise<Float32Array | null> {
     const key = centreKey(run, generation);
     if ((await this.redis.exists(key)) === 0) {
       this.centres.delete(key);
       return null;
     }
-    let bytes = this.centres.get(key);
-    if (!bytes) {
-      bytes = this.redis.getBuffer(key);
-      this.centres.set(key, bytes);
+    let centre = this.centres.get(key);
+    if (!centre) {
+      // Copied out of the reply: a Buffer may start anywhere in the socket's memory, a Float32Array must be aligned.
+      centre = this.redis.getBuffer(key).then((b) => (b === null ? null : new Float32Array(Uint8Array.from(b).buffer)));
+      this.centres.set(key, centre);
       while (this.centres.size > MAX_CENTRES) this.centres.delete(this.centres.keys().next().value!);
     }
     // A missing centre is not kept: it may be written again (after a Redis restart).
-    return bytes.then((b) => {
-      if (b === null) this.centres.delete(key);
-      return b;
+    return centre.then((c) => {
+      if (c === null) this.centres.delete(key);
+      return c;
     });
   }
 
