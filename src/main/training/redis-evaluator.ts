@@ -45,16 +45,8 @@ export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
 
 /** The part of a run's config the workers need, from what the coordinator gives the thread pool. */
 export function runSpec(init: WorkerInit, run: RunIdentity): RunSpec {
-  return {
-    runSeed: init.runSeed,
-    policy: init.policy,
-    net: init.net,
-    morphologies: init.morphologies,
-    heldout: init.heldout ?? [],
-    l2Coefficient: init.l2Coefficient,
-    physics: init.physics ?? null,
-    noise: { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize },
-  };
+  const { noise: _buffer, theta: _centre, ...rest } = init;
+  return { ...rest, noise: { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize } };
 }
 
 /** The run key in job and centre names: the run id, then a digest of everything its numbers depend on. */

@@ -9,9 +9,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import pkg from '../../../package.json' with { type: 'json' };
 import type { Candidate } from '../../core/es/openai-es';
-import type { MlpSpec } from '../../core/nn/mlp';
-import type { PolicySpec } from '../../core/policy/genome';
-import type { CandidateResult, TestLifetime, TestResult } from './protocol';
+import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './protocol';
 
 /** The workbench version a job is made by; a worker evaluates only jobs of its own version. */
 export const WORKBENCH_VERSION: string = pkg.version;
@@ -97,18 +95,12 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** What a worker needs to build a run's worlds and policy: the run's config as the thread pool's workers get it. */
-export interface RunSpec {
-  readonly runSeed: number;
-  readonly policy: PolicySpec;
-  readonly net: MlpSpec;
-  readonly morphologies: readonly { readonly name: string; readonly mjcf: string }[];
-  readonly heldout: readonly { readonly name: string; readonly mjcf: string }[];
-  readonly l2Coefficient: number;
-  readonly physics: number | null;
-  /** The shared noise table is a pure function of (seed, size): each machine builds its own. */
-  readonly noise: { readonly seed: number; readonly size: number };
-}
+/**
+ * What a worker needs to build a run's worlds and policy: what the thread pool's workers get (WorkerInit), without
+ * its shared buffers — the centre comes from Redis, and the noise table, a pure function of (seed, size), is built by
+ * each machine.
+ */
+export type RunSpec = Omit<WorkerInit, 'noise' | 'theta'> & { readonly noise: { readonly seed: number; readonly size: number } };
 
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */
 function canonical(value: unknown): string {

@@ -43,7 +43,7 @@ function unbuildable(spec: RunSpec): string | null {
     parseConfig(policySpecSchema, spec.policy, 'policy');
     parseConfig(mlpSpecSchema, spec.net, 'net');
     physicsSettings(spec.physics ?? CURRENT_PHYSICS);
-    for (const m of [...spec.morphologies, ...spec.heldout]) {
+    for (const m of [...spec.morphologies, ...(spec.heldout ?? [])]) {
       try {
         parseMjcf(m.mjcf, m.name);
       } catch (e) {
@@ -244,11 +244,7 @@ export class RedisWorker {
   /** A one-thread pool for the run config `spec`: its own centre buffer, the machine's noise table. */
   private newPool(spec: RunSpec, noise: NoiseTable): EvaluatorPool {
     const size = genomeLayout(spec.net, spec.policy).size;
-    return new EvaluatorPool({
-      runSeed: spec.runSeed, policy: spec.policy, net: spec.net, morphologies: spec.morphologies, heldout: spec.heldout,
-      noise: noise.data.buffer as SharedArrayBuffer, theta: new SharedArrayBuffer(size * 4), l2Coefficient: spec.l2Coefficient,
-      ...(spec.physics === null ? {} : { physics: spec.physics }),
-    }, 1);
+    return new EvaluatorPool({ ...spec, noise: noise.data.buffer as SharedArrayBuffer, theta: new SharedArrayBuffer(size * 4) }, 1);
   }
 
   private async beat(): Promise<void> {
