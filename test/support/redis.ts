@@ -1,12 +1,13 @@
 /**
  * A real `redis-server` (the Debian package; REDIS_SERVER=/path overrides) for tests: a free loopback port, its
  * own temporary directory, no persistence, so a restart loses every key as a crashed in-memory Redis would. It is
- * killed on stop(), and on this process's exit if a test forgot.
+ * killed on stop(), on this process's exit if a test forgot, and by a watchdog if this process is killed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { killWithParent } from './watchdog';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,6 +85,7 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no']
     : ['--port', String(port)];
   let child: ChildProcess | undefined;
+  let watchdog: ReturnType<typeof killWithParent> | undefined;
   let log = '';
 
   const start = async (): Promise<void> => {
@@ -92,6 +94,7 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     });
     child = c;
     live.add(c);
+    watchdog = killWithParent(c.pid!);
     c.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     c.stderr!.on('data', (d: Buffer) => (log += d.toString()));
     c.on('exit', () => live.delete(c));
@@ -109,6 +112,7 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     const exited = new Promise((ok) => c.once('exit', ok));
     c.kill('SIGKILL');
     await exited;
+    watchdog?.release();
   };
 
   try {
