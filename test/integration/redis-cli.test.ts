@@ -45,7 +45,7 @@ describe('hebb worker and --redis', () => {
     expect(worker.stdout()).not.toContain(PASSWORD);
     const work = hebbChild(['work', '--db', db, '--redis', redis.url, '--json'], trust);
     expect(await work.exited, work.stderr()).toBe(0);
-    expect(work.stderr()).toContain('1 worker connected to rediss://:***@127.0.0.1');
+    expect(work.stderr()).toContain('run 2: 1 worker connected to rediss://:***@127.0.0.1');
     expect(work.stderr()).not.toContain(PASSWORD);
     expect(recordsOf(db, 2)).toHaveLength(2);
     expect(recordsOf(db, 2)).toEqual(recordsOf(db, 1));

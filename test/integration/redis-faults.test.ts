@@ -102,13 +102,13 @@ describe('Redis engine faults', () => {
   it('no worker: `hebb train --redis` waits and says so, then trains when a worker comes', async () => {
     const db = join(dir, 'waiting.db');
     const coordinator = hebbChild(['train', '--db', db, ...CLI_TRAIN, '--redis', redis.url]);
-    await coordinator.waitFor('waiting for workers', 'stderr');
+    await coordinator.waitFor('run 1: waiting for workers: no hebb worker is connected to redis://127.0.0.1:', 'stderr');
     await new Promise((ok) => setTimeout(ok, 1500));
     expect(coordinator.child.exitCode).toBeNull(); // still waiting, not failed
     expect(coordinator.stdout()).toBe('');
     workers.push(await startWorker(redis.url, 'late'));
     expect(await coordinator.exited).toBe(0);
-    expect(coordinator.stderr()).toContain('1 worker connected');
+    expect(coordinator.stderr()).toContain('run 1: 1 worker connected');
     expect(recordsOf(db)).toEqual(cliReference);
   });
 

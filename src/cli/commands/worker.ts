@@ -37,7 +37,7 @@ export function redisEngine(args: ParsedArgs): EvaluatorFactory | undefined {
   const where = redactUrl(url);
   return redisEvaluator({
     url,
-    onStatus: (s) => process.stderr.write(`${statusLine(s, where)}\n`),
+    onStatus: (s, run) => process.stderr.write(`run ${run.id}: ${statusLine(s, where)}\n`),
   });
 }
 

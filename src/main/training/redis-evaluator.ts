@@ -27,8 +27,8 @@ export interface RedisEngineOptions {
   readonly pairsPerJob?: number;
   /** How often the pending jobs, the centre and the workers' heartbeats are checked (default 1000 ms). */
   readonly checkMs?: number;
-  /** Told when the engine waits for workers, and when workers are there again. */
-  readonly onStatus?: (status: RedisStatus) => void;
+  /** Told, with the run it concerns, when the engine waits for workers or for Redis, and when they are back. */
+  readonly onStatus?: (status: RedisStatus, run: RunIdentity) => void;
 }
 
 export type RedisStatus =
@@ -100,7 +100,7 @@ export class RedisEvaluator implements Evaluator {
   /** Job ids added per generation, removed when it is committed. */
   private readonly added = new Map<number, Set<string>>();
 
-  constructor(init: WorkerInit, identity: RunIdentity, private readonly options: RedisEngineOptions) {
+  constructor(init: WorkerInit, private readonly identity: RunIdentity, private readonly options: RedisEngineOptions) {
     const connection = redisOptions(options.url);
     this.spec = runSpec(init, identity);
     this.configHash = sha256(this.spec);
@@ -117,11 +117,11 @@ export class RedisEvaluator implements Evaluator {
     this.redis.on('error', ignore);
     let lost = false;
     this.redis.on('reconnecting', () => {
-      if (!lost && !this.closed) this.options.onStatus?.({ kind: 'reconnecting' });
+      if (!lost && !this.closed) this.options.onStatus?.({ kind: 'reconnecting' }, identity);
       lost = true;
     });
     this.redis.on('ready', () => {
-      if (lost && !this.closed) this.options.onStatus?.({ kind: 'reconnected' });
+      if (lost && !this.closed) this.options.onStatus?.({ kind: 'reconnected' }, identity);
       lost = false;
     });
     this.events.on('completed', ({ jobId: id }) => void this.checkJob(id));
@@ -306,7 +306,7 @@ export class RedisEvaluator implements Evaluator {
     const text = JSON.stringify(status);
     if (text === this.lastStatus) return;
     this.lastStatus = text;
-    this.options.onStatus?.(status);
+    this.options.onStatus?.(status, this.identity);
   }
 
   private finish(): void {
