@@ -44,13 +44,13 @@ export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
 }
 
 /** The part of a run's config the workers need, from what the coordinator gives the thread pool. */
-export function runSpec(init: WorkerInit, run: RunIdentity): RunSpec {
+function runSpec(init: WorkerInit, run: RunIdentity): RunSpec {
   const { noise: _buffer, theta: _centre, ...rest } = init;
   return { ...rest, noise: { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize } };
 }
 
 /** The run key in job and centre names: the run id, then a digest of everything its numbers depend on. */
-export function runKey(run: RunIdentity, configHash: string): string {
+function runKey(run: RunIdentity, configHash: string): string {
   return `${run.id}-${sha256({ config: run.config, configHash }).slice(0, 12)}`;
 }
 
