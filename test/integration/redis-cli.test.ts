@@ -1,20 +1,23 @@
 /**
  * `hebb worker` and `--redis` from the command line: TLS and passwords work (a real redis-server with a
- * throw-away CA), `hebb work --redis` trains the queue on the workers with the local pool's numbers, and bad URLs,
- * unreachable servers and wrong passwords are refused with a message, the password never shown.
+ * throw-away CA), `hebb work --redis` and `hebb serve --redis` train on the workers with the local pool's numbers
+ * (serve needs the built renderer, `npm run build`), and bad URLs, unreachable servers and wrong passwords are
+ * refused with a message, the password never shown.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenerationRecord } from '../../src/main/store/store';
+import { Store, type GenerationRecord } from '../../src/main/store/store';
+import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { HEBB, hebbChild, startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
 
 const TRAIN = ['--pop', '4', '--generations', '2', '--morphologies', 'standard', '--seed', '21'];
 const hebb = (args: readonly string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
+const withoutTime = (records: readonly GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 const recordsOf = (db: string, run: number): unknown[] =>
   (JSON.parse(hebb(['runs', 'show', String(run), '--db', db, '--json']).stdout) as { generations: GenerationRecord[] }).generations.map(({ wallMs: _w, ...g }) => g);
 
@@ -49,6 +52,40 @@ describe('hebb worker and --redis', () => {
     expect(work.stderr()).not.toContain(PASSWORD);
     expect(recordsOf(db, 2)).toHaveLength(2);
     expect(recordsOf(db, 2)).toEqual(recordsOf(db, 1));
+  });
+
+  it('`hebb serve --redis`: a run created through the web API trains on the worker with the local numbers', async () => {
+    const trust = { NODE_EXTRA_CA_CERTS: redis.caFile! };
+    worker ??= await startWorker(redis.url, 'tls-worker', [], trust);
+    const config = { name: 'web', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 2, seed: 31, morphologies: ['standard'] };
+    const store = Store.open(':memory:');
+    ensurePresets(store);
+    const local = createRun(store, config);
+    await train(store, local.id, { workers: 1 });
+    const expected = withoutTime(store.generations(local.id));
+    store.close();
+
+    const served = hebbChild(['serve', '--db', join(dir, 'served.db'), '--port', '0', '--json', '--redis', redis.url], trust);
+    try {
+      await served.waitFor('"url"', 'stdout');
+      const { url } = JSON.parse(served.stdout().split('\n')[0]!) as { url: string };
+      const call = async <T>(channel: string, body: unknown): Promise<T> => {
+        const res = await fetch(new URL(`/api/${channel}`, url), { method: 'POST', headers: { 'content-type': 'application/json', 'x-workbench-token': new URL(url).searchParams.get('token')! }, body: JSON.stringify(body) });
+        const envelope = (await res.json()) as { ok: boolean; value: T; error?: { message: string } };
+        if (!envelope.ok) throw new Error(envelope.error!.message);
+        return envelope.value;
+      };
+      const { id } = await call<{ id: number }>('runs.create', { config });
+      const deadline = Date.now() + 90_000;
+      while ((await call<{ run: { status: string } }>('runs.get', { id })).run.status !== 'finished') {
+        if (Date.now() > deadline) throw new Error(`run ${id} did not finish: ${served.stderr()}`);
+        await new Promise((ok) => setTimeout(ok, 250));
+      }
+      expect(withoutTime(await call<GenerationRecord[]>('runs.generations', { id }))).toEqual(expected);
+      expect(served.stderr()).toContain(`run ${id}: 1 worker connected`);
+    } finally {
+      await served.signal('SIGTERM');
+    }
   });
 
   it('refuses bad URLs, --workers beside --redis and a queued run with --redis as bad input, creating nothing', () => {
