@@ -1,15 +1,12 @@
 /**
  * `hebb worker` and other `hebb` commands as users run them (bin/hebb.mjs, from source) in child processes, for the
- * Redis engine's tests. Children are killed on this process's exit if a test forgot, and by a watchdog if this
- * process is killed.
+ * Redis engine's tests. A child a test forgot is killed when the test run ends (test/support/children.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { killWithParent } from './watchdog';
+import { spawnTracked } from './children';
 
 export const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
-const live = new Set<ChildProcess>();
-process.on('exit', () => live.forEach((c) => c.kill('SIGKILL')));
 
 export interface Child {
   readonly child: ChildProcess;
@@ -24,16 +21,14 @@ export interface Child {
 }
 
 export function hebbChild(args: readonly string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [HEBB, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-  live.add(child);
-  const watchdog = killWithParent(child.pid!);
+  const child = spawnTracked(process.execPath, [HEBB, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   let err = '';
   const waiters: (() => void)[] = [];
   const poke = (): void => waiters.splice(0).forEach((w) => w());
   child.stdout!.on('data', (d: Buffer) => ((out += d.toString()), poke()));
   child.stderr!.on('data', (d: Buffer) => ((err += d.toString()), poke()));
-  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => (live.delete(child), watchdog.release(), poke(), ok(code))));
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => (poke(), ok(code))));
   const done = (): boolean => child.exitCode !== null || child.signalCode !== null;
   return {
     child,

@@ -1,13 +1,13 @@
 /**
  * A real `redis-server` (the Debian package; REDIS_SERVER=/path overrides) for tests: a free loopback port, its
  * own temporary directory, no persistence, so a restart loses every key as a crashed in-memory Redis would. It is
- * killed on stop(), on this process's exit if a test forgot, and by a watchdog if this process is killed.
+ * killed on stop(), and (test/support/children.ts) when the test run ends if a test forgot.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
-import { killWithParent } from './watchdog';
+import { spawnTracked } from './children';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,8 +26,6 @@ export interface RedisServer {
 }
 
 const BINARY = process.env['REDIS_SERVER'] ?? '/usr/bin/redis-server';
-const live = new Set<ChildProcess>();
-process.on('exit', () => live.forEach((c) => c.kill('SIGKILL')));
 
 /** A port the OS says is free right now on 127.0.0.1. */
 function freePort(): Promise<number> {
@@ -85,19 +83,15 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', certs.cert, '--tls-key-file', certs.key, '--tls-ca-cert-file', certs.ca, '--tls-auth-clients', 'no']
     : ['--port', String(port)];
   let child: ChildProcess | undefined;
-  let watchdog: ReturnType<typeof killWithParent> | undefined;
   let log = '';
 
   const start = async (): Promise<void> => {
-    const c = spawn(BINARY, [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], {
+    const c = spawnTracked(BINARY, [...listen, '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', ...auth], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child = c;
-    live.add(c);
-    watchdog = killWithParent(c.pid!);
     c.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     c.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    c.on('exit', () => live.delete(c));
     const deadline = Date.now() + 10_000;
     while (!(await pings(port, certs?.ca))) {
       if (c.exitCode !== null) throw new Error(`redis-server exited with ${c.exitCode} on port ${port}:\n${log}`);
@@ -112,7 +106,6 @@ export async function startRedis(options: { password?: string; tls?: boolean } =
     const exited = new Promise((ok) => c.once('exit', ok));
     c.kill('SIGKILL');
     await exited;
-    watchdog?.release();
   };
 
   try {

@@ -8,11 +8,23 @@ import type { EvaluatorFactory } from '../../main/training/evaluator';
 import { redisEvaluator, type RedisStatus } from '../../main/training/redis-evaluator';
 import { probeRedis, redactUrl, redisOptions, RedisUrlError } from '../../main/training/redis-protocol';
 import { RedisWorker } from '../../main/training/redis-worker';
-import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, UsageError, type FlagTable, type ParsedArgs } from '../args';
 
-export const WORKER_FLAGS = { json: 'boolean', redis: 'string', workers: 'int', name: 'string', 'lock-ms': 'int' } as const;
+const URL_VALUE = 'redis[s]://[user:password@]host[:port][/db]';
+const DEFAULT_LOCK_MS = 30_000;
+
 /** The flag train, resume, work and serve add to their own tables. */
-export const REDIS_FLAG = { redis: 'string' } as const;
+export const REDIS_FLAG = {
+  redis: { kind: 'string', value: 'URL', help: `evaluate on \`hebb worker\` processes through Redis (${URL_VALUE}; rediss: TLS) instead of this machine's threads`, absent: "this machine's threads" },
+} as const satisfies FlagTable;
+
+export const WORKER_FLAGS = {
+  redis: { kind: 'string', value: 'URL', help: `the Redis the runs are trained with (${URL_VALUE}; rediss: TLS)`, absent: 'required' },
+  workers: { kind: 'int', help: 'evaluator threads (1–256): jobs taken at once', absent: `one per core, ${availableParallelism()} here` },
+  name: { kind: 'string', help: "this worker's name in heartbeats (letters, digits, . _ @ -)", absent: 'HOST-PID' },
+  'lock-ms': { kind: 'int', help: "how long a job's lock lasts unrenewed: a dead worker's job is re-run after about this (1000–3600000)", default: DEFAULT_LOCK_MS },
+  json: { kind: 'boolean', help: 'print JSON lines ({ worker, threads, status }) instead of text' },
+} as const satisfies FlagTable;
 
 /** The --redis URL, checked; undefined when the flag is absent. */
 function redisUrl(args: ParsedArgs): string | undefined {
@@ -67,8 +79,8 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   if (url === undefined) throw new UsageError('hebb worker needs --redis URL (redis://[user:password@]host[:port][/db], rediss:// for TLS)');
   const threads = flag(args, 'workers', 'int') ?? availableParallelism();
   if (threads < 1 || threads > 256) throw new UsageError(`--workers must be in [1, 256], got ${threads}`);
-  const lockMs = flag(args, 'lock-ms', 'int');
-  if (lockMs !== undefined && (lockMs < 1000 || lockMs > 3_600_000)) throw new UsageError(`--lock-ms must be in [1000, 3600000], got ${lockMs}`);
+  const lockMs = flag(args, 'lock-ms', 'int') ?? DEFAULT_LOCK_MS;
+  if (lockMs < 1000 || lockMs > 3_600_000) throw new UsageError(`--lock-ms must be in [1000, 3600000], got ${lockMs}`);
   const name = flag(args, 'name', 'string');
   if (name !== undefined && !/^[\w.@-]{1,100}$/.test(name)) throw new UsageError(`--name must be 1–100 letters, digits or . _ @ -, got "${name}"`);
   const json = flag(args, 'json', 'boolean');
@@ -76,7 +88,7 @@ export async function workerCommand(argv: readonly string[]): Promise<void> {
   const say = (line: string, fields: Record<string, unknown>): void => {
     process.stdout.write(json ? `${JSON.stringify(fields)}\n` : `${line}\n`);
   };
-  const worker = new RedisWorker({ url, threads, ...(name !== undefined ? { name } : {}), ...(lockMs !== undefined ? { lockMs } : {}), log: (line) => process.stderr.write(`${line}\n`) });
+  const worker = new RedisWorker({ url, threads, ...(name !== undefined ? { name } : {}), lockMs, log: (line) => process.stderr.write(`${line}\n`) });
   await worker.start();
   say(`worker ${worker.name}: ${threads} thread${threads === 1 ? '' : 's'}, taking jobs from ${redactUrl(url)} (Ctrl-C stops after the jobs in flight)`, { worker: worker.name, threads, status: 'ready' });
   await new Promise<void>((done) => {

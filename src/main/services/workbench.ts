@@ -8,7 +8,7 @@ import {
   isChannel, REQUESTS, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type ParsedRequestOf, type ResponseOf, type RunSummary,
 } from '../../common/api';
 import type { RunRow } from '../../common/model';
-import { ConfigError, runConfig } from '../../core/config';
+import { ConfigError, peopleErrors, runConfig } from '../../core/config';
 import { ownerAlive, StoreError, type RunStats, type Store } from '../store/store';
 import { QueueError, TrainingQueue, type QueueOptions } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
@@ -99,7 +99,7 @@ export class Workbench {
   async dispatch(channel: string, payload: unknown): Promise<Envelope<unknown>> {
     try {
       if (!isChannel(channel)) return { ok: false, error: { kind: 'not-found', message: `unknown channel '${channel}'` } };
-      const request = REQUESTS[channel].parse(payload ?? {});
+      const request = REQUESTS[channel].parse(payload ?? {}, { error: peopleErrors });
       const handler = this.handlers[channel] as (r: unknown) => unknown;
       return { ok: true, value: await handler(request) };
     } catch (e) {
