@@ -15,11 +15,11 @@ const DEFAULT_LOCK_MS = 30_000;
 
 /** The flag train, resume, work and serve add to their own tables. */
 export const REDIS_FLAG = {
-  redis: { kind: 'string', value: 'URL', help: `evaluate on \`hebb worker\` processes through Redis (${URL_VALUE}; rediss: TLS) instead of this machine's threads`, absent: "this machine's threads" },
+  redis: { kind: 'string', value: 'URL', help: `evaluate on \`hebb worker\` processes through Redis (${URL_VALUE}; rediss: TLS)`, absent: "this machine's threads" },
 } as const satisfies FlagTable;
 
 export const WORKER_FLAGS = {
-  redis: { kind: 'string', value: 'URL', help: `the Redis the runs are trained with (${URL_VALUE}; rediss: TLS)`, absent: 'required' },
+  redis: { kind: 'string', value: 'URL', help: `required: the Redis the runs are trained with (${URL_VALUE}; rediss: TLS)` },
   workers: { kind: 'int', help: 'evaluator threads (1–256): jobs taken at once', absent: `one per core, ${availableParallelism()} here` },
   name: { kind: 'string', help: "this worker's name in heartbeats (letters, digits, . _ @ -)", absent: 'HOST-PID' },
   'lock-ms': { kind: 'int', help: "how long a job's lock lasts unrenewed: a dead worker's job is re-run after about this (1000–3600000)", default: DEFAULT_LOCK_MS },
