@@ -138,9 +138,10 @@ describe('Redis engine faults', () => {
     // A job of generation 0, committed already (its centre deleted), as a coordinator killed before its clean-up
     // would leave it: the worker does not evaluate it.
     const left = (await jobsOf(1))[0]!;
-    const stale = await queue.add('candidates', { ...left.data, generation: 0 }, { jobId: left.id!.replace('-g1-', '-g0-') });
+    // (lifo: the worker takes it next, after the job it may still be running)
+    const stale = await queue.add('candidates', { ...left.data, generation: 0 }, { jobId: left.id!.replace('-g1-', '-g0-'), lifo: true });
     const events = new QueueEvents(QUEUE_NAME, { connection: redisOptions(redis.url) });
-    expect(await stale.waitUntilFinished(events, 30_000)).toEqual({ run: left.data.run, generation: 0, chunk: left.data.chunk, stale: true });
+    expect(await stale.waitUntilFinished(events, 60_000)).toEqual({ run: left.data.run, generation: 0, chunk: left.data.chunk, stale: true });
     await events.close();
 
     const resumed = hebbChild(['resume', '1', '--db', db, '--redis', redis.url, '--json']);
@@ -149,7 +150,7 @@ describe('Redis engine faults', () => {
     // Nothing of the run is left: no centre, no job; the new coordinator discarded the stale one.
     expect(await client.keys('hebb:centre:*')).toEqual([]);
     expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, prioritized: 0, completed: 0, failed: 0 });
-  });
+  }, 180_000); // three CLI processes, each building the default 128 MiB noise table
 
   it('jobs of another version, with a config that does not match its hash, or whose bodies cannot be built are refused, and the run fails saying why', async () => {
     workers.push(await startWorker(redis.url, 'strict'));
