@@ -20,6 +20,7 @@ import { reportCommand, REPORT_FLAGS } from './commands/report';
 import { RUNS_FLAGS, runsCommand } from './commands/runs';
 import { serveCommand, SERVE_FLAGS } from './commands/serve';
 import { RESUME_FLAGS, resumeCommand, TRAIN_FLAGS, trainCommand } from './commands/train';
+import { WORKER_FLAGS, workerCommand } from './commands/worker';
 
 /** A store file this invocation created: a command that then fails leaves no new store behind. */
 let created: string | undefined;
@@ -79,6 +80,11 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
   },
   { name: 'bench', usage: '[options]', flags: BENCH_FLAGS, run: (argv) => benchCommand(argv), summary: 'the benchmark figures', examples: ['hebb bench --only pool_speedup_2_workers'], docs: 'docs/BENCHMARKS.md' },
   { name: 'serve', usage: '[options]', flags: SERVE_FLAGS, run: serveCommand, summary: 'the workbench in a browser (web mode); prints the URL to open', examples: ['hebb serve --port 8080 --workers 2'], docs: 'README.md#use-it' },
+  {
+    name: 'worker', usage: '--redis URL [options]', flags: WORKER_FLAGS, run: (argv) => workerCommand(argv), docs: 'docs/DISTRIBUTED.md',
+    summary: 'evaluate, on this machine, for the runs trained with --redis URL (until Ctrl-C)',
+    examples: ["hebb worker --redis 'rediss://:PASSWORD@redis.lab:6380' --workers 8 --name lab-03"],
+  },
 ];
 
 const wantsHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');

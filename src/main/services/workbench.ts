@@ -10,7 +10,7 @@ import {
 import type { RunRow } from '../../common/model';
 import { ConfigError, peopleErrors, runConfig } from '../../core/config';
 import { ownerAlive, StoreError, type RunStats, type Store } from '../store/store';
-import { QueueError, TrainingQueue } from '../training/queue';
+import { QueueError, TrainingQueue, type QueueOptions } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { estimate, paperConfigs } from './estimate';
 import { runExperiment } from './experiments';
@@ -35,7 +35,7 @@ export class Workbench {
   private readonly listeners = new Set<Listener>();
   private readonly handlers: Handlers;
 
-  constructor(readonly store: Store, options: { workers?: number } = {}) {
+  constructor(readonly store: Store, options: QueueOptions = {}) {
     this.queue = new TrainingQueue(store, options);
     this.queue.subscribe((e) => {
       if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record, heldout: [...e.heldout] });
