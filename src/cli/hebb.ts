@@ -7,6 +7,7 @@ import { ConfigError } from '../core/config';
 import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
+import { analyseCommand } from './commands/analyse';
 import { auditCommand } from './commands/audit';
 import { benchCommand } from './commands/bench';
 import { compareCommand, evalCommand } from './commands/evaluate';
@@ -38,6 +39,9 @@ const USAGE = `usage: hebb <command> [options]
   audit       the physics audit of a run's gait: RUN [--morphology M] [--generation G] [--seed S] [--episodes N]
               [--physics V]
   export      a run's learning curve: RUN [--format csv|json] [--out FILE]
+  analyse     pca RUN [--generation G] [--morphology M] [--lifetimes N] [--stride S] [--damage JSON|FILE] [--layers L,L]
+              [--csv FILE] [--svg FILE]: weight trajectories on principal components and their spread over time;
+              rules RUN [RUN] [--generation G] [--off-threshold X]: the evolved rules per layer, and the share off
   morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
   bench       the benchmarks: [--only key,key] [--repetitions N]
   serve       the workbench in a browser (web mode): [--port N] [--workers N]; prints the URL to open
@@ -86,6 +90,8 @@ async function main(argv: readonly string[]): Promise<void> {
       return auditCommand(rest, openStore);
     case 'export':
       return exportCommand(rest, openStore);
+    case 'analyse':
+      return analyseCommand(rest, openStore);
     case 'morphology':
       return morphologyCommand(rest, openStore);
     case 'bench':

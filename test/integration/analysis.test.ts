@@ -8,6 +8,7 @@ import { inspectRunRules, weightTrajectories } from '../../src/main/services/ana
 import { recordEpisode } from '../../src/main/services/evaluation';
 import { Store, StoreError } from '../../src/main/store/store';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
+import type { Recording } from '../../src/core/rollout/lifetime';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 
 const BASE = { es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 1, morphologies: ['standard'] };
@@ -35,15 +36,15 @@ describe('weight trajectories', () => {
     expect(t.generation).toBe(1);
     expect(t.analysis.synapses).toBe(12_288);
     expect(t.analysis.lifetimes.map((l) => l.steps)).toEqual([0, 1, 2].map(() => [0, 100, 200, 300, 400, 500, 600, 700, 800, 900]));
-    const recorded = [];
+    const recorded: Recording[] = [];
     for (const seed of t.seeds) {
       const e = await recordEpisode(store, ids[0]!, { morphology: 'standard', seed, weightStride: 100 });
       recorded.push(decodeRecording(store.episodeTrajectory(e.id)));
       expect(e.fitness).toBe(t.fitness[seed - 1]);
     }
-    const at = (r: (typeof recorded)[number], s: number): Float32Array => r.weights.subarray(s * 12_288, (s + 1) * 12_288);
+    const at = (r: Recording, s: number): Float32Array => r.weights.subarray(s * 12_288, (s + 1) * 12_288);
     for (const s of [0, 9]) {
-      const pairs = [[0, 1], [0, 2], [1, 2]].map(([a, b]) => distance(at(recorded[a]!, s), at(recorded[b]!, s)));
+      const pairs = ([[0, 1], [0, 2], [1, 2]] as const).map(([a, b]) => distance(at(recorded[a]!, s), at(recorded[b]!, s)));
       expect(t.analysis.spread.meanPairwise[s]! / (pairs.reduce((x, y) => x + y) / 3)).toBeCloseTo(1, 9);
     }
     expect(t.analysis.explained.reduce((a, b) => a + b)).toBeLessThanOrEqual(1 + 1e-9);
