@@ -131,7 +131,7 @@ export function coefficientOption(report: RuleReport, layer: number, label: stri
     legend: { top: 0, data: runs.map(({ r }) => runLabel(r)) },
     grid: { left: 55, right: 15, top: 30, bottom: 36 },
     xAxis: { type: 'category', name: label, nameLocation: 'middle', nameGap: 22, data: centres.map((c) => c.toPrecision(3)) },
-    yAxis: { type: 'value', name: 'synapses' },
+    yAxis: { type: 'value', name: 'synapses', nameLocation: 'middle', nameGap: 40 },
     series: runs.map(({ r, c }, k) => ({ name: runLabel(r), type: 'bar', data: c!.histogram.counts, barGap: '0%', itemStyle: { color: PALETTE[k % PALETTE.length] } })),
   };
 }
@@ -146,9 +146,9 @@ export function strengthOption(report: RuleReport, layer: number): Record<string
     animation: false,
     tooltip: { trigger: 'axis' },
     legend: { top: 0, data: runs.map(runLabel) },
-    grid: { left: 55, right: 15, top: 30, bottom: 36 },
+    grid: { left: 55, right: 15, top: 40, bottom: 36 },
     xAxis: { type: 'value', name: 'log10 strength', nameLocation: 'middle', nameGap: 22, min: h.lo, max: h.hi },
-    yAxis: { type: 'value', name: 'synapses' },
+    yAxis: { type: 'value', name: 'synapses', nameLocation: 'middle', nameGap: 40, axisLine: { onZero: false } },
     series: runs.map((r, k) => {
       const l = r.layers[layer]!;
       const colour = PALETTE[k % PALETTE.length];
@@ -173,7 +173,7 @@ export function aEtaOption(report: RuleReport, layer: number): Record<string, un
     legend: { top: 0, data: runs.map(runLabel) },
     grid: { left: 55, right: 15, top: 30, bottom: 36 },
     xAxis: { type: 'value', name: 'A', nameLocation: 'middle', nameGap: 22, scale: true },
-    yAxis: { type: 'value', name: 'η', scale: true },
+    yAxis: { type: 'value', name: 'η', nameLocation: 'middle', nameGap: 30, scale: true, axisLine: { onZero: false } },
     series: runs.map((r, k) => {
       const { a, eta } = r.layers[layer]!.scatter!;
       return { name: runLabel(r), type: 'scatter', symbolSize: 2, large: true, data: a.map((x, i) => [x, eta[i]]), itemStyle: { color: PALETTE[k % PALETTE.length], opacity: 0.5 } };
