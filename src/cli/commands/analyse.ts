@@ -60,7 +60,8 @@ function printTrajectories(t: WeightTrajectories): void {
   const lines = [
     `run ${t.runId} ${t.name}, generation ${t.generation}, on ${t.morphology}: ${t.seeds.length} lifetimes (seeds ${t.seeds.join(',')}), ` +
       `${a.snapshots} snapshots of ${a.synapses} synapses (layers ${a.layers.join(',')}), every ${t.stride} steps (${(t.wallMs / 1000).toFixed(1)} s)`,
-    `variance explained: ${a.explained.map((e, j) => `PC${j + 1} ${pct(e)}`).join(', ')}`,
+    `variance explained: ${a.explained.map((e, j) => `PC${j + 1} ${pct(e)}`).join(', ')}` +
+      (a.residual > 1e-6 ? ` (approximate: the eigen-solver stopped at relative residual ${a.residual.toExponential(1)})` : ''),
     `fitness per lifetime: ${t.fitness.map((f) => f.toFixed(1)).join(' ')}`,
     ...a.events.map((e) => `damage: ${e.label}`),
     `spread (mean pairwise distance; relative to the mean norm):`,

@@ -109,10 +109,11 @@ export interface TopEigenpairs extends Eigenpairs {
  * The k largest eigenpairs of the symmetric positive semi-definite n×n matrix `g` by subspace iteration: a block
  * of k + 8 vectors is multiplied by G and re-orthonormalised, and after each multiplication the Ritz pairs of the
  * block (Jacobi on the small projected matrix) are tested until every one of the top k has a relative residual
- * below `tolerance`. The block starts from a fixed random stream, so the result depends on `g` alone. Each
- * iteration costs n²·(k + 8); the error of pair j shrinks as (λ_{k+9}/λ_j) per iteration.
+ * below `tolerance`, or `maxIterations` have run (then `residual` says how far from eigenpairs they are). The block
+ * starts from a fixed random stream, so the result depends on `g` alone. Each iteration costs n²·(k + 8); the
+ * error of pair j shrinks as (λ_{k+9}/λ_j) per iteration, so a flat spectrum (noise) converges slowly.
  */
-export function topEigenpairs(g: Float64Array, n: number, k: number, tolerance = 1e-10, maxIterations = 5000): TopEigenpairs {
+export function topEigenpairs(g: Float64Array, n: number, k: number, tolerance = 1e-9, maxIterations = 1000): TopEigenpairs {
   if (g.length !== n * n) throw new RangeError(`matrix must hold ${n}×${n} values, got ${g.length}`);
   if (!Number.isInteger(k) || k < 1 || k > n) throw new RangeError(`k must be an integer in [1, ${n}], got ${k}`);
   const b = Math.min(n, k + 8);

@@ -17,7 +17,7 @@ import type { TrajectoriesTask } from './analysis-worker';
 import { centre, runInWorker, type Progress } from './evaluation';
 
 /** Bounds of one analysis: the snapshot matrix (rows × synapses, float32) and the Gram matrix (rows², float64). */
-export const MAX_SNAPSHOT_ROWS = 2048;
+export const MAX_SNAPSHOT_ROWS = 1024;
 export const MAX_SNAPSHOT_FLOATS = 1 << 25;
 
 export interface TrajectoryRequest {
