@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWorkbench, type Workbench } from './harness';
+import { join } from 'node:path';
+import { ARTIFACTS, startWorkbench, type Workbench } from './harness';
 import { colourPixels } from './pixels';
 
 let wb: Workbench;
@@ -51,6 +52,7 @@ describe('analysis page', () => {
     expect(await colourPixels(page, 'attractor-chart', [0xff, 0x7b, 0x72])).toBeGreaterThan(20);
     expect(await colourPixels(page, 'attractor-chart', [0x58, 0xa6, 0xff])).toBeGreaterThan(50);
     await wb.shot(page, 'analysis-trajectories');
+    await page.getByTestId('attractor-chart').screenshot({ path: join(ARTIFACTS, 'analysis-attractor.png') });
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trajectory-csv').click()]);
     const lines = readFileSync((await file.path())!, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('seed,step,pc1,pc2,pc3,mean_pairwise_distance,relative_spread,lifetimes_at_step');
@@ -72,5 +74,6 @@ describe('analysis page', () => {
     expect(await colourPixels(page, 'rule-a-eta', [0x58, 0xa6, 0xff])).toBeGreaterThan(20);
     await page.getByTestId('rules-panel').scrollIntoViewIfNeeded();
     await wb.shot(page, 'analysis-rules');
+    await page.getByTestId('rules-panel').screenshot({ path: join(ARTIFACTS, 'analysis-rules-panel.png') });
   }, 60_000);
 });
