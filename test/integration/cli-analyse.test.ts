@@ -34,7 +34,7 @@ describe('hebb analyse', () => {
     expect(lines[1]!.split(',').slice(0, 2)).toEqual(['1', '0']);
     const figure = readFileSync(svg, 'utf8');
     expect(figure.startsWith('<svg')).toBe(true);
-    for (const text of ['PC1 – PC2', 'PC1 – PC3', 'Spread between lifetimes', 'plasticity stopped at t 500']) expect(figure).toContain(text);
+    for (const text of ['PC1 (', 'PC2 (', 'PC3 (', 'Spread between lifetimes', 'plasticity stopped at t 500']) expect(figure).toContain(text);
   }, 120_000);
 
   it('pca --json is the service answer; the static run has one point per lifetime (its weights never change)', () => {

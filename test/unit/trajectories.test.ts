@@ -45,10 +45,12 @@ describe('weight trajectories', () => {
     expect(result.explained[0]! + result.explained[1]!).toBeCloseTo(1, 6);
   });
 
-  it('marks an event at the first snapshot at or after it', () => {
+  it('marks an event at the first snapshot at or after its start, and a window at the first at or after its end', () => {
     expect(result.lifetimes.map((l) => l.eventSnapshots)).toEqual([[1], [1], [1]]);
-    const late = analyseTrajectories(lifetimes, { layerSizes: [1, 2, 1], events: [{ label: 'late', from: 15, to: 30 }] });
-    expect(late.lifetimes.map((l) => l.eventSnapshots)).toEqual([[2], [2], [null]]);
+    expect(result.lifetimes.map((l) => l.eventEndSnapshots)).toEqual([[null], [null], [null]]);
+    const late = analyseTrajectories(lifetimes, { layerSizes: [1, 2, 1], events: [{ label: 'window', from: 5, to: 12 }, { label: 'late', from: 15, to: 30 }] });
+    expect(late.lifetimes.map((l) => l.eventSnapshots)).toEqual([[1, 2], [1, 2], [1, null]]);
+    expect(late.lifetimes.map((l) => l.eventEndSnapshots)).toEqual([[2, null], [2, null], [null, null]]);
   });
 
   it('refuses one lifetime, a layer the network lacks, and snapshots that do not fit', () => {

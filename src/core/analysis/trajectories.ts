@@ -41,6 +41,8 @@ export interface LifetimeTrajectory {
   readonly scores: number[][];
   /** Per event, the index of the first snapshot at or after its start (null when the lifetime ended before). */
   readonly eventSnapshots: (number | null)[];
+  /** Per event, the first snapshot at or after the end of its window (null for a one-step event, or none left). */
+  readonly eventEndSnapshots: (number | null)[];
 }
 
 /** The spread between lifetimes at each snapshot step (in the analysed weights, not in component space). */
@@ -128,10 +130,8 @@ export function analyseTrajectories(lifetimes: readonly LifetimeSnapshots[], opt
       seed: l.seed,
       steps,
       scores: Array.from({ length: pca.k }, (_, j) => rowOf[i]!.map((row) => pca.scores[row * pca.k + j]!)),
-      eventSnapshots: events.map((e) => {
-        const at = steps.findIndex((s) => s >= e.from);
-        return at < 0 ? null : at;
-      }),
+      eventSnapshots: events.map((e) => firstAtOrAfter(steps, e.from)),
+      eventEndSnapshots: events.map((e) => (e.to === null ? null : firstAtOrAfter(steps, e.to))),
     };
   });
   const variances = Array.from(pca.variances);
@@ -147,6 +147,11 @@ export function analyseTrajectories(lifetimes: readonly LifetimeSnapshots[], opt
     convergence: convergenceOf(spread),
     events,
   };
+}
+
+function firstAtOrAfter(steps: readonly number[], t: number): number | null {
+  const at = steps.findIndex((s) => s >= t);
+  return at < 0 ? null : at;
 }
 
 function spreadOverTime(x: Float32Array, columns: number, lifetimes: readonly LifetimeSnapshots[], rowOf: number[][]): Spread {

@@ -30,8 +30,10 @@ function points(t: WeightTrajectories, l: number, a: number, b: number): number[
 function panel(t: WeightTrajectories, g: number, a: number, b: number): Series[] {
   const axes = { xAxisIndex: g, yAxisIndex: g };
   const lifetimes = t.analysis.lifetimes.map((_, l) => points(t, l, a, b));
-  const damage = t.analysis.lifetimes.flatMap((life, l) =>
-    life.eventSnapshots.flatMap((i, e) => (i === null ? [] : [{ value: lifetimes[l]![i]!, name: t.analysis.events[e]!.label }])));
+  const marks = (which: 'eventSnapshots' | 'eventEndSnapshots', suffix: string) => t.analysis.lifetimes.flatMap((life, l) =>
+    life[which].flatMap((i, e) => (i === null ? [] : [{ value: lifetimes[l]![i]!, name: `${t.analysis.events[e]!.label}${suffix}` }])));
+  const damage = marks('eventSnapshots', '');
+  const ends = marks('eventEndSnapshots', ' (end)');
   return [
     ...lifetimes.map((data, l) => ({
       name: `seed ${t.seeds[l]}`, type: 'line', ...axes, data, symbol: 'none', silent: true, z: 1,
@@ -44,6 +46,9 @@ function panel(t: WeightTrajectories, g: number, a: number, b: number): Series[]
     },
     ...(damage.length > 0
       ? [{ name: 'damage', type: 'scatter', ...axes, z: 4, symbol: 'diamond', symbolSize: 14, data: damage, itemStyle: { color: DAMAGE_COLOUR, borderColor: '#000', borderWidth: 1 } }]
+      : []),
+    ...(ends.length > 0
+      ? [{ name: 'damage ends', type: 'scatter', ...axes, z: 4, symbol: 'emptyDiamond', symbolSize: 14, data: ends, itemStyle: { color: DAMAGE_COLOUR, borderWidth: 2 } }]
       : []),
   ];
 }
@@ -63,13 +68,15 @@ export function attractorOption(t: WeightTrajectories): Record<string, unknown> 
   return {
     backgroundColor: 'transparent',
     animation: false,
+    // The panels are named by their axes (PC1 against PC2, PC1 against PC3); the legend runs above both.
     title: [
-      { text: 'PC1 – PC2', left: '6%', top: 0, textStyle: { fontSize: 13 } },
-      { text: 'PC1 – PC3', left: '54%', top: 0, textStyle: { fontSize: 13 } },
       { text: `Spread between lifetimes (relative: ${c.initialRelative.toFixed(3)} → ${c.finalRelative.toFixed(3)}, ${converged})`, left: '6%', top: '60%', textStyle: { fontSize: 13 } },
     ],
     tooltip: { trigger: 'item' },
-    legend: { top: 0, right: 10, data: ['start', ...(t.analysis.events.length > 0 ? ['damage'] : []), 'relative spread', 'mean pairwise distance'] },
+    legend: {
+      top: 0, left: 'center',
+      data: ['start', ...(t.analysis.events.length > 0 ? ['damage'] : []), ...(t.analysis.events.some((e) => e.to !== null) ? ['damage ends'] : []), 'relative spread', 'mean pairwise distance'],
+    },
     visualMap: {
       type: 'continuous', dimension: 2, min: 0, max: lastStep, seriesIndex: scatterIndices, inRange: { color: TIME_COLOURS },
       orient: 'horizontal', left: 'center', top: '54%', itemWidth: 10, itemHeight: 160, text: [`t ${lastStep}`, 't 0'], textStyle: { color: '#c9d1d9' }, calculable: false,
