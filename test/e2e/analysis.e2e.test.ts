@@ -53,6 +53,32 @@ describe('analysis page', () => {
     expect(await colourPixels(page, 'attractor-chart', [0x58, 0xa6, 0xff])).toBeGreaterThan(50);
     await wb.shot(page, 'analysis-trajectories');
     await page.getByTestId('attractor-chart').screenshot({ path: join(ARTIFACTS, 'analysis-attractor.png') });
+    // The 3-D view: the lines, starts and damage boxes drawn on the WebGL canvas (read back through a 2-D canvas).
+    await page.getByTestId('show-3d').check();
+    await page.locator('[data-testid=trajectories-3d][data-drawn=true]').waitFor({ timeout: 60_000 });
+    const drawn = await page.evaluate(() => {
+      type Ctx = { drawImage(c: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } };
+      type Canvas = { width: number; height: number; getContext(k: '2d'): Ctx };
+      const doc = (globalThis as unknown as { document: { querySelector(s: string): Canvas; createElement(t: 'canvas'): Canvas } }).document;
+      const gl = doc.querySelector('[data-testid=trajectories-3d]');
+      const copy = doc.createElement('canvas');
+      copy.width = gl.width;
+      copy.height = gl.height;
+      const ctx = copy.getContext('2d');
+      ctx.drawImage(gl, 0, 0);
+      const { data } = ctx.getImageData(0, 0, gl.width, gl.height);
+      let lit = 0;
+      let red = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (Math.abs(r - 15) + Math.abs(g - 13) + Math.abs(b - 41) > 60) lit++;
+        if (r > 150 && g < 140 && b < 140) red++;
+      }
+      return { lit, red };
+    });
+    expect(drawn.lit).toBeGreaterThan(300);
+    expect(drawn.red).toBeGreaterThan(10);
+    await page.getByTestId('trajectories-3d').screenshot({ path: join(ARTIFACTS, 'analysis-3d.png') });
     const [file] = await Promise.all([page.waitForEvent('download'), page.getByTestId('trajectory-csv').click()]);
     const lines = readFileSync((await file.path())!, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('seed,step,pc1,pc2,pc3,mean_pairwise_distance,relative_spread,lifetimes_at_step');
