@@ -40,6 +40,11 @@ describe('analysis page', () => {
     await page.goto(`${wb.url}#/runs/${ids[0]}`);
     await page.getByTestId('open-analysis').click();
     const form = page.getByTestId('trajectory-form');
+    // One lifetime has no spread: refused naming the field, nothing drawn.
+    await form.locator('input[name=lifetimes]').fill('1');
+    await page.getByTestId('compute-trajectories').click();
+    await page.getByTestId('trajectory-panel').getByRole('alert').filter({ hasText: 'lifetimes' }).waitFor();
+    expect(await page.getByTestId('attractor-chart').count()).toBe(0);
     await form.locator('input[name=lifetimes]').fill('3');
     await form.locator('input[name=stride]').fill('20');
     await page.getByTestId('preset-Actuators held at 1.0, t 300–400').click();
