@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commonRange, histogram, inspectRules, median } from '../../src/core/analysis/rules';
-import type { MlpSpec } from '../../src/core/nn/mlp';
+import { CAR_NET, type MlpSpec } from '../../src/core/nn/mlp';
+import { genomeLayout } from '../../src/core/policy/genome';
 import type { PolicySpec } from '../../src/core/policy/genome';
 
 const NET: MlpSpec = { sizes: [2, 3], hidden: 'tanh', output: 'tanh' };
@@ -52,6 +53,21 @@ describe('rule inspection', () => {
     const g = Float32Array.of(1, 2, 3, 4); // rule A: layer 0 rows 0–1, layer 1 rows 2–3
     const r = inspectRules(net, hebbian('A'), g);
     expect(r.layers.map((l) => Array.from(l.coefficients[0]!.values))).toEqual([[1, 2], [3, 4]]);
+  });
+
+  it("the car's network: its three plastic FC layers, the conv weights after the rules left alone", () => {
+    const spec = hebbian('ABCD_lr');
+    const layout = genomeLayout(CAR_NET, spec);
+    const g = new Float32Array(layout.size).fill(7); // the conv segment (and any row not written below) reads 7
+    // Layer 2 (64 → 3) starts after 648·128 + 128·64 synapses; its synapse (i = 5, j = 1) is row offset + 5·3 + 1.
+    const row = 648 * 128 + 128 * 64 + 5 * 3 + 1;
+    g.set([0.5, 0, 0, 2, 0], row * 5);
+    const r = inspectRules(CAR_NET, spec, g);
+    expect(r.layers.map((l) => [l.nIn, l.nOut])).toEqual([[648, 128], [128, 64], [64, 3]]);
+    const s = 1 * 64 + 5; // [out][in]
+    expect(r.layers[2]!.coefficients[0]!.values[s]).toBe(0.5);
+    expect(r.layers[2]!.strength[s]).toBe(1); // |η|·max = 2 · 0.5
+    expect(r.layers[2]!.strength[0]).toBe(49);
   });
 
   it('refuses a static network and a genome of the wrong size', () => {
