@@ -4,8 +4,11 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
+import { runConfigSchema } from '../core/config';
 import { MAX_MJCF_CHARS } from '../core/morphology/limits';
 import type { RuleReport, WeightTrajectories } from './analysis';
+import { damageScheduleSchema } from '../core/rollout/damage';
+import { recipeSchema } from '../core/rollout/recipes';
 import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
@@ -37,6 +40,16 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
   readonly orphaned: boolean;
 }
 
+/** A run's expected duration here, before it starts. */
+export interface Estimate {
+  /** Null until a generation has been trained in this store (nothing measured yet). */
+  readonly seconds: number | null;
+  /** Lifetimes it would live, held-out tests included. */
+  readonly lifetimes: number;
+  /** Where the speed comes from, in words. */
+  readonly basis: string;
+}
+
 export interface RunDetail {
   readonly run: RunSummary;
   readonly generations: GenerationRecord[];
@@ -54,13 +67,15 @@ const id = z.int().min(1);
 const runRef = z.object({ id }).strict();
 
 /** Request schemas, one per channel. */
+const paperRequest = z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict();
+
 export const REQUESTS = {
   'runs.list': z.object({}).strict(),
   'runs.get': runRef,
   /** Generations from `from` on (for incremental chart updates). */
   'runs.generations': z.object({ id, from: z.int().min(0).default(0) }).strict(),
-  /** `config` is validated against the run config schema (errors name `run.<field>`). */
-  'runs.create': z.object({ config: z.unknown() }).strict(),
+  /** `config` is a run config (core/config; errors name `run.<field>`). */
+  'runs.create': z.object({ config: runConfigSchema }).strict(),
   'runs.pause': runRef,
   'runs.resume': runRef,
   'runs.stop': runRef,
@@ -76,7 +91,15 @@ export const REQUESTS = {
    * Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right, their
    * centres tested on damaged-left (5 lifetimes every 10 generations) as they train.
    */
-  'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
+  'runs.reproducePaper': paperRequest,
+  /**
+   * How long a run (`config`, validated as `runs.create` does) or the paper's experiment (`paper`, as
+   * `runs.reproducePaper` takes it) would take on this machine, from the throughput measured in this store.
+   */
+  'runs.estimate': z.object({ config: z.unknown().optional(), paper: paperRequest.optional() }).strict()
+    .refine((r) => (r.config === undefined) !== (r.paper === undefined), { message: 'give either a config or the paper experiment', path: ['config'] }),
+  /** The paper report of these runs: one self-contained HTML document (src/main/services/report.ts). */
+  'runs.report': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
   'morphologies.list': z.object({}).strict(),
   /** One morphology's MJCF (built-in or the user's). */
   'morphologies.get': z.object({ name: z.string().min(1) }).strict(),
@@ -90,8 +113,8 @@ export const REQUESTS = {
   /** Recorded episodes, of one run or of all. */
   'episodes.list': z.object({ runId: id.optional() }).strict(),
   /**
-   * Records one lifetime of a run's ES centre on a body, optionally with a damage schedule (validated by its own
-   * schema; errors name `damage.<i>.<field>`). Progress events carry task 'record'.
+   * Records one lifetime of a run's ES centre on a body, optionally with a damage schedule (core/rollout/damage;
+   * errors name `damage.<i>.<field>`; null is none). Progress events carry task 'record'.
    */
   'episodes.record': z
     .object({
@@ -99,7 +122,7 @@ export const REQUESTS = {
       morphology: z.string().min(1),
       seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
       generation: z.int().min(0).optional(),
-      damage: z.unknown().optional(),
+      damage: damageScheduleSchema.nullish(),
       weightStride: z.int().min(0).max(1000).default(10),
       /** Stop early as training's fitness protocol does; by default the whole lifetime runs. */
       earlyStop: z.boolean().default(false),
@@ -110,12 +133,12 @@ export const REQUESTS = {
   'episodes.trajectory': z.object({ id }).strict(),
   'episodes.delete': z.object({ id }).strict(),
   /**
-   * Runs a damage recipe (core/rollout/recipes: its own schema, errors named `recipe.<field>`) on runs, over
-   * seeds, on one body; progress events carry task 'experiment' and the run being tested.
+   * Runs a damage recipe (core/rollout/recipes; errors name `recipe.<field>`) on runs, over seeds, on one body;
+   * progress events carry task 'experiment' and the run being tested.
    */
   'experiments.run': z
     .object({
-      recipe: z.unknown(),
+      recipe: recipeSchema,
       runIds: z.array(id).min(1).max(20),
       morphology: z.string().min(1).default('standard'),
       seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
@@ -139,7 +162,7 @@ export const REQUESTS = {
       generation: z.int().min(0).optional(),
       lifetimes: z.int().min(2).max(50).default(5),
       stride: z.int().min(1).max(1000).default(10),
-      damage: z.unknown().optional(),
+      damage: damageScheduleSchema.nullish(),
       /** Layers to analyse (0 = input → first hidden); all when absent. */
       layers: z.array(z.int().min(0).max(64)).min(1).max(64).optional(),
     })
@@ -154,6 +177,19 @@ export const REQUESTS = {
     })
     .strict(),
 } as const;
+
+/**
+ * The request fields validated by a core schema, and the root the core names their fields from, so a field is
+ * named the same whether the API or the core refused it (`run.es.popSize`, not `request.config.es.popSize`).
+ */
+const PAYLOAD_ROOTS: Readonly<Record<string, string>> = { config: 'run', damage: 'damage', recipe: 'recipe' };
+
+/** The name of a request field at `path`: `run.…`, `damage.…` or `recipe.…` inside those payloads, else `request.…`. */
+export function requestFieldPath(path: readonly PropertyKey[]): string {
+  const [first, ...rest] = path.map(String);
+  const root = first !== undefined && Object.hasOwn(PAYLOAD_ROOTS, first) ? PAYLOAD_ROOTS[first]! : undefined;
+  return root ? [root, ...rest].join('.') : ['request', ...path.map(String)].join('.');
+}
 
 export type Channel = keyof typeof REQUESTS;
 export type RequestOf<C extends Channel> = z.input<(typeof REQUESTS)[C]>;
@@ -172,6 +208,8 @@ export interface Responses {
   'runs.evaluate': EvaluationRow[];
   'runs.compare': Comparison;
   'runs.reproducePaper': { ids: number[] };
+  'runs.estimate': Estimate;
+  'runs.report': { html: string };
   'morphologies.list': MorphologySummary[];
   'morphologies.get': { name: string; mjcf: string; builtin: boolean };
   'morphologies.save': MorphologySummary;

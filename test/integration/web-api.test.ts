@@ -73,6 +73,38 @@ describe('web mode API', () => {
     expect(store.listRuns()).toHaveLength(0);
   });
 
+  it('refuses a bad config, damage schedule or recipe at the boundary, naming its field beside the request\'s other faults', async () => {
+    type Refusal = { ok: false; error: { kind: string; message: string; issues: { path: string; message: string }[] } };
+    const refused = async (channel: string, body: unknown): Promise<Refusal['error']> => {
+      const { status, envelope } = await call(channel, body);
+      expect(status).toBe(400);
+      return (envelope as Refusal).error;
+    };
+    const paths = (e: Refusal['error']): string[] => e.issues.map((i) => i.path).sort();
+
+    // The payload is checked with the request, not after it: both faults are named at once.
+    const config = await refused('runs.create', { config: { ...TINY, es: { popSize: 3 } }, colour: 'red' });
+    expect(paths(config)).toEqual(['request', 'run.es.popSize']);
+    expect(config.issues).toContainEqual({ path: 'run.es.popSize', message: 'must be even (mirrored sampling)' });
+    expect(config.message).toContain('run.es.popSize: must be even (mirrored sampling)');
+    expect(paths(await refused('runs.create', { config: { ...TINY, name: 'x', policy: { kind: 'plastic' } } }))).toEqual(['run.policy.kind']);
+    expect(paths(await refused('runs.create', {}))).toEqual(['run']);
+    expect(store.listRuns()).toHaveLength(0);
+
+    const damage = await refused('episodes.record', { runId: 1, morphology: 'standard', seed: -1, damage: [{ kind: 'freezeActuators', from: 9, to: 3 }] });
+    expect(paths(damage)).toEqual(['damage.0.to', 'request.seed']);
+    expect(damage.issues).toContainEqual({ path: 'damage.0.to', message: 'must be after from (9)' });
+    expect(paths(await refused('episodes.record', { runId: 1, morphology: 'standard', damage: [{ kind: 'stopPlasticity', at: 5 }, { kind: 'melt', at: 2 }] }))).toEqual(['damage.1.kind']);
+    expect(paths(await refused('episodes.record', { runId: 1, morphology: 'standard', damage: { kind: 'stopPlasticity', at: 5 } }))).toEqual(['damage']);
+
+    const recipe = await refused('experiments.run', { recipe: { kind: 'freezeActuators', from: 400, to: 300 }, runIds: [] });
+    expect(paths(recipe)).toEqual(['recipe.to', 'request.runIds']);
+    expect(recipe.issues).toContainEqual({ path: 'recipe.to', message: 'must be after from (400)' });
+    expect(paths(await refused('experiments.run', { recipe: { kind: 'zeroWeights', fraction: 0, layers: [1] }, runIds: [1] }))).toEqual(['recipe', 'recipe.fraction']);
+    expect(paths(await refused('experiments.run', { runIds: [1] }))).toEqual(['recipe']);
+    expect(await value<unknown[]>('experiments.list', {})).toEqual([]);
+  });
+
   it('a malformed percent-encoded channel is a 400 envelope; content types are matched exactly', async () => {
     const malformed = await call('%', {});
     expect(malformed.status).toBe(400);
@@ -164,6 +196,22 @@ describe('web mode API', () => {
       ['paper static seed 7', 'static', 7, ['standard', 'damaged-right'], 200, { morphologies: ['damaged-left'], every: 10, episodes: 5 }],
     ]);
     expect((await call('runs.reproducePaper', { seeds: [] })).status).toBe(400);
+  });
+
+  it('estimates how long a run or the paper experiment would take, from the generations trained in this store', async () => {
+    // Earlier tests in this file trained generations here; whatever they measured, the paper's two runs at 2
+    // generations live 2 × 200 × 2 training lifetimes and 2 held-out tests of 5 (generations 0 and 1), each.
+    const paper = await value<{ seconds: number | null; lifetimes: number; basis: string }>('runs.estimate', { paper: { seeds: [7], generations: 2 } });
+    expect(paper.lifetimes).toBe(2 * (2 * 200 * 2 + 2 * 5));
+    expect(paper.seconds).toBeGreaterThan(0);
+    expect(paper.basis).toMatch(/^measured over the last \d+ generations? trained here: \d+ env steps\/s, \d+ steps a lifetime$/);
+    const one = await value<{ seconds: number; lifetimes: number }>('runs.estimate', { config: { name: 'e', es: { popSize: 10 }, generations: 5, morphologies: ['standard'] } });
+    expect(one.lifetimes).toBe(50);
+    // The same speed: time is proportional to lifetimes.
+    expect(one.seconds / paper.seconds!).toBeCloseTo(50 / paper.lifetimes, 9);
+    const bad = await call('runs.estimate', { config: { name: 'e', es: { popSize: 'many' } } });
+    expect(bad.status).toBe(400);
+    expect((await call('runs.estimate', {})).status).toBe(400);
   });
 
   it('lists morphologies with their summaries', async () => {

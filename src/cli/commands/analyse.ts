@@ -6,30 +6,15 @@
 import type { RuleReport, WeightTrajectories } from '../../common/analysis';
 import { OFF_RELATIVE } from '../../core/analysis/rules';
 import { inspectRunRules, weightTrajectories } from '../../main/services/analysis';
+import { renderSvg } from '../../main/services/svg-charts';
 import type { Store } from '../../main/store/store';
 import { attractorOption, trajectoryCsv } from '../../renderer/src/analysis-charts';
-import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type FlagKind, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 import { writeOut } from '../output';
-import { renderSvg } from '../svg';
 import { damageArg } from './record';
 
-/** One flag: how it is read and what help says about it (the shape of the flag tables `hebb COMMAND --help` reads). */
-interface FlagSpec {
-  readonly kind: FlagKind;
-  readonly help: string;
-  readonly default?: string | number | boolean;
-  readonly absent?: string;
-  readonly value?: string;
-}
-const kinds = (table: Readonly<Record<string, FlagSpec>>): Record<string, FlagKind> => Object.fromEntries(Object.entries(table).map(([k, s]) => [k, s.kind]));
-
-const STORE = {
-  db: { kind: 'string', value: 'PATH', help: 'the store (SQLite file) to use', absent: 'the default store' },
-  json: { kind: 'boolean', help: 'print JSON instead of text' },
-} as const satisfies Record<string, FlagSpec>;
-
 export const ANALYSE_PCA_FLAGS = {
-  ...STORE,
+  ...STORE_FLAGS,
   generation: { kind: 'int', value: 'G', help: 'the centre that produced generation G (0: the initial one)', absent: 'the latest checkpoint' },
   morphology: { kind: 'string', value: 'M', help: 'the body the lifetimes live on', default: 'standard' },
   lifetimes: { kind: 'int', help: 'lifetimes, from recording seeds 1…N (each its own random initial weights)', default: 5 },
@@ -38,16 +23,16 @@ export const ANALYSE_PCA_FLAGS = {
   layers: { kind: 'list', value: 'L,L', help: 'the layers to analyse (0 = input → first hidden)', absent: 'all' },
   csv: { kind: 'string', value: 'FILE', help: 'write the trajectories (scores per seed and step, the spread) as CSV' },
   svg: { kind: 'string', value: 'FILE', help: 'write the attractor figure (trajectories on PC1–PC2, PC1–PC3, the spread) as SVG' },
-} as const satisfies Record<string, FlagSpec>;
+} as const satisfies FlagTable;
 
 export const ANALYSE_RULES_FLAGS = {
-  ...STORE,
+  ...STORE_FLAGS,
   generation: { kind: 'int', value: 'G', help: 'the centre that produced generation G of every run', absent: "each run's latest checkpoint" },
   'off-threshold': { kind: 'number', help: "a synapse is off below this share of its layer's median strength", default: OFF_RELATIVE },
-} as const satisfies Record<string, FlagSpec>;
+} as const satisfies FlagTable;
 
-/** Every flag of `hebb analyse` (for its help). */
-export const ANALYSE_FLAGS = { ...ANALYSE_PCA_FLAGS, ...ANALYSE_RULES_FLAGS };
+/** Every flag of `hebb analyse` (its help lists them; each subcommand accepts its own). */
+export const ANALYSE_FLAGS: FlagTable = { ...ANALYSE_PCA_FLAGS, ...ANALYSE_RULES_FLAGS, generation: { kind: 'int', value: 'G', help: 'the centre that produced generation G (0: the initial one)', absent: "the latest checkpoint (each run's)" } };
 
 const USAGE = 'hebb analyse pca RUN [--generation G] [--morphology M] [--lifetimes N] [--stride S] [--damage SPEC] [--layers L,L] [--csv FILE] [--svg FILE] [--json]\n' +
   '       hebb analyse rules RUN [RUN] [--generation G] [--off-threshold X] [--json]';
@@ -80,7 +65,7 @@ function spreadRows(s: WeightTrajectories['analysis']['spread']): [number, numbe
 }
 
 async function pcaCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
-  const args = parseArgs(argv, kinds(ANALYSE_PCA_FLAGS), 'hebb analyse pca');
+  const args = parseArgs(argv, ANALYSE_PCA_FLAGS, 'hebb analyse pca');
   if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const id = runIdArg(args.positional[0], USAGE);
   const lifetimes = flag(args, 'lifetimes', 'int') ?? ANALYSE_PCA_FLAGS.lifetimes.default;
@@ -102,7 +87,7 @@ async function pcaCommand(argv: readonly string[], open: (args: ParsedArgs) => S
     const svg = flag(args, 'svg', 'string');
     const t = await weightTrajectories(store, id, { morphology, lifetimes, stride, damage, layers, generation: flag(args, 'generation', 'int') });
     if (csv !== undefined) writeOut(trajectoryCsv(t), csv, store.db.name);
-    if (svg !== undefined) writeOut(renderSvg(attractorOption(t), 1200, 860), svg, store.db.name);
+    if (svg !== undefined) writeOut(renderSvg(attractorOption(t), { width: 1200, height: 860 }), svg, store.db.name);
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(t)}\n`);
     else printTrajectories(t);
   } finally {
@@ -125,7 +110,7 @@ function printRules(report: RuleReport): void {
 }
 
 function rulesCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
-  const args = parseArgs(argv, kinds(ANALYSE_RULES_FLAGS), 'hebb analyse rules');
+  const args = parseArgs(argv, ANALYSE_RULES_FLAGS, 'hebb analyse rules');
   if (args.positional.length < 1 || args.positional.length > 2) throw new UsageError(`usage: ${USAGE}`);
   const ids = args.positional.map((p) => runIdArg(p, USAGE));
   const offRelative = flag(args, 'off-threshold', 'number') ?? ANALYSE_RULES_FLAGS['off-threshold'].default;
@@ -144,5 +129,6 @@ export async function analyseCommand(argv: readonly string[], open: (args: Parse
   const [what, ...rest] = argv;
   if (what === 'pca') return pcaCommand(rest, open);
   if (what === 'rules') return rulesCommand(rest, open);
+  parseArgs(argv, ANALYSE_FLAGS, 'hebb analyse'); // a flag no subcommand has is refused as such, naming the flags
   throw new UsageError(`hebb analyse: say what to analyse, pca or rules${what === undefined ? '' : ` (got "${what}")`}\nusage: ${USAGE}`);
 }

@@ -106,7 +106,7 @@ export interface RecordOptions {
   readonly generation?: number;
   /** A damage schedule (validated here; errors name the field, e.g. `damage.0.to`). */
   readonly damage?: unknown;
-  /** Weight snapshots every this many policy steps (default 10; 0 for none). */
+  /** Weight snapshots every this many policy steps (default DEFAULT_WEIGHT_STRIDE; 0 for none). */
   readonly weightStride?: number;
   /**
    * Stop early as the fitness protocol does (default false: the whole lifetime runs, so a damage window late in
@@ -115,10 +115,13 @@ export interface RecordOptions {
   readonly earlyStop?: boolean;
 }
 
+/** Policy steps between the weight snapshots a recording keeps for the replay's heat-maps. */
+export const DEFAULT_WEIGHT_STRIDE = 10;
+
 /** Records one test lifetime of the run's ES centre (in a worker) and stores it as an episode for replay. */
 export async function recordEpisode(store: Store, runId: number, options: RecordOptions, progress?: Progress): Promise<EpisodeRow> {
   const damage = parseDamage(options.damage ?? []);
-  const weightStride = options.weightStride ?? 10;
+  const weightStride = options.weightStride ?? DEFAULT_WEIGHT_STRIDE;
   if (!Number.isInteger(weightStride) || weightStride < 0) throw new StoreError(`weightStride must be a non-negative integer, got ${weightStride}`);
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new StoreError(`seed must be a non-negative integer, got ${options.seed}`);
   const earlyStop = options.earlyStop ?? false;
