@@ -27,7 +27,7 @@ describe('hebb analyse', () => {
     const svg = join(dir, 't.svg');
     const out = hebb('analyse', 'pca', '1', '--db', db, '--lifetimes', '2', '--stride', '100', '--csv', csv, '--svg', svg, '--damage', '{"kind":"stopPlasticity","at":500}');
     expect(out.status, out.stderr).toBe(0);
-    expect(out.stdout).toContain('run 1 hebbian, generation 1, on standard: 2 lifetimes (seeds 1,2), 20 snapshots of 12288 synapses (layers 0,1,2), every 100 steps');
+    expect(out.stdout).toContain('run 1 hebbian, the centre after generation 0, on standard: 2 lifetimes (seeds 1,2), 20 snapshots of 12288 synapses (layers 0,1,2), every 100 steps');
     expect(out.stdout).toContain('damage: plasticity stopped at t 500');
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines).toHaveLength(1 + 2 * 10);

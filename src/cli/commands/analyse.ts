@@ -9,6 +9,7 @@ import { inspectRunRules, weightTrajectories } from '../../main/services/analysi
 import { renderSvg } from '../../main/services/svg-charts';
 import type { Store } from '../../main/store/store';
 import { attractorOption, trajectoryCsv } from '../../renderer/src/analysis-charts';
+import { centreText } from '../../renderer/src/format';
 import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 import { writeOut } from '../output';
 import { damageArg } from './record';
@@ -43,7 +44,7 @@ function printTrajectories(t: WeightTrajectories): void {
   const a = t.analysis;
   const c = a.convergence;
   const lines = [
-    `run ${t.runId} ${t.name}, generation ${t.generation}, on ${t.morphology}: ${t.seeds.length} lifetimes (seeds ${t.seeds.join(',')}), ` +
+    `run ${t.runId} ${t.name}, ${centreText(t.generation)}, on ${t.morphology}: ${t.seeds.length} lifetimes (seeds ${t.seeds.join(',')}), ` +
       `${a.snapshots} snapshots of ${a.synapses} synapses (layers ${a.layers.join(',')}), every ${t.stride} steps (${(t.wallMs / 1000).toFixed(1)} s)`,
     `variance explained: ${a.explained.map((e, j) => `PC${j + 1} ${pct(e)}`).join(', ')}` +
       (a.residual > 1e-6 ? ` (approximate: the eigen-solver stopped at relative residual ${a.residual.toExponential(1)})` : ''),
@@ -98,7 +99,7 @@ async function pcaCommand(argv: readonly string[], open: (args: ParsedArgs) => S
 function printRules(report: RuleReport): void {
   const lines: string[] = [];
   for (const r of report.runs) {
-    lines.push(`run ${r.runId} ${r.name}, generation ${r.generation}: rule ${r.rule} (${r.indexing} indexing)`);
+    lines.push(`run ${r.runId} ${r.name}, ${centreText(r.generation)}: rule ${r.rule} (${r.indexing} indexing)`);
     for (const l of r.layers) {
       lines.push(`  layer ${l.layer} (${l.nIn} → ${l.nOut}, ${l.synapses} synapses): off ${l.off} (${pct(l.offShare)}, strength < ${l.offBelow.toPrecision(3)} = ${report.offRelative} × median ${l.medianStrength.toPrecision(3)})`);
       for (const c of l.coefficients) {

@@ -7,6 +7,7 @@
  */
 import type { RuleReport, WeightTrajectories } from '../../common/analysis';
 import { PALETTE } from './charts';
+import { centreText } from './format';
 
 type Series = Record<string, unknown>;
 
@@ -123,7 +124,7 @@ export function trajectoryCsv(t: WeightTrajectories): string {
   return `${[head.join(','), ...rows].join('\n')}\n`;
 }
 
-const runLabel = (r: RuleReport['runs'][number]): string => `#${r.runId} ${r.name} (g ${r.generation})`;
+const runLabel = (r: RuleReport['runs'][number]): string => `#${r.runId} ${r.name}, ${centreText(r.generation)}`;
 
 /** Histograms of one coefficient of one layer, the runs' bars side by side over their shared bins. */
 export function coefficientOption(report: RuleReport, layer: number, label: string): Record<string, unknown> {
