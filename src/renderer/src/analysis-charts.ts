@@ -7,7 +7,6 @@
  */
 import type { RuleReport, WeightTrajectories } from '../../common/analysis';
 import { PALETTE } from './charts';
-import { centreText } from './format';
 
 type Series = Record<string, unknown>;
 
@@ -124,7 +123,8 @@ export function trajectoryCsv(t: WeightTrajectories): string {
   return `${[head.join(','), ...rows].join('\n')}\n`;
 }
 
-const runLabel = (r: RuleReport['runs'][number]): string => `#${r.runId} ${r.name}, ${centreText(r.generation)}`;
+/** A run in a legend (the rules table beside the charts names its centre). */
+const runLabel = (r: RuleReport['runs'][number]): string => `#${r.runId} ${r.name}`;
 
 /** Histograms of one coefficient of one layer, the runs' bars side by side over their shared bins. */
 export function coefficientOption(report: RuleReport, layer: number, label: string): Record<string, unknown> {
