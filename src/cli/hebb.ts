@@ -8,6 +8,7 @@ import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
 import { commandHelp, overview, type CommandInfo } from './help';
+import { ANALYSE_FLAGS, analyseCommand } from './commands/analyse';
 import { AUDIT_FLAGS, auditCommand } from './commands/audit';
 import { BENCH_FLAGS, benchCommand } from './commands/bench';
 import { damageCommand, DAMAGE_FLAGS } from './commands/damage';
@@ -72,6 +73,12 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
   {
     name: 'report', usage: 'RUN... [options]', flags: REPORT_FLAGS, run: reportCommand, summary: 'the paper report of some runs: one self-contained HTML file',
     examples: ['hebb report 1 2 3 4 5 6 --out report.html'], docs: 'docs/USER-GUIDE.md#the-paper-report',
+  },
+  {
+    name: 'analyse', usage: 'pca RUN | rules RUN [RUN] [options]', flags: ANALYSE_FLAGS, run: analyseCommand,
+    summary: "weight trajectories on principal components (pca), or a run's evolved rules per layer (rules)",
+    examples: ['hebb analyse pca 1 --lifetimes 5 --stride 10 --svg attractor.svg --csv attractor.csv', 'hebb analyse rules 1 2 --off-threshold 0.01'],
+    docs: 'docs/USER-GUIDE.md#weight-trajectories-and-rules',
   },
   { name: 'export', usage: 'RUN [options]', flags: EXPORT_FLAGS, run: exportCommand, summary: "a run's learning curve as CSV or JSON", examples: ['hebb export 1 --format csv --out curve.csv'], docs: 'README.md#training-from-the-command-line' },
   {
