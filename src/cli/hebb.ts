@@ -20,7 +20,7 @@ import { runsCommand } from './commands/runs';
 import { resumeCommand, trainCommand } from './commands/train';
 
 const USAGE = `usage: hebb <command> [options]
-  train       start a training run: --name --policy hebbian|static --rule --init --morphologies a,b --pop
+  train       start a training run: --name --env quadruped|racing --policy hebbian|static --rule --init --morphologies a,b --pop
               --generations --sigma --lr --optimizer sgd|adam --workers --seed [--queue: queue it for hebb work]
               [--heldout a,b --heldout-every N --heldout-episodes N: test the centre on bodies it does not train on]
   resume      continue a run: RUN [--workers]

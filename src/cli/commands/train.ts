@@ -6,7 +6,7 @@ import { usefulWorkers } from '../../main/training/evaluator-pool';
 import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const TRAIN_FLAGS = {
-  db: 'string', json: 'boolean', name: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
+  db: 'string', json: 'boolean', name: 'string', env: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
   pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int', queue: 'boolean',
   heldout: 'list', 'heldout-every': 'int', 'heldout-episodes': 'int',
 } as const;
@@ -14,7 +14,7 @@ export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
-  'run.name': '--name', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
+  'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
@@ -42,6 +42,7 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     : { kind: policyKind };
   return {
     name: flag(args, 'name', 'string') ?? `run ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
+    env: flag(args, 'env', 'string') as RunConfigInput['env'],
     policy: policy as RunConfigInput['policy'],
     morphologies: flag(args, 'morphologies', 'list'),
     es,

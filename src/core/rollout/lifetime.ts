@@ -270,6 +270,6 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
  * Test lifetime `episode` of a network at generation `generation` (training's protocol, test streams): what
  * `hebb eval` and held-out testing during training both run, so the two give the same lifetimes.
  */
-export function testLifetime(env: Env, policy: Policy, seed: number, generation: number, episode: number): LifetimeResult {
-  return runLifetime(env, policy, testStreams(seed, generation, episode));
+export function testLifetime(env: Env, policy: Policy, seed: number, generation: number, episode: number, protocol: Protocol = QUADRUPED_PROTOCOL): LifetimeResult {
+  return runLifetime(env, policy, testStreams(seed, generation, episode), { protocol });
 }
