@@ -2,6 +2,8 @@
  * Command-line flags: `--name value` or `--name=value`, booleans as bare `--json`. Every problem is a UsageError
  * naming the flag, which the CLI turns into exit code 2.
  */
+import { runConfig } from '../core/config';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -84,4 +86,25 @@ export function requireMorphologies(store: { morphology(name: string): unknown }
       throw new UsageError(`--${flagName}: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * A command's body flag for run `runId`: the quadruped's named morphology (checked to exist; `fallback` when
+ * the flag is absent), or nothing for a racing run, which refuses the flag (the car is the only body).
+ */
+export function bodyFlag(
+  store: { getRun(id: number): { config: unknown }; morphology(name: string): unknown },
+  runId: number,
+  given: string | undefined,
+  flagName: string,
+  fallback?: string,
+): string | undefined {
+  if (runConfig(store.getRun(runId).config).env === 'racing') {
+    if (given !== undefined) throw new UsageError(`--${flagName}: run ${runId} is a racing run; the car is its only body (leave --${flagName} out)`);
+    return undefined;
+  }
+  const name = given ?? fallback;
+  if (name === undefined) throw new UsageError(`--${flagName} is required for a quadruped run`);
+  requireMorphologies(store, [name], flagName);
+  return name;
 }

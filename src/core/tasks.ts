@@ -32,3 +32,6 @@ export function wholeLifetime(env: EnvName): Protocol {
  * which no training lifetime draws (docs/METHOD.md, "Tracks").
  */
 export const UNSEEN_TRACKS = 'unseen tracks';
+
+/** The body a racing episode or experiment is stored under (the car is always gym's; it has no MJCF). */
+export const RACING_BODY = 'car';

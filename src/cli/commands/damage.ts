@@ -6,7 +6,8 @@ import type { ExperimentCondition, ExperimentRow } from '../../common/model';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { distanceText } from '../output';
+import { bodyFlag, flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const DAMAGE_FLAGS = {
   db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', value: 'number', 'hebbian-sees': 'string', at: 'int', fraction: 'number', times: 'string',
@@ -65,7 +66,7 @@ export function recoveryText(c: ExperimentCondition): string {
   return `  recovered to ${Math.round(100 * r.threshold)}% ${r.recovered} of ${r.walking} walking (${share}), steps ${each}`;
 }
 
-function print(row: ExperimentRow): void {
+function print(row: ExperimentRow, racing: boolean): void {
   const out: string[] = [`experiment ${row.id} on ${row.morphology}, seeds ${row.seeds.join(',')} (${(row.wallMs / 1000).toFixed(1)} s)`];
   for (const r of row.results) {
     out.push(`run ${r.runId} ${r.name} (${r.policy}, generation ${r.generation})`);
@@ -75,7 +76,7 @@ function print(row: ExperimentRow): void {
       const speed = c.speed
         ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${Math.round((100 * c.speed.late) / c.speed.before)}% of before)`
         : '';
-      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${d.mean.toFixed(2)} m${speed}${recoveryText(c)}`);
+      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${distanceText(racing, d.mean)}${speed}${recoveryText(c)}`);
     }
   }
   for (const s of row.skipped) out.push(`run ${s.runId} skipped: ${s.reason}`);
@@ -95,14 +96,13 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   const recipe = recipeArg(args);
   const seeds = parseSeedList(flag(args, 'seeds', 'string') ?? '1-5');
   if (typeof seeds === 'string') throw new UsageError(`--seeds: ${seeds}`);
-  const morphology = flag(args, 'morphology', 'string') ?? 'standard';
   const recoveryThreshold = thresholdArg(args);
   const store = open(args);
   try {
-    requireMorphologies(store, [morphology], 'morphology');
+    const morphology = bodyFlag(store, runIds[0]!, flag(args, 'morphology', 'string'), 'morphology', 'standard');
     const row = await runExperiment(store, { recipe, runIds, morphology, seeds, generation: flag(args, 'generation', 'int'), recoveryThreshold });
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
-    else print(row);
+    else print(row, morphology === undefined);
   } finally {
     store.close();
   }

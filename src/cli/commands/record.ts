@@ -4,10 +4,11 @@ import { ConfigError } from '../../core/config';
 import { parseDamage, type DamageSchedule } from '../../core/rollout/damage';
 import type { Store } from '../../main/store/store';
 import { recordEpisode } from '../../main/services/evaluation';
-import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { distanceText } from '../output';
+import { bodyFlag, flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
 
 export const RECORD_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', seed: 'int', generation: 'int', damage: 'string', 'weight-stride': 'int', 'early-stop': 'boolean' } as const;
-const USAGE = 'hebb record RUN --morphology M --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
+const USAGE = 'hebb record RUN [--morphology M (the quadruped)] --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
 
 /**
  * A damage schedule from the command line: JSON text (a list of events, or one event), or the path of a file
@@ -44,8 +45,6 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
   const args = parseArgs(argv, RECORD_FLAGS, 'hebb record');
   if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const id = runIdArg(args.positional[0], USAGE);
-  const morphology = flag(args, 'morphology', 'string');
-  if (morphology === undefined) throw new UsageError(`--morphology is required (usage: ${USAGE})`);
   const seed = flag(args, 'seed', 'int') ?? 0;
   if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
   const weightStride = flag(args, 'weight-stride', 'int');
@@ -54,7 +53,7 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
   const damage = spec === undefined ? [] : damageSchedule(spec); // checked before the DB is opened
   const store = open(args);
   try {
-    requireMorphologies(store, [morphology], 'morphology');
+    const morphology = bodyFlag(store, id, flag(args, 'morphology', 'string'), 'morphology');
     const earlyStop = flag(args, 'early-stop', 'boolean') ?? false;
     const e = await recordEpisode(store, id, { morphology, seed, damage, generation: flag(args, 'generation', 'int'), weightStride, earlyStop });
     if (flag(args, 'json', 'boolean')) {
@@ -64,7 +63,7 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
     process.stdout.write(
       `episode ${e.id}: run ${e.runId} generation ${e.generation} on ${e.morphology}, seed ${e.seed}` +
         `${Array.isArray(e.damage) && e.damage.length > 0 ? `, ${e.damage.length} damage event(s)` : ''}: ` +
-        `fitness ${e.fitness.toFixed(1)}, ${e.distance.toFixed(2)} m in ${e.steps} steps` +
+        `fitness ${e.fitness.toFixed(1)}, ${distanceText(morphology === undefined, e.distance)} in ${e.steps} steps` +
         `${e.earlyStop ? ' (stopping early as the fitness protocol does)' : ''}\n`,
     );
   } finally {
