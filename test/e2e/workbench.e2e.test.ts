@@ -51,6 +51,27 @@ describe('the workbench in web mode', () => {
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
 
+  it('shows a racing run only the fields of the car, with its Hebbian normalisation on', async () => {
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    const quadrupedOnly = dialog.locator('[data-path="morphologies"], [data-path="heldout"], [data-path="physics"]');
+    expect(await quadrupedOnly.count()).toBe(3);
+    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(false);
+    await dialog.locator('#field-env').selectOption('racing');
+    await dialog.locator('[data-path="morphologies"]').waitFor({ state: 'detached' });
+    expect(await quadrupedOnly.count()).toBe(0);
+    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(true);
+    // The draft is a valid racing config: no field complains about the hidden bodies.
+    await dialog.locator('#field-name').fill('car');
+    expect(await dialog.locator('[data-error-for]').count()).toBe(0);
+    await wb.shot(page, 'new-run-dialog-racing');
+    await dialog.locator('#field-env').selectOption('quadruped');
+    await dialog.locator('[data-path="morphologies"]').waitFor();
+    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(false);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
+  });
+
   it('creates a run from the dialog, opens its page and draws each generation as it lands', async () => {
     await page.getByTestId('new-run').click();
     await fillRun('gui hebbian', '6', '1');
