@@ -102,13 +102,14 @@ export async function evaluateRun(store: Store, runId: number, options: Evaluate
  * The body a run's episodes and experiments live in: the named morphology for the quadruped (required), the car
  * for a racing run (a morphology is refused: there is only the one car).
  */
-export function bodyOf(store: Store, config: RunConfig, morphology: string | undefined): MorphologySource {
+export function bodyOf(store: Store, config: RunConfig, morphology: string | undefined, fallback?: string): MorphologySource {
   if (config.env === 'racing') {
     if (morphology !== undefined) throw new StoreError(`morphology: a racing run drives gym's car, it has no bodies to choose (leave "${morphology}" out)`);
     return { name: RACING_BODY, mjcf: '' };
   }
-  if (morphology === undefined) throw new StoreError('morphology: name the body to run the quadruped on');
-  return { name: morphology, mjcf: store.morphology(morphology).mjcf };
+  const name = morphology ?? fallback;
+  if (name === undefined) throw new StoreError('morphology: name the body to run the quadruped on');
+  return { name, mjcf: store.morphology(name).mjcf };
 }
 
 export interface RecordOptions {

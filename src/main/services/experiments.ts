@@ -17,7 +17,7 @@ const WINDOW = 100;
 export interface ExperimentOptions {
   readonly recipe: unknown;
   readonly runIds: readonly number[];
-  /** The quadruped's body (required); none for racing runs. */
+  /** The quadruped's body (default standard); none for racing runs. */
   readonly morphology?: string;
   readonly seeds: readonly number[];
   /** The centre of this generation of every run (0: the initial one); default: each run's latest checkpoint. */
@@ -65,7 +65,7 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
   const { env } = sources[0]!.config;
   const other = sources.find((s) => s.config.env !== env);
   if (other) throw new StoreError(`runIds: run ${other.id} is a ${other.config.env} run and run ${sources[0]!.id} a ${env} run; one experiment damages one task`);
-  const body = bodyOf(store, sources[0]!.config, options.morphology);
+  const body = bodyOf(store, sources[0]!.config, options.morphology, 'standard');
   const conditions = recipeConditions(recipe);
   for (const c of conditions) checkDamage(c.damage, actuatorCount(sources[0]!.config, body), taskNet(env).sizes, env);
 
