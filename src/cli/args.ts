@@ -1,8 +1,12 @@
 /**
  * Command-line flags: `--name value` or `--name=value`, booleans as bare `--json`. Every problem is a UsageError
- * naming the flag, which the CLI turns into exit code 2.
+ * naming the flag, which the CLI turns into exit code 2. Each command declares its flags in one table (FlagTable),
+ * which both the parser and `hebb COMMAND --help` (help.ts) read.
  */
+import { availableParallelism } from 'node:os';
+import { readDecimal } from '../common/numbers';
 import { runConfig } from '../core/config';
+import { defaultDbPath } from '../main/store/store';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -13,12 +17,39 @@ export class UsageError extends Error {
 
 export type FlagKind = 'string' | 'int' | 'number' | 'list' | 'boolean';
 
+/** One flag of a command: how it is read, and what `hebb COMMAND --help` says about it. */
+export interface FlagSpec {
+  readonly kind: FlagKind;
+  /** What the flag does, for people (one line). */
+  readonly help: string;
+  /** The value used when the flag is absent (read by the command itself, so help shows what happens). */
+  readonly default?: string | number | boolean | readonly (string | number)[];
+  /** When there is no single default value: what happens when the flag is absent. */
+  readonly absent?: string;
+  /** The value's placeholder in help ("N", "PATH"); by kind when absent. */
+  readonly value?: string;
+}
+
+export type FlagTable = Readonly<Record<string, FlagSpec>>;
+
+/** `--db` and `--json`, which every command that opens the store takes. */
+export const STORE_FLAGS = {
+  db: { kind: 'string', value: 'PATH', help: 'the store (SQLite file) to use', absent: defaultDbPath() },
+  json: { kind: 'boolean', help: 'print JSON instead of text' },
+} as const satisfies FlagTable;
+
+/** `--workers`: evaluator threads; every core when absent (evaluator-pool's usefulWorkers). */
+export const WORKERS_FLAG = {
+  kind: 'int', help: 'evaluator worker threads (1–256), at most one per mirrored pair of the population',
+  absent: `one per core, ${availableParallelism()} here`,
+} as const satisfies FlagSpec;
+
 export interface ParsedArgs {
   readonly positional: string[];
   readonly flags: Map<string, string | boolean>;
 }
 
-export function parseArgs(argv: readonly string[], known: Readonly<Record<string, FlagKind>>, command: string): ParsedArgs {
+export function parseArgs(argv: readonly string[], known: FlagTable, command: string): ParsedArgs {
   const positional: string[] = [];
   const flags = new Map<string, string | boolean>();
   for (let i = 0; i < argv.length; i++) {
@@ -29,8 +60,8 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
     }
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const kind = known[name];
-    if (!kind) throw new UsageError(`unknown option --${name} for ${command} (known: ${Object.keys(known).map((k) => `--${k}`).join(' ')})`);
+    const kind = Object.hasOwn(known, name) ? known[name]!.kind : undefined;
+    if (!kind) throw new UsageError(`unknown option --${name} for ${command} (known: ${Object.keys(known).map((k) => `--${k}`).join(' ')}; see ${command} --help)`);
     // A second value would silently win over the first: ask which one was meant.
     if (flags.has(name)) throw new UsageError(`--${name} is given more than once; give it once`);
     if (kind === 'boolean') {
@@ -45,8 +76,6 @@ export function parseArgs(argv: readonly string[], known: Readonly<Record<string
   return { positional, flags };
 }
 
-const INT = /^[+-]?\d+$/;
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Typed read of a flag; `undefined` when absent. */
 export function flag(args: ParsedArgs, name: string, kind: 'int' | 'number'): number | undefined;
@@ -59,9 +88,9 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
   if (v === undefined) return undefined;
   const text = String(v);
   if (kind === 'int' || kind === 'number') {
-    const n = Number(text);
-    // Number() also takes hex, binary, "1e1" and whitespace; flags take plain decimal (exponents for non-integers).
-    if (!(kind === 'int' ? INT : NUMBER).test(text) || !Number.isFinite(n) || (kind === 'int' && !Number.isSafeInteger(n))) {
+    // Flags take plain decimal (exponents for non-integers), never hex, "1e1" for a whole number, or whitespace.
+    const n = readDecimal(text, kind === 'int');
+    if (n === undefined) {
       throw new UsageError(`--${name} must be ${kind === 'int' ? 'a whole number written in decimal digits' : 'a decimal number'}, got "${text}"`);
     }
     return n;
@@ -72,7 +101,7 @@ export function flag(args: ParsedArgs, name: string, kind: FlagKind): unknown {
 
 /** A run id given as a positional argument; `usage` is shown when it is not one. */
 export function runIdArg(text: string | undefined, usage: string): number {
-  const id = text !== undefined && INT.test(text) ? Number(text) : NaN;
+  const id = (text === undefined ? undefined : readDecimal(text, true)) ?? NaN;
   if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`usage: ${usage} (run ids are positive integers, got "${text ?? ''}")`);
   return id;
 }

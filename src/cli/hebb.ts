@@ -7,41 +7,18 @@ import { ConfigError } from '../core/config';
 import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
-import { auditCommand } from './commands/audit';
-import { benchCommand } from './commands/bench';
-import { compareCommand, evalCommand } from './commands/evaluate';
-import { exportCommand } from './commands/export';
-import { morphologyCommand } from './commands/morphology';
-import { interruptCommand, workCommand } from './commands/queue';
-import { recordCommand } from './commands/record';
-import { damageCommand } from './commands/damage';
-import { serveCommand } from './commands/serve';
-import { runsCommand } from './commands/runs';
-import { resumeCommand, trainCommand } from './commands/train';
-
-const USAGE = `usage: hebb <command> [options]
-  train       start a training run: --name --env quadruped|racing --policy hebbian|static --rule --init --morphologies a,b --pop
-              --generations --sigma --lr --optimizer sgd|adam --workers --seed [--queue: queue it for hebb work]
-              [--heldout a,b --heldout-every N --heldout-episodes N: test the centre on bodies it does not train on]
-  resume      continue a run: RUN [--workers]
-  work        train the queued runs one after another [--workers]
-  pause       pause a run after its generation in flight: RUN
-  stop        stop a run after its generation in flight: RUN
-  runs        list runs, or show one: [show RUN]
-  eval        test a run's ES centre: RUN [--morphologies a,b] [--episodes N] [--generation G]
-  compare     the seen/unseen table: RUN...
-  record      store one lifetime for replay: RUN --morphology M --seed S [--generation G] [--damage JSON|FILE] [--early-stop]
-              [--weight-stride N]
-  damage      a damage experiment over seeds (spec §6.4): RUN... --recipe freeze|zero|plasticity [--from T --to T]
-              [--value V (default 1.0)] [--hebbian-sees network|applied] [--at T --fraction F] [--times 0,50,100]
-              [--morphology M] [--seeds 1-5] [--generation G]
-  audit       the physics audit of a run's gait: RUN [--morphology M] [--generation G] [--seed S] [--episodes N]
-              [--physics V]
-  export      a run's learning curve: RUN [--format csv|json] [--out FILE]
-  morphology  list | show NAME | import FILE [--name N] | export NAME [--out FILE]
-  bench       the benchmarks: [--only key,key] [--repetitions N]
-  serve       the workbench in a browser (web mode): [--port N] [--workers N]; prints the URL to open
-every command takes --db PATH (default ${defaultDbPath()}) and --json`;
+import { commandHelp, overview, type CommandInfo } from './help';
+import { AUDIT_FLAGS, auditCommand } from './commands/audit';
+import { BENCH_FLAGS, benchCommand } from './commands/bench';
+import { damageCommand, DAMAGE_FLAGS } from './commands/damage';
+import { COMPARE_FLAGS, compareCommand, EVAL_FLAGS, evalCommand } from './commands/evaluate';
+import { exportCommand, EXPORT_FLAGS } from './commands/export';
+import { morphologyCommand, MORPHOLOGY_FLAGS } from './commands/morphology';
+import { INTERRUPT_FLAGS, interruptCommand, WORK_FLAGS, workCommand } from './commands/queue';
+import { recordCommand, RECORD_FLAGS } from './commands/record';
+import { RUNS_FLAGS, runsCommand } from './commands/runs';
+import { serveCommand, SERVE_FLAGS } from './commands/serve';
+import { RESUME_FLAGS, resumeCommand, TRAIN_FLAGS, trainCommand } from './commands/train';
 
 /** A store file this invocation created: a command that then fails leaves no new store behind. */
 let created: string | undefined;
@@ -59,47 +36,63 @@ function openStore(args: ParsedArgs): Store {
   }
 }
 
+type Open = (args: ParsedArgs) => Store;
+
+/** Every command: its help (help.ts renders it from the flag table) and how to run it. */
+const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Open): void | Promise<void> })[] = [
+  {
+    name: 'train', usage: '[options]', flags: TRAIN_FLAGS, run: trainCommand, docs: 'README.md#training-from-the-command-line',
+    summary: 'start a training run (Ctrl-C pauses it after the generation in flight)',
+    examples: [
+      'hebb train --name ant-hebbian --policy hebbian --rule ABCD_lr --morphologies standard,damaged-right --pop 100 --generations 150 --workers 2 --seed 1',
+      'hebb train --name held --heldout damaged-left --heldout-every 10 --heldout-episodes 5 --queue',
+      'hebb train --name car --env racing --policy hebbian --pop 8 --generations 2 --workers 2',
+    ],
+  },
+  { name: 'resume', usage: 'RUN [options]', flags: RESUME_FLAGS, run: resumeCommand, summary: 'continue a run from its last checkpoint', examples: ['hebb resume 1 --workers 2'], docs: 'README.md#training-from-the-command-line' },
+  { name: 'work', usage: '[options]', flags: WORK_FLAGS, run: workCommand, summary: 'train the queued runs one after another', examples: ['hebb work --workers 2'], docs: 'README.md#training-from-the-command-line' },
+  { name: 'pause', usage: 'RUN [options]', flags: INTERRUPT_FLAGS, run: interruptCommand('paused'), summary: 'pause a run after its generation in flight (from any shell)', examples: ['hebb pause 2'], docs: 'README.md#training-from-the-command-line' },
+  { name: 'stop', usage: 'RUN [options]', flags: INTERRUPT_FLAGS, run: interruptCommand('stopped'), summary: 'stop a run after its generation in flight (from any shell)', examples: ['hebb stop 2'], docs: 'README.md#training-from-the-command-line' },
+  { name: 'runs', usage: '[show RUN] [options]', flags: RUNS_FLAGS, run: runsCommand, summary: 'list the runs, or show one with its generations', examples: ['hebb runs', 'hebb runs show 1 --json'], docs: 'docs/USER-GUIDE.md#runs' },
+  {
+    name: 'eval', usage: 'RUN [options]', flags: EVAL_FLAGS, run: evalCommand, summary: "test a run's ES centre on bodies seen and unseen in training (a racing run: on unseen tracks)",
+    examples: ['hebb eval 1 --episodes 20 --morphologies standard,damaged-right,damaged-left', 'hebb eval 1 --generation 0 --episodes 5'], docs: 'docs/USER-GUIDE.md#compare',
+  },
+  { name: 'compare', usage: 'RUN... [options]', flags: COMPARE_FLAGS, run: compareCommand, summary: 'the seen/unseen table of evaluated runs, grouped by config', examples: ['hebb compare 1 2 3'], docs: 'docs/USER-GUIDE.md#compare' },
+  {
+    name: 'record', usage: 'RUN [--morphology M] [options]', flags: RECORD_FLAGS, run: recordCommand, summary: 'store one lifetime for the 3-D replay',
+    examples: [`hebb record 1 --morphology damaged-left --seed 3 --damage '{"kind":"freezeActuators","from":300,"to":400}'`], docs: 'docs/USER-GUIDE.md#watching-a-lifetime-in-3-d',
+  },
+  {
+    name: 'damage', usage: 'RUN... --recipe freeze|zero|plasticity [options]', flags: DAMAGE_FLAGS, run: damageCommand, summary: "one of the paper's damage experiments over seeds",
+    examples: ['hebb damage 1 2 --recipe zero --at 300 --fraction 0.333 --seeds 1-10', 'hebb damage 1 2 --recipe freeze --seeds 1-10 --json'], docs: 'docs/USER-GUIDE.md#damage-experiments',
+  },
+  { name: 'audit', usage: 'RUN [options]', flags: AUDIT_FLAGS, run: auditCommand, summary: 'does a gait rest on a solver artefact? (the physics audit)', examples: ['hebb audit 2 --morphology damaged-right'], docs: 'docs/PHYSICS.md#auditing-a-gait-hebb-audit' },
+  { name: 'export', usage: 'RUN [options]', flags: EXPORT_FLAGS, run: exportCommand, summary: "a run's learning curve as CSV or JSON", examples: ['hebb export 1 --format csv --out curve.csv'], docs: 'README.md#training-from-the-command-line' },
+  {
+    name: 'morphology', usage: 'list | show NAME | import FILE | export NAME [options]', flags: MORPHOLOGY_FLAGS, run: morphologyCommand, summary: 'list, show, import or export bodies (MJCF)',
+    examples: ['hebb morphology export standard --out ant.xml', 'hebb morphology import ant.xml --name long-legs'], docs: 'docs/USER-GUIDE.md#importing-mjcf-from-other-tools',
+  },
+  { name: 'bench', usage: '[options]', flags: BENCH_FLAGS, run: (argv) => benchCommand(argv), summary: 'the benchmark figures', examples: ['hebb bench --only pool_speedup_2_workers'], docs: 'docs/BENCHMARKS.md' },
+  { name: 'serve', usage: '[options]', flags: SERVE_FLAGS, run: serveCommand, summary: 'the workbench in a browser (web mode); prints the URL to open', examples: ['hebb serve --port 8080 --workers 2'], docs: 'README.md#use-it' },
+];
+
+const wantsHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');
+
 async function main(argv: readonly string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'train':
-      return trainCommand(rest, openStore);
-    case 'resume':
-      return resumeCommand(rest, openStore);
-    case 'work':
-      return workCommand(rest, openStore);
-    case 'pause':
-      return interruptCommand('paused')(rest, openStore);
-    case 'stop':
-      return interruptCommand('stopped')(rest, openStore);
-    case 'runs':
-      return runsCommand(rest, openStore);
-    case 'eval':
-      return evalCommand(rest, openStore);
-    case 'compare':
-      return compareCommand(rest, openStore);
-    case 'record':
-      return recordCommand(rest, openStore);
-    case 'damage':
-      return damageCommand(rest, openStore);
-    case 'audit':
-      return auditCommand(rest, openStore);
-    case 'export':
-      return exportCommand(rest, openStore);
-    case 'morphology':
-      return morphologyCommand(rest, openStore);
-    case 'bench':
-      return benchCommand(rest);
-    case 'serve':
-      return serveCommand(rest, openStore);
-    case undefined:
-    case 'help':
-    case '--help':
-      process.stdout.write(`${USAGE}\n`);
-      return;
-    default:
-      throw new UsageError(`unknown command "${command}"\n${USAGE}`);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || (name === 'help' && rest.length === 0)) {
+    process.stdout.write(`${overview(COMMANDS)}\n`);
+    return;
   }
+  const asked = name === 'help' ? rest[0]! : name;
+  const command = COMMANDS.find((c) => c.name === asked);
+  if (!command) throw new UsageError(`unknown command "${asked}"; the commands: ${COMMANDS.map((c) => c.name).join(', ')} (hebb --help says what each does)`);
+  if (name === 'help' || wantsHelp(rest)) {
+    process.stdout.write(`${commandHelp(command)}\n`);
+    return;
+  }
+  return command.run(rest, openStore);
 }
 
 try {

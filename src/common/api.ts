@@ -36,6 +36,16 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
   readonly orphaned: boolean;
 }
 
+/** A run's expected duration here, before it starts. */
+export interface Estimate {
+  /** Null until a generation has been trained in this store (nothing measured yet). */
+  readonly seconds: number | null;
+  /** Lifetimes it would live, held-out tests included. */
+  readonly lifetimes: number;
+  /** Where the speed comes from, in words. */
+  readonly basis: string;
+}
+
 export interface RunDetail {
   readonly run: RunSummary;
   readonly generations: GenerationRecord[];
@@ -53,6 +63,8 @@ const id = z.int().min(1);
 const runRef = z.object({ id }).strict();
 
 /** Request schemas, one per channel. */
+const paperRequest = z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict();
+
 export const REQUESTS = {
   'runs.list': z.object({}).strict(),
   'runs.get': runRef,
@@ -75,7 +87,13 @@ export const REQUESTS = {
    * Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right, their
    * centres tested on damaged-left (5 lifetimes every 10 generations) as they train.
    */
-  'runs.reproducePaper': z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict(),
+  'runs.reproducePaper': paperRequest,
+  /**
+   * How long a run (`config`, validated as `runs.create` does) or the paper's experiment (`paper`, as
+   * `runs.reproducePaper` takes it) would take on this machine, from the throughput measured in this store.
+   */
+  'runs.estimate': z.object({ config: z.unknown().optional(), paper: paperRequest.optional() }).strict()
+    .refine((r) => (r.config === undefined) !== (r.paper === undefined), { message: 'give either a config or the paper experiment', path: ['config'] }),
   'morphologies.list': z.object({}).strict(),
   /** One morphology's MJCF (built-in or the user's). */
   'morphologies.get': z.object({ name: z.string().min(1) }).strict(),
@@ -148,6 +166,7 @@ export interface Responses {
   'runs.evaluate': EvaluationRow[];
   'runs.compare': Comparison;
   'runs.reproducePaper': { ids: number[] };
+  'runs.estimate': Estimate;
   'morphologies.list': MorphologySummary[];
   'morphologies.get': { name: string; mjcf: string; builtin: boolean };
   'morphologies.save': MorphologySummary;

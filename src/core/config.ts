@@ -61,7 +61,7 @@ export const esConfigSchema = z
     /** Seeds the candidates' noise offsets (with the generation). */
     seed: seed.default(0),
     /** Seeds the shared noise table; runs with the same table seed and size share one table. */
-    noiseSeed: seed.default(0),
+    noiseSeed: seed.default(0).describe('Seeds the shared noise table the candidates are read from (not the run: its seed picks the offsets)'),
     /** Noise table length in floats (2^25 = 128 MiB shared by all workers). */
     noiseTableSize: z.int().min(2).max(2 ** 28).default(2 ** 25),
   })
@@ -81,9 +81,49 @@ export class ConfigError extends Error {
   }
 }
 
+const WHAT: Readonly<Record<string, string>> = { number: 'a number', int: 'a whole number', string: 'text', boolean: 'yes or no', array: 'a list', object: 'a group of fields' };
+const ITEMS: Readonly<Record<string, [string, string]>> = { array: ['choose at least', 'choose at most'], string: ['give at least', 'give at most'], set: ['choose at least', 'choose at most'] };
+const counted = (n: number | bigint, origin: string): string => `${n} ${origin === 'string' ? 'character' : 'item'}${Number(n) === 1 ? '' : 's'}`;
+
+/**
+ * Zod's own messages ("Invalid input: expected number, received string", "Too small: expected number to be >=2")
+ * in words for people ("enter a number", "must be at least 2"). A schema's own message always wins over these.
+ */
+export const peopleErrors: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type': {
+      if (issue.input === undefined) return 'required';
+      if (issue.expected === 'int' && typeof issue.input === 'number' && Number.isFinite(issue.input)) return 'must be a whole number';
+      const wanted = WHAT[issue.expected] ?? issue.expected;
+      return issue.expected === 'number' || issue.expected === 'int' ? `enter ${wanted}` : `must be ${wanted}, not ${typeof issue.input}`;
+    }
+    case 'too_small': {
+      const min = issue.minimum as number;
+      if (issue.origin === 'number' || issue.origin === 'int') return issue.inclusive ? `must be at least ${min}` : `must be more than ${min}`;
+      if (Number(min) === 1 && issue.origin === 'string') return 'must not be empty';
+      const [few] = ITEMS[issue.origin] ?? ['give at least'];
+      return `${few} ${counted(issue.minimum, issue.origin)}`;
+    }
+    case 'too_big': {
+      const max = issue.maximum as number;
+      if (issue.origin === 'number' || issue.origin === 'int') return issue.inclusive ? `must be at most ${max}` : `must be less than ${max}`;
+      const [, many] = ITEMS[issue.origin] ?? ['', 'give at most'];
+      return `${many} ${counted(issue.maximum, issue.origin)}`;
+    }
+    case 'invalid_value':
+      return `must be one of ${issue.values.map(String).join(', ')}`;
+    case 'invalid_union': // a discriminated union's kind that none of its branches has
+      return Array.isArray(issue['options']) && issue['options'].length > 0 ? `must be one of ${issue['options'].map(String).join(', ')}` : undefined;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}`;
+    default:
+      return undefined;
+  }
+};
+
 /** Validates `input` against `schema`, filling defaults; `root` prefixes the field paths in errors. */
 export function parseConfig<T extends z.ZodType>(schema: T, input: unknown, root: string): z.output<T> {
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, { error: peopleErrors });
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => ({

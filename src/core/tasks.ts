@@ -2,7 +2,7 @@
  * What a run's task (RunConfig.env) fixes besides the env itself: the network every candidate is, and the
  * lifetime protocol its fitness is summed under (docs/METHOD.md, "The car's task").
  */
-import type { EnvName } from './config';
+import type { EnvName, RunConfig } from './config';
 import { CAR_NET, QUADRUPED_MLP, type MlpSpec } from './nn/mlp';
 import { QUADRUPED_PROTOCOL, RACING_PROTOCOL, WHOLE_LIFETIME, type Protocol } from './rollout/lifetime';
 
@@ -35,3 +35,8 @@ export const UNSEEN_TRACKS = 'unseen tracks';
 
 /** The body a racing episode or experiment is stored under (the car is always gym's; it has no MJCF). */
 export const RACING_BODY = 'car';
+
+/** Lifetimes one candidate lives per generation: one per training body, the car one (on its own random track). */
+export function lifetimesPerCandidate(config: RunConfig): number {
+  return config.env === 'racing' ? 1 : config.morphologies.length;
+}

@@ -1,21 +1,23 @@
 /**
  * End-to-end harness: the built workbench in web mode (`out/main/hebb.js serve`, a temporary DB) driven by
- * playwright-core through Debian's chromium. Screenshots go to test-artifacts/.
+ * playwright-core through a Chromium (scripts/browser.mjs says where it looks). Screenshots go to test-artifacts/.
+ * The browser is found before anything starts, and the server is stopped on every path out of here; one a test
+ * leaves running is killed at the end of the run (test/support/children.ts).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, serve } from '../support/serve';
+import { findChromium } from '../../scripts/browser.mjs';
+import { ROOT, serve, type Served } from '../support/serve';
 
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
 
-/** The chromium binary: $CHROMIUM, or Debian's. */
+/** The Chromium binary, or an error saying where it looked and what to install. */
 export function chromiumPath(): string {
-  const candidates = [process.env['CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no chromium found (tried ${candidates.join(', ')}); install Debian's chromium package or set CHROMIUM`);
-  return found;
+  const found = findChromium();
+  if (found.error !== undefined) throw new Error(found.error);
+  return found.path;
 }
 
 export interface Workbench {
@@ -33,21 +35,24 @@ export interface Workbench {
 
 /** `prepare` may fill the database before the server opens it (load fixtures for measurements). */
 export async function startWorkbench(prepare?: (db: string) => void): Promise<Workbench> {
+  const executablePath = chromiumPath(); // before starting anything that would need stopping
   const dir = mkdtempSync(join(tmpdir(), 'hebb-e2e-'));
   const db = join(dir, 'workbench.db');
-  prepare?.(db);
-  const server = await serve(db);
-  const { url, port, token } = server;
+  let server: Served | undefined;
   let browser: Browser;
   try {
+    prepare?.(db);
+    server = await serve(db);
     browser = await chromium.launch({
-      executablePath: chromiumPath(),
+      executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
   } catch (e) {
-    await server.stop(); // never leave a server behind when the browser cannot start
+    await server?.stop(); // never leave a server behind when the browser cannot start
+    rmSync(dir, { recursive: true, force: true });
     throw e;
   }
+  const { url, port, token } = server;
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
     url, port, token, db, browser,
@@ -66,9 +71,12 @@ export async function startWorkbench(prepare?: (db: string) => void): Promise<Wo
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
     },
     async close() {
-      await browser.close();
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await browser.close();
+      } finally {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
 }

@@ -6,7 +6,7 @@
  * replays one of its lifetimes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import { startWorkbench, type Workbench } from './harness';
 
@@ -43,12 +43,28 @@ afterAll(async () => {
 });
 
 describe('replay', () => {
-  it('names the field of a bad damage schedule and records nothing', async () => {
+  it('names the field of a bad damage schedule or weight stride and records nothing, without a console error', async () => {
+    const consoleErrors: string[] = [];
+    const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('console', onConsole);
     const form = page.getByTestId('record-form');
+    // The centres that can be replayed: a 3-generation run keeps its latest three and the best generation's, and
+    // generation 0's is always there.
+    await expect.poll(() => form.getByTestId('centre').locator('option').count()).toBe(4);
+    const centres = (await form.getByTestId('centre').locator('option').allTextContents()).map((t) => t.replace(/, which produced the best generation$/, ''));
+    expect(centres).toEqual(['the latest: after generation 2', 'the initial centre (generation 0)', "generation 1's (after generation 0)", "generation 2's (after generation 1)"]);
+    // "Weights every 0 steps" is refused beside its field.
+    await form.locator('input[name=weightStride]').fill('0');
+    await page.getByTestId('record').click();
+    await form.locator('[data-error-for="weightStride"]').getByText('must be at least 1').waitFor();
+    await form.locator('input[name=weightStride]').fill('10');
     await page.getByTestId('add-damage').click();
     await form.locator('[data-testid=damage-event-0] input[name=to]').fill('200'); // before from (300)
     await page.getByTestId('record').click();
     await form.getByText('to: must be after from (300)').waitFor();
+    expect(await form.locator('[data-error-for="weightStride"]').count()).toBe(0);
+    page.off('console', onConsole);
+    expect(consoleErrors).toEqual([]);
     expect(await wb.api<unknown[]>('episodes.list', {})).toEqual([]);
   });
 
@@ -238,8 +254,13 @@ describe('damage experiments', () => {
     await form.waitFor();
     await form.locator('input[name=seeds]').fill('1-3, x');
     await page.getByTestId('run-experiment').click();
-    await form.getByText('seeds: "x" is not a non-negative integer').waitFor();
-    await form.getByText('choose at least one run').waitFor();
+    await form.locator('[data-error-for="seeds"]').getByText('"x" is not a non-negative integer').waitFor();
+    await form.locator('[data-error-for="runIds"]').getByText('choose at least one run').waitFor();
+    // A freeze that ends before it starts is refused at its field, before anything is sent.
+    await form.locator('input[name=to]').fill('100');
+    await page.getByTestId('run-experiment').click();
+    await form.locator('[data-error-for="to"]').getByText('must be after from (300)').waitFor();
+    await form.locator('input[name=to]').fill('400');
     await form.locator('input[name=seeds]').fill('1-3');
     await page.getByTestId(`experiment-run-${runId}`).check();
     await page.getByTestId('run-experiment').click();
@@ -253,6 +274,19 @@ describe('damage experiments', () => {
     // Recovery per seed (three entries: steps, never, or – for not walking before) and the share, on both rows.
     for (const text of await card.getByTestId('recovery-steps').allInnerTexts()) expect(text.split(' · ')).toHaveLength(3);
     for (const text of await card.getByTestId('recovery-share').allInnerTexts()) expect(text).toMatch(/^\d of \d \(\d+%\)$|^none walking before$/);
+    // The late speed as a share of the speed before: a percentage only of a positive speed, else — saying why.
+    const before = (await card.getByTestId('speed-before').allInnerTexts()).map(Number);
+    const late = (await card.getByTestId('speed-late').allInnerTexts()).map((t) => Number(t.split(' ')[0]));
+    const shares = card.getByTestId('late-share');
+    for (let i = 0; i < before.length; i++) {
+      if (before[i]! > 0) {
+        // Within rounding of the three-decimal speeds shown.
+        expect(Math.abs(Number((await shares.nth(i).textContent())!.replace('%', '')) - (100 * late[i]!) / before[i]!)).toBeLessThan(1.5);
+      } else {
+        expect(await shares.nth(i).textContent()).toBe('—');
+        expect(await shares.nth(i).getAttribute('title')).toMatch(/^no share: the speed before is -?[\d.]+, not positive$/);
+      }
+    }
     // The chart is drawn (ECharts canvas with content).
     const inked = await card.getByTestId('experiment-chart').locator('canvas').first().evaluate((el) => {
       const c = el as unknown as { width: number; height: number; getContext(k: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };

@@ -103,14 +103,13 @@ describe('responsiveness (measured, printed)', () => {
       config: { name: 'live', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 5, morphologies: ['standard'], seed: 1 },
     });
     await page.evaluate((run) => {
-      const w = globalThis as unknown as { __shown: Record<number, number>; document: { querySelector(s: string): { textContent: string | null } | null } };
+      const w = globalThis as unknown as { __shown: Record<number, number>; document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } };
       w.__shown = {};
       const MutationObserverCtor = (globalThis as unknown as { MutationObserver: new (cb: () => void) => { observe(n: unknown, o: unknown): void } }).MutationObserver;
       new MutationObserverCtor(() => {
-        const text = w.document.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.textContent ?? '';
-        const done = Number(text.split('/')[0]);
+        const done = Number(w.document.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.getAttribute('data-done') ?? 0);
         if (done > 0 && !(done - 1 in w.__shown)) w.__shown[done - 1] = Date.now();
-      }).observe(w.document, { subtree: true, childList: true, characterData: true });
+      }).observe(w.document, { subtree: true, childList: true, characterData: true, attributes: true });
     }, id);
     await page.locator(`tr[data-run="${id}"]`).getByTestId('status').getByText('finished').waitFor({ timeout: 60_000 });
     socket.close();

@@ -27,8 +27,14 @@ describe('web mode in Chromium', () => {
     const row = page.locator(`tr[data-run="${id}"]`);
     await row.getByText('e2e tiny').waitFor();
     await row.getByTestId('status').getByText('finished').waitFor({ timeout: 60_000 });
-    expect(await row.getByTestId('generation').textContent()).toContain('2 / 2');
+    expect((await row.getByTestId('generation').textContent())!.trim()).toBe('generation 1 of 2'); // numbered from 0
     await wb.shot(page, 'runs-table');
+    // A deleted run's id is never given to the next run (its row leaves the table).
+    await wb.api('runs.delete', { id });
+    await row.waitFor({ state: 'detached' });
+    const next = await wb.api<{ id: number }>('runs.create', { config: { name: 'e2e after delete', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 1, morphologies: ['standard'] } });
+    expect(next.id).toBe(id + 1);
+    await page.locator(`tr[data-run="${next.id}"]`).getByTestId('status').getByText('finished').waitFor({ timeout: 60_000 });
     await page.context().close();
   });
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { ConsoleMessage, Page } from 'playwright-core';
 import { startWorkbench, type Workbench } from './harness';
 import { colourPixels, rgbOf } from './pixels';
 
@@ -36,18 +36,32 @@ async function fillRun(name: string, pop: string, seed: string, policy = 'hebbia
 }
 
 describe('the workbench in web mode', () => {
-  it('rejects bad input in the new-run dialog, field by field, and creates nothing', async () => {
+  it('rejects bad input in the new-run dialog, field by field, in words for people, and creates nothing', async () => {
+    const consoleErrors: string[] = [];
+    const onConsole = (m: ConsoleMessage): void => void (m.type() === 'error' && consoleErrors.push(m.text()));
+    page.on('console', onConsole);
     await page.getByTestId('new-run').click();
     const dialog = page.getByTestId('new-run-dialog');
     await fillRun('', '7', '1');
     await dialog.locator('#field-es-sigma').fill('-1');
+    // Text that is not a number is an error on its field, never the default in its place.
+    await dialog.locator('#field-generations').fill('abc');
     await page.getByTestId('create-run').click();
+    await dialog.locator('[data-error-for="generations"]').getByText('enter a number', { exact: true }).waitFor();
     await dialog.locator('[data-error-for="es.popSize"]').getByText('must be even').waitFor();
     await dialog.locator('[data-error-for="es.sigma"]').waitFor();
     await dialog.locator('[data-error-for="name"]').waitFor();
+    expect(await dialog.locator('#field-generations').inputValue()).toBe('abc');
+    // One seed for the run: the ES's own seed field, which a run does not use, is not offered.
+    expect(await dialog.locator('#field-seed').count()).toBe(1);
+    expect(await dialog.locator('#field-es-seed').count()).toBe(0);
     expect(await page.getByTestId('create-run').isDisabled()).toBe(true);
     await wb.shot(page, 'new-run-dialog-errors');
-    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    // Escape closes the dialog; a failed validation printed nothing to the console.
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    page.off('console', onConsole);
+    expect(consoleErrors).toEqual([]);
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
 
@@ -79,11 +93,18 @@ describe('the workbench in web mode', () => {
     const detail = page.getByTestId('run-detail');
     await detail.getByText('Run 1 · gui hebbian').waitFor();
     await detail.getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
-    expect(await detail.getByTestId('detail-generation').textContent()).toBe('3');
+    expect(await detail.getByTestId('detail-generation').textContent()).toBe('generation 2 of 3'); // numbered from 0, as on the chart
     const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { es: { popSize: number }; morphologies: string[] };
     expect(config.es.popSize).toBe(6);
     expect(config.morphologies).toEqual(['standard']);
     await page.getByTestId('fitness-chart').locator('canvas').first().waitFor();
+    // Zero test lifetimes are refused beside the field, with the API's bound, and nothing is evaluated.
+    await detail.locator('input[name=episodes]').fill('0');
+    await detail.getByTestId('evaluate').click();
+    await detail.locator('[data-error-for="episodes"]').getByText('must be at least 1').waitFor();
+    expect((await wb.api<{ evaluations: unknown[] }>('runs.get', { id: 1 })).evaluations).toEqual([]);
+    await detail.locator('input[name=episodes]').fill('20');
+    await detail.locator('[data-error-for="episodes"]').waitFor({ state: 'detached' });
     await wb.shot(page, 'run-detail');
   });
 
@@ -93,16 +114,18 @@ describe('the workbench in web mode', () => {
     });
     await page.getByRole('link', { name: 'Runs' }).first().click();
     const row = page.locator(`tr[data-run="${id}"]`);
-    const generation = async (): Promise<number> => Number((await row.getByTestId('generation').textContent())!.split('/')[0]);
+    const generation = async (): Promise<number> => Number(await row.getByTestId('generation').getAttribute('data-done'));
     const reach = async (n: number): Promise<void> => {
       // Runs in the page; the Node-side test project has no DOM types, hence the narrow cast. (A string
       // predicate would need eval, which the renderer's CSP forbids.)
       await page.waitForFunction(([run, min]) => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
-        return Number(doc.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.textContent?.split('/')[0]) >= min;
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { getAttribute(a: string): string | null } | null } }).document;
+        return Number(doc.querySelector(`tr[data-run="${run}"] [data-testid="generation"]`)?.getAttribute('data-done')) >= min;
       }, [id, n] as const, { timeout: 30_000 });
     };
     await reach(1); // the table counts generations live
+    // While it trains, the table and the run page give the time left at the run's own pace.
+    await row.getByTestId('eta').getByText(/^ETA \d+m\d\ds$/).waitFor();
     await row.getByRole('button', { name: 'Pause' }).click();
     await row.getByTestId('status').getByText('paused').waitFor({ timeout: 30_000 });
     const paused = await generation();
@@ -121,6 +144,9 @@ describe('the workbench in web mode', () => {
   it('compares a Hebbian and a static run: grouped bands, config diff, seen/unseen table, CSV export', async () => {
     await page.getByTestId('new-run').click();
     await fillRun('gui static', '6', '1', 'static');
+    // Before it starts, the dialog says what the run will cost here: 6 × 3 lifetimes on one body, at the speed
+    // the generations trained so far in this store were measured at.
+    await page.getByTestId('estimate').getByText(/^18 lifetimes, about \d+m\d\ds on this machine \(measured over the last \d+ generations trained here/).waitFor();
     await page.getByTestId('create-run').click();
     await page.getByTestId('run-detail').getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
     await wb.api('runs.evaluate', { id: 1, morphologies: ['standard', 'damaged-left'], episodes: 2 });
@@ -132,7 +158,7 @@ describe('the workbench in web mode', () => {
     const compare = page.getByTestId('compare');
     await compare.getByTestId('compare-table').getByText('hebbian ABCD_lr (runs 1)').waitFor();
     await compare.getByTestId('compare-table').getByText('static (runs 3)').waitFor();
-    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard', 'damaged-left']);
+    expect(await compare.getByTestId('compare-table').locator('th').allTextContents()).toEqual(['network', 'standard · seen', 'damaged-left · unseen']);
     await compare.getByTestId('config-diff').getByText('policy.kind').waitFor();
     // One legend entry per group, each in its own colour, the same colour in the chart and beside the table row.
     const entries = compare.getByTestId('compare-groups').locator('li');

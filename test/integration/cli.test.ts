@@ -48,7 +48,9 @@ describe('hebb CLI', () => {
     expect(Object.keys(lines[0]!)).toEqual(['run', 'generation', 'mean', 'max', 'min', 'std', 'lr', 'sigma', 'env_steps', 'wall_ms', 'blown_up']);
     expect(lines.map((l) => l.blown_up)).toEqual([0, 0, 0]);
     const runs = JSON.parse(hebb('runs', '--db', db, '--json').stdout) as { id: number; name: string; status: string; generation: number }[];
-    expect(runs).toMatchObject([{ id: 1, name: 'first', status: 'finished', generation: 3 }]);
+    expect(runs).toMatchObject([{ id: 1, name: 'first', status: 'finished', generation: 3, generations: 3 }]);
+    // In words, generations are numbered from 0 as everywhere: the last of 3 is generation 2.
+    expect(hebb('runs', '--db', db).stdout).toMatch(/^ +1 +finished +generation 2 of 3 +mean -?\d+\.\d +first$/m);
   });
 
   it('a run whose lifetimes all blow up (σ 1e37 overflows every rule term) trains on; the progress line and runs show count them', () => {

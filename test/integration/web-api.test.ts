@@ -166,6 +166,22 @@ describe('web mode API', () => {
     expect((await call('runs.reproducePaper', { seeds: [] })).status).toBe(400);
   });
 
+  it('estimates how long a run or the paper experiment would take, from the generations trained in this store', async () => {
+    // Earlier tests in this file trained generations here; whatever they measured, the paper's two runs at 2
+    // generations live 2 × 200 × 2 training lifetimes and 2 held-out tests of 5 (generations 0 and 1), each.
+    const paper = await value<{ seconds: number | null; lifetimes: number; basis: string }>('runs.estimate', { paper: { seeds: [7], generations: 2 } });
+    expect(paper.lifetimes).toBe(2 * (2 * 200 * 2 + 2 * 5));
+    expect(paper.seconds).toBeGreaterThan(0);
+    expect(paper.basis).toMatch(/^measured over the last \d+ generations? trained here: \d+ env steps\/s, \d+ steps a lifetime$/);
+    const one = await value<{ seconds: number; lifetimes: number }>('runs.estimate', { config: { name: 'e', es: { popSize: 10 }, generations: 5, morphologies: ['standard'] } });
+    expect(one.lifetimes).toBe(50);
+    // The same speed: time is proportional to lifetimes.
+    expect(one.seconds / paper.seconds!).toBeCloseTo(50 / paper.lifetimes, 9);
+    const bad = await call('runs.estimate', { config: { name: 'e', es: { popSize: 'many' } } });
+    expect(bad.status).toBe(400);
+    expect((await call('runs.estimate', {})).status).toBe(400);
+  });
+
   it('lists morphologies with their summaries', async () => {
     const list = await value<{ name: string; mass: number }[]>('morphologies.list', {});
     expect(list.map((m) => m.name).sort()).toEqual(['damaged-left', 'damaged-right', 'standard']);

@@ -1,10 +1,12 @@
 /**
  * `hebb serve` as users run it: the built bundle (out/main/hebb.js) in a child process on a free loopback port,
- * with its own store. Shared by the end-to-end and robustness suites.
+ * with its own store. Shared by the end-to-end and robustness suites. The child runs in its own process group and
+ * is killed at the end of the test run if nothing stopped it (test/support/children.ts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { spawnTracked, stopGroup } from './children';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -17,12 +19,12 @@ export interface Served {
   stderr(): string;
   /** POST /api/<channel> with the token; the HTTP status and the parsed envelope. */
   call(channel: string, body: unknown): Promise<{ status: number; envelope: { ok: boolean; value?: unknown; error?: { kind: string; message: string } } }>;
-  /** SIGTERM, then waits for the exit. */
+  /** SIGTERM to its process group, then waits for the exit (SIGKILL after 10 s). */
   stop(): Promise<void>;
 }
 
 export async function serve(db: string, extra: readonly string[] = []): Promise<Served> {
-  const child = spawn(process.execPath, [join(ROOT, 'out/main/hebb.js'), 'serve', '--db', db, '--port', '0', '--workers', '1', '--json', ...extra], {
+  const child = spawnTracked(process.execPath, [join(ROOT, 'out/main/hebb.js'), 'serve', '--db', db, '--port', '0', '--workers', '1', '--json', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -31,9 +33,18 @@ export async function serve(db: string, extra: readonly string[] = []): Promise<
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
-      if (out.includes('\n')) ok(JSON.parse(out.split('\n')[0]!) as { url: string; port: number });
+      if (!out.includes('\n')) return;
+      try {
+        ok(JSON.parse(out.split('\n')[0]!) as { url: string; port: number });
+      } catch {
+        fail(new Error(`hebb serve printed ${JSON.stringify(out)} instead of its address: ${err}`));
+      }
     });
+    child.on('error', fail);
     child.on('exit', (code) => fail(new Error(`hebb serve exited ${code}: ${err}`)));
+  }).catch(async (e: unknown) => {
+    await stopGroup(child);
+    throw e;
   });
   const token = new URL(url).searchParams.get('token')!;
   return {
@@ -46,11 +57,6 @@ export async function serve(db: string, extra: readonly string[] = []): Promise<
       const text = await res.text();
       return { status: res.status, envelope: JSON.parse(text) as never };
     },
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((ok) => child.once('exit', ok));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => stopGroup(child),
   };
 }

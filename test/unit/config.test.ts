@@ -29,6 +29,31 @@ describe('experiment config', () => {
     expect(() => parseConfig(policySpecSchema, { kind: 'hebbian', rule: 'XYZ' }, 'policy')).toThrow(/policy\.rule/);
     expect(() => parseConfig(policySpecSchema, { kind: 'plastic' }, 'policy')).toThrow(/policy\.kind/);
   });
+
+  it("words every refusal for people, never a validator's phrase; a schema's own message wins", () => {
+    const issues = (input: unknown): string[] => {
+      try {
+        runConfig(input);
+      } catch (e) {
+        return (e as ConfigError).issues.map((i) => `${i.path}: ${i.message}`);
+      }
+      return [];
+    };
+    expect(issues({ name: '', es: { popSize: 'abc', optimizer: 'rmsprop' }, generations: 1.5, seed: -1, morphologies: 'standard', heldout: { every: 0 } })).toEqual([
+      'run.name: must not be empty',
+      'run.morphologies: must be a list, not string',
+      'run.es.popSize: enter a number',
+      'run.es.optimizer: must be one of sgd, adam',
+      'run.generations: must be a whole number',
+      'run.seed: must be at least 0',
+      'run.heldout.every: must be at least 1',
+    ]);
+    expect(issues({ name: 'x', es: { popSize: 7 }, generations: 2_000_000, policy: { kind: 'plastic' } })).toEqual([
+      'run.policy.kind: must be one of hebbian, static',
+      'run.es.popSize: must be even (mirrored sampling)',
+      'run.generations: must be at most 1000000',
+    ]);
+  });
 });
 
 describe('run config per task', () => {

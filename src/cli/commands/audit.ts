@@ -1,19 +1,27 @@
 /** `hebb audit RUN`: the physics audit of a run's gait (docs/PHYSICS.md, "Auditing a gait"). */
 import { isPhysicsVersion, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
+import { shareOf } from '../../common/tables';
 import type { Store } from '../../main/store/store';
 import { auditRun, type RunAudit } from '../../main/services/audit';
-import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 
-export const AUDIT_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', generation: 'int', seed: 'int', episodes: 'int', physics: 'int' } as const;
+export const AUDIT_FLAGS = {
+  ...STORE_FLAGS,
+  morphology: { kind: 'string', value: 'M', help: 'the body to audit the gait on', absent: "the run's first training body" },
+  generation: { kind: 'int', value: 'G', help: 'the centre that produced generation G (0: the initial one)', absent: 'the latest checkpoint' },
+  seed: { kind: 'int', help: 'the first lifetime seed (lifetimes use seeds S, S+1, …)', default: 1 },
+  episodes: { kind: 'int', help: 'lifetimes audited (1–100)', default: 5 },
+  physics: { kind: 'int', value: PHYSICS_VERSION_NUMBERS.join('|'), help: 'the physics version to audit with', absent: 'the version the run was trained with' },
+} as const satisfies FlagTable;
 const USAGE = 'hebb audit RUN [--morphology M] [--generation G] [--seed S] [--episodes N] [--physics V] [--json]';
 
 export async function auditCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
   const args = parseArgs(argv, AUDIT_FLAGS, 'hebb audit');
   if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const id = runIdArg(args.positional[0], USAGE);
-  const seed = flag(args, 'seed', 'int') ?? 1;
+  const seed = flag(args, 'seed', 'int') ?? AUDIT_FLAGS.seed.default;
   if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
-  const episodes = flag(args, 'episodes', 'int') ?? 5;
+  const episodes = flag(args, 'episodes', 'int') ?? AUDIT_FLAGS.episodes.default;
   if (episodes < 1 || episodes > 100) throw new UsageError(`--episodes must be in [1, 100], got ${episodes}`);
   const generation = flag(args, 'generation', 'int');
   if (generation !== undefined && generation < 0) throw new UsageError(`--generation must be ≥ 0, got ${generation}`);
@@ -39,6 +47,12 @@ const spread = (xs: readonly number[]): string => {
   return `${mean.toFixed(2)} ± ${std.toFixed(2)} m`;
 };
 
+/** A re-run's distance as a share of the audited lifetimes' (none when they did not walk forward). */
+function rerunShare(distance: number, a: RunAudit): string {
+  const share = shareOf(distance, a.summary.distance, 'the audited distance');
+  return share.why ?? `${share.text} of the audited distance`;
+}
+
 function report(a: RunAudit): string {
   const l = a.summary;
   const physics = `physics ${a.physicsVersion}${a.physicsVersion === a.trainedPhysics ? '' : ` (trained with ${a.trainedPhysics})`}`;
@@ -51,7 +65,7 @@ function report(a: RunAudit): string {
     `  contact impulse    max ${l.maxContactImpulse.toFixed(1)} N·s per contact point, ${l.maxSubStepImpulse.toFixed(1)} N·s per sub-step; peak ground force ${l.peakForceBodyWeights.toFixed(2)} body weights (mean over a step)`,
     `  joint speed        max ${l.maxJointSpeed.toFixed(1)} rad/s`,
     `  electricity        ${l.electricity.toFixed(1)} per lifetime, ${Number.isFinite(l.electricityPerMetre) ? l.electricityPerMetre.toFixed(1) : '—'} per metre`,
-    ...a.reruns.map((r) => `  ${r.label.padEnd(34)} ${spread(r.distances)} (${(100 * r.ratio).toFixed(0)} % of the audited distance)`),
+    ...a.reruns.map((r) => `  ${r.label.padEnd(34)} ${spread(r.distances)} (${rerunShare(r.meanDistance, a)})`),
   ];
   return `${lines.join('\n')}\n`;
 }

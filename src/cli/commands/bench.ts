@@ -3,7 +3,7 @@
  * { key: median, … } and nothing else on stdout. `--only a,b` picks benchmarks by key.
  */
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
-import { flag, parseArgs, UsageError } from '../args';
+import { flag, parseArgs, UsageError, type FlagTable } from '../args';
 import { coreBenchmarks } from '../bench/core';
 import { poolBenchmarks } from '../bench/pool';
 import { quadrupedBenchmarks } from '../bench/quadruped';
@@ -12,7 +12,11 @@ import { racingPolicyBenchmarks } from '../bench/racing-policy';
 import { racingRolloutBenchmarks } from '../bench/racing-rollout';
 import { runBenchmarks, type BenchResult } from '../bench/registry';
 
-export const BENCH_FLAGS = { json: 'boolean', only: 'list', repetitions: 'int' } as const;
+export const BENCH_FLAGS = {
+  json: { kind: 'boolean', help: 'print one JSON object { key: median } and nothing else' },
+  only: { kind: 'list', value: 'KEY,KEY', help: 'run only these benchmarks (docs/BENCHMARKS.md lists the keys)', absent: 'every benchmark' },
+  repetitions: { kind: 'int', help: 'runs of each benchmark, the median is printed (1–100)', default: 5 },
+} as const satisfies FlagTable;
 
 const format = (v: number): string => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(3));
 
@@ -20,7 +24,7 @@ export async function benchCommand(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv, BENCH_FLAGS, 'hebb bench');
   if (args.positional.length > 0) throw new UsageError(`unexpected argument "${args.positional[0]}" (usage: hebb bench [--only key,key] [--repetitions N] [--json])`);
   const json = flag(args, 'json', 'boolean');
-  const repetitions = flag(args, 'repetitions', 'int') ?? 5;
+  const repetitions = flag(args, 'repetitions', 'int') ?? BENCH_FLAGS.repetitions.default;
   if (repetitions < 1 || repetitions > 100) throw new UsageError(`--repetitions must be in [1, 100], got ${repetitions}`);
   const all = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo()), ...racingBenchmarks(), ...racingPolicyBenchmarks(), ...racingRolloutBenchmarks(), ...poolBenchmarks()];
   const only = flag(args, 'only', 'list');

@@ -1,18 +1,36 @@
-/** `hebb damage RUN...`: a damage experiment (spec §6.4) over seeds, stored and printed as a table. */
+/** `hebb damage RUN...`: one of the paper's damage experiments over seeds, stored and printed as a table. */
 import { ConfigError } from '../../core/config';
-import { parseRecipe, parseSeedList, type Recipe } from '../../core/rollout/recipes';
-import { recoveryWords } from '../../core/rollout/recovery';
+import { HEBBIAN_SEES } from '../../core/rollout/damage';
+import { parseRecipe, parseSeedList, recipeSchema, type Recipe } from '../../core/rollout/recipes';
+import { RECOVERY_THRESHOLD, recoveryWords } from '../../core/rollout/recovery';
 import type { ExperimentCondition, ExperimentRow } from '../../common/model';
+import { shareOf } from '../../common/tables';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
 import type { Store } from '../../main/store/store';
 import { distanceText } from '../output';
-import { bodyFlag, flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { bodyFlag, flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
+
+/** Each recipe with every field left out: the defaults the recipe schema fills in (core/rollout/recipes). */
+const FREEZE = recipeSchema.parse({ kind: 'freezeActuators' }) as Extract<Recipe, { kind: 'freezeActuators' }>;
+const ZERO = recipeSchema.parse({ kind: 'zeroWeights' }) as Extract<Recipe, { kind: 'zeroWeights' }>;
+const STOP = recipeSchema.parse({ kind: 'stopPlasticity' }) as Extract<Recipe, { kind: 'stopPlasticity' }>;
 
 export const DAMAGE_FLAGS = {
-  db: 'string', json: 'boolean', recipe: 'string', from: 'int', to: 'int', value: 'number', 'hebbian-sees': 'string', at: 'int', fraction: 'number', times: 'string',
-  morphology: 'string', seeds: 'string', generation: 'int', 'recovery-threshold': 'number',
-} as const;
+  ...STORE_FLAGS,
+  recipe: { kind: 'string', value: 'freeze|zero|plasticity', help: 'required: actuators held at a value, weights zeroed, or plasticity stopped' },
+  from: { kind: 'int', value: 'T', help: 'freeze: the first policy step held', default: FREEZE.from },
+  to: { kind: 'int', value: 'T', help: 'freeze: the step the actuators are released at', default: FREEZE.to },
+  value: { kind: 'number', value: 'V', help: 'freeze: the value the actuators are held at (−1 … 1)', default: FREEZE.value },
+  'hebbian-sees': { kind: 'string', value: HEBBIAN_SEES.join('|'), help: "freeze: the post activity the output layer's update uses while held", default: FREEZE.hebbianSees },
+  at: { kind: 'int', value: 'T', help: 'zero: the policy step the weights are zeroed at', default: ZERO.at },
+  fraction: { kind: 'number', value: 'F', help: "zero: the share of each layer's weights zeroed (0 < F ≤ 1)", default: ZERO.fraction },
+  times: { kind: 'string', value: 'T,T', help: 'plasticity: the steps plasticity is stopped at, one condition each', default: STOP.times },
+  morphology: { kind: 'string', value: 'M', help: 'the body every lifetime lives on (the quadruped only)', default: 'standard' },
+  seeds: { kind: 'string', value: 'LIST', help: 'lifetime seeds, as 1-5 or 1,3,7; seed s is the lifetime `hebb record --seed s` stores', default: '1-5' },
+  generation: { kind: 'int', value: 'G', help: "each run's centre that produced generation G (0: the initial one)", absent: "each run's latest checkpoint" },
+  'recovery-threshold': { kind: 'number', help: 'share of the speed before the damage that counts as recovered (0 < X ≤ 1)', default: RECOVERY_THRESHOLD },
+} as const satisfies FlagTable;
 const USAGE =
   'hebb damage RUN... --recipe freeze|zero|plasticity [--from T --to T --value V --hebbian-sees network|applied | --at T --fraction F | --times 0,50,100] [--morphology M] [--seeds 1-5] [--generation G] [--recovery-threshold 0.8]';
 const RECIPES = { freeze: 'freezeActuators', zero: 'zeroWeights', plasticity: 'stopPlasticity' } as const;
@@ -73,8 +91,9 @@ function print(row: ExperimentRow, racing: boolean): void {
     for (const c of r.conditions) {
       const f = summarise(c.fitness);
       const d = summarise(c.distance);
-      const speed = c.speed
-        ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${Math.round((100 * c.speed.late) / c.speed.before)}% of before)`
+      const late = c.speed && shareOf(c.speed.late, c.speed.before, 'the speed before');
+      const speed = c.speed && late
+        ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${late.why ?? `${late.text} of before`})`
         : '';
       out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${distanceText(racing, d.mean)}${speed}${recoveryText(c)}`);
     }
@@ -94,7 +113,7 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   if (args.positional.length === 0) throw new UsageError(`usage: ${USAGE}`);
   const runIds = args.positional.map((p) => runIdArg(p, USAGE));
   const recipe = recipeArg(args);
-  const seeds = parseSeedList(flag(args, 'seeds', 'string') ?? '1-5');
+  const seeds = parseSeedList(flag(args, 'seeds', 'string') ?? DAMAGE_FLAGS.seeds.default);
   if (typeof seeds === 'string') throw new UsageError(`--seeds: ${seeds}`);
   const recoveryThreshold = thresholdArg(args);
   const store = open(args);

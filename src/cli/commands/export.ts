@@ -6,10 +6,15 @@
  * trajectories).
  */
 import type { GenerationRecord, HeldoutRecord, Store } from '../../main/store/store';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 import { writeOut } from '../output';
 
-export const EXPORT_FLAGS = { db: 'string', json: 'boolean', format: 'string', out: 'string' } as const;
+export const EXPORT_FLAGS = {
+  ...STORE_FLAGS,
+  json: { kind: 'boolean', help: 'the same as --format json' },
+  format: { kind: 'string', value: 'csv|json', help: 'CSV: one row per generation; JSON: the run with its generations, tests and episodes', default: 'csv' },
+  out: { kind: 'string', value: 'FILE', help: 'write to FILE (replaced whole, never half-written)', absent: 'standard output' },
+} as const satisfies FlagTable;
 const USAGE = 'hebb export RUN --format csv|json [--out FILE]';
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
@@ -42,7 +47,7 @@ export function exportCommand(argv: readonly string[], open: (args: ParsedArgs) 
   const args = parseArgs(argv, EXPORT_FLAGS, 'hebb export');
   if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const id = runIdArg(args.positional[0], USAGE);
-  const format = flag(args, 'format', 'string') ?? (flag(args, 'json', 'boolean') ? 'json' : 'csv');
+  const format = flag(args, 'format', 'string') ?? (flag(args, 'json', 'boolean') ? 'json' : EXPORT_FLAGS.format.default);
   if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got "${format}"`);
   const store = open(args);
   try {

@@ -4,10 +4,14 @@ import { basename, extname } from 'node:path';
 import { MAX_MJCF_CHARS } from '../../core/morphology/limits';
 import type { Store } from '../../main/store/store';
 import { importMorphology, MorphologyError, summariseMorphology } from '../../main/services/morphologies';
-import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 import { writeOut } from '../output';
 
-export const MORPHOLOGY_FLAGS = { db: 'string', json: 'boolean', name: 'string', out: 'string' } as const;
+export const MORPHOLOGY_FLAGS = {
+  ...STORE_FLAGS,
+  name: { kind: 'string', help: 'import: the name to store the body under', absent: "the file's name without its extension" },
+  out: { kind: 'string', value: 'FILE', help: 'export: write the MJCF to FILE', absent: 'standard output' },
+} as const satisfies FlagTable;
 const USAGE = 'hebb morphology list | show NAME | import FILE [--name NAME] | export NAME [--out FILE]';
 
 export function morphologyCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {

@@ -2,11 +2,11 @@
 import { runConfig } from '../../core/config';
 import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
 import { reporter, stopSignal } from './train';
 
-export const WORK_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
-export const INTERRUPT_FLAGS = { db: 'string', json: 'boolean' } as const;
+export const WORK_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG } as const satisfies FlagTable;
+export const INTERRUPT_FLAGS = STORE_FLAGS;
 
 /** Trains queued runs in id order until none is left; Ctrl-C pauses the running one and re-queues it. */
 export async function workCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {

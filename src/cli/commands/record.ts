@@ -3,11 +3,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/config';
 import { parseDamage, type DamageSchedule } from '../../core/rollout/damage';
 import type { Store } from '../../main/store/store';
-import { recordEpisode } from '../../main/services/evaluation';
+import { CAR_WEIGHT_STRIDE, DEFAULT_WEIGHT_STRIDE, recordEpisode } from '../../main/services/evaluation';
 import { distanceText } from '../output';
-import { bodyFlag, flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { bodyFlag, flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 
-export const RECORD_FLAGS = { db: 'string', json: 'boolean', morphology: 'string', seed: 'int', generation: 'int', damage: 'string', 'weight-stride': 'int', 'early-stop': 'boolean' } as const;
+export const RECORD_FLAGS = {
+  ...STORE_FLAGS,
+  morphology: { kind: 'string', value: 'M', help: 'the body to live on: required for the quadruped, refused for the car' },
+  seed: { kind: 'int', help: 'keys the lifetime: the same seed replays the same lifetime', default: 0 },
+  generation: { kind: 'int', value: 'G', help: 'the centre that produced generation G (0: the initial one)', absent: 'the latest checkpoint' },
+  damage: { kind: 'string', value: 'JSON|FILE', help: 'a damage schedule: JSON text (one event or a list) or a file holding it', absent: 'no damage' },
+  'weight-stride': { kind: 'int', help: `keep the weights every N steps for the heat-maps (0: never; the car's default ${CAR_WEIGHT_STRIDE})`, default: DEFAULT_WEIGHT_STRIDE },
+  'early-stop': { kind: 'boolean', help: "end the lifetime as training's fitness protocol does (else all 1 000 env steps run)" },
+} as const satisfies FlagTable;
 const USAGE = 'hebb record RUN [--morphology M (the quadruped)] --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
 
 /**
@@ -45,7 +53,7 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
   const args = parseArgs(argv, RECORD_FLAGS, 'hebb record');
   if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const id = runIdArg(args.positional[0], USAGE);
-  const seed = flag(args, 'seed', 'int') ?? 0;
+  const seed = flag(args, 'seed', 'int') ?? RECORD_FLAGS.seed.default;
   if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
   const weightStride = flag(args, 'weight-stride', 'int');
   if (weightStride !== undefined && weightStride < 0) throw new UsageError(`--weight-stride must be ≥ 0, got ${weightStride}`);

@@ -1,9 +1,10 @@
 /** `hebb runs` and `hebb runs show RUN`. */
+import { generationText } from '../../common/generations';
 import { BLOWN_UP_FITNESS } from '../../core/rollout/lifetime';
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type ParsedArgs } from '../args';
 
-export const RUNS_FLAGS = { db: 'string', json: 'boolean' } as const;
+export const RUNS_FLAGS = STORE_FLAGS;
 
 export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
   const args = parseArgs(argv, RUNS_FLAGS, 'hebb runs');
@@ -36,13 +37,14 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
     const runs = store.listRuns().map((r) => {
       const generations = store.generations(r.id);
       const last = generations.at(-1);
-      return { id: r.id, name: r.name, status: r.status, generation: generations.length, mean: last?.mean ?? null, max: last?.max ?? null, config: r.config };
+      const total = (r.config as { generations?: number }).generations ?? 0;
+      return { id: r.id, name: r.name, status: r.status, generation: generations.length, generations: total, mean: last?.mean ?? null, max: last?.max ?? null, config: r.config };
     });
     if (json) {
       process.stdout.write(`${JSON.stringify(runs)}\n`);
     } else {
       for (const r of runs) {
-        process.stdout.write(`${String(r.id).padStart(4)}  ${r.status.padEnd(9)} gen ${String(r.generation).padStart(5)}  mean ${r.mean === null ? '—' : r.mean.toFixed(1)}  ${r.name}\n`);
+        process.stdout.write(`${String(r.id).padStart(4)}  ${r.status.padEnd(9)} ${generationText(r.generation, r.generations).padEnd(24)}  mean ${r.mean === null ? '—' : r.mean.toFixed(1)}  ${r.name}\n`);
       }
     }
   } finally {

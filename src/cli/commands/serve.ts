@@ -8,9 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { startWebServer } from '../../main/server';
 import { Workbench } from '../../main/services/workbench';
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
 
-export const SERVE_FLAGS = { db: 'string', json: 'boolean', port: 'int', workers: 'int' } as const;
+export const SERVE_FLAGS = {
+  ...STORE_FLAGS,
+  json: { kind: 'boolean', help: 'print the URL as one JSON line { url, port }' },
+  port: { kind: 'int', help: 'the port on 127.0.0.1 (0: any free port)', default: 0 },
+  workers: WORKERS_FLAG,
+} as const satisfies FlagTable;
 
 /** out/renderer, from the sources (src/cli/commands) or from the bundle (out/main). */
 function rendererDir(): string {
@@ -21,7 +26,7 @@ function rendererDir(): string {
 export async function serveCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
   const args = parseArgs(argv, SERVE_FLAGS, 'hebb serve');
   if (args.positional.length > 0) throw new UsageError(`hebb serve takes no arguments, got "${args.positional[0]}"`);
-  const port = flag(args, 'port', 'int') ?? 0;
+  const port = flag(args, 'port', 'int') ?? SERVE_FLAGS.port.default;
   if (port < 0 || port > 65535) throw new UsageError(`--port must be in [0, 65535], got ${port}`);
   const workers = flag(args, 'workers', 'int');
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);

@@ -1,16 +1,37 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
-import { ConfigError, runConfig, type RunConfigInput } from '../../core/config';
+import { ConfigError, ENV_NAMES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { RULE_NAMES } from '../../core/plasticity/rules';
+import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
 import { createRun, train } from '../../main/training/coordinator';
 import { usefulWorkers } from '../../main/training/evaluator-pool';
-import { flag, parseArgs, requireMorphologies, runIdArg, UsageError, type ParsedArgs } from '../args';
+import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
+
+/** What a run gets for every option left out: the config schema's defaults (core/config). */
+const RUN_DEFAULTS = runConfig({ name: 'defaults' });
+const HEBBIAN_DEFAULTS = RUN_DEFAULTS.policy.kind === 'hebbian' ? RUN_DEFAULTS.policy : undefined;
 
 export const TRAIN_FLAGS = {
-  db: 'string', json: 'boolean', name: 'string', env: 'string', policy: 'string', rule: 'string', init: 'string', morphologies: 'list',
-  pop: 'int', generations: 'int', sigma: 'number', lr: 'number', optimizer: 'string', workers: 'int', seed: 'int', queue: 'boolean',
-  heldout: 'list', 'heldout-every': 'int', 'heldout-episodes': 'int',
-} as const;
-export const RESUME_FLAGS = { db: 'string', json: 'boolean', workers: 'int' } as const;
+  ...STORE_FLAGS,
+  name: { kind: 'string', help: "the run's name", absent: '"run YYYY-MM-DD HH:MM:SS", the time it is created' },
+  env: { kind: 'string', value: ENV_NAMES.join('|'), help: 'the task: the quadruped walking, or the car racing from pixels (no --morphologies, --heldout)', default: RUN_DEFAULTS.env },
+  policy: { kind: 'string', value: 'hebbian|static', help: 'Hebbian network (evolved plasticity rule) or static network (evolved weights)', default: RUN_DEFAULTS.policy.kind },
+  rule: { kind: 'string', value: RULE_NAMES.join('|'), help: 'the plasticity rule, Hebbian only', default: HEBBIAN_DEFAULTS?.rule ?? '' },
+  init: { kind: 'string', value: INIT_MODES.join('|'), help: 'initial weights of each lifetime, Hebbian only', default: HEBBIAN_DEFAULTS?.init ?? '' },
+  morphologies: { kind: 'list', value: 'A,B', help: 'bodies to train on (names of stored morphologies; the quadruped only)', default: RUN_DEFAULTS.morphologies },
+  pop: { kind: 'int', help: 'population size (even: candidates come in mirrored pairs)', default: RUN_DEFAULTS.es.popSize },
+  generations: { kind: 'int', help: 'generations to train', default: RUN_DEFAULTS.generations },
+  sigma: { kind: 'number', help: 'initial noise standard deviation σ', default: RUN_DEFAULTS.es.sigma },
+  lr: { kind: 'number', help: 'initial ES learning rate α', default: RUN_DEFAULTS.es.lr },
+  optimizer: { kind: 'string', value: OPTIMIZER_NAMES.join('|'), help: 'update rule for the ES gradient', default: RUN_DEFAULTS.es.optimizer },
+  workers: WORKERS_FLAG,
+  seed: { kind: 'int', help: 'keys the initial centre, the noise and every lifetime: same seed, same run', default: RUN_DEFAULTS.seed },
+  queue: { kind: 'boolean', help: 'queue the run for `hebb work` instead of training it now' },
+  heldout: { kind: 'list', value: 'A,B', help: 'bodies, never trained on, to test the centre on while it trains', absent: 'no held-out tests' },
+  'heldout-every': { kind: 'int', help: 'with --heldout: test generation 0, every N-th after it and the last', default: RUN_DEFAULTS.heldout.every },
+  'heldout-episodes': { kind: 'int', help: 'with --heldout: test lifetimes per held-out body each time', default: RUN_DEFAULTS.heldout.episodes },
+} as const satisfies FlagTable;
+export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG } as const satisfies FlagTable;
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
@@ -21,7 +42,7 @@ const FLAG_OF: Record<string, string> = {
 };
 
 export function configFromFlags(args: ParsedArgs): RunConfigInput {
-  const policyKind = flag(args, 'policy', 'string') ?? 'hebbian';
+  const policyKind = flag(args, 'policy', 'string') ?? TRAIN_FLAGS.policy.default;
   const es: Record<string, unknown> = {};
   const put = (key: string, v: unknown): void => {
     if (v !== undefined) es[key] = v;

@@ -121,7 +121,7 @@ export interface RecordOptions {
   readonly generation?: number;
   /** A damage schedule (validated here; errors name the field, e.g. `damage.0.to`). */
   readonly damage?: unknown;
-  /** Weight snapshots every this many policy steps (default 10, the car 50; 0 for none). */
+  /** Weight snapshots every this many policy steps (default DEFAULT_WEIGHT_STRIDE, the car CAR_WEIGHT_STRIDE; 0 for none). */
   readonly weightStride?: number;
   /**
    * Stop early as the fitness protocol does (default false: the whole lifetime runs, so a damage window late in
@@ -130,12 +130,16 @@ export interface RecordOptions {
   readonly earlyStop?: boolean;
 }
 
+/** Policy steps between the weight snapshots a recording keeps for the replay's heat-maps. */
+export const DEFAULT_WEIGHT_STRIDE = 10;
 /**
  * The car's plastic layers hold 91 328 weights (the quadruped's 12 288): snapshots every 50 steps keep a
  * whole-lifetime car episode near 7 MB, as every 10 steps keeps the quadruped's near 5 MB.
  */
+export const CAR_WEIGHT_STRIDE = 50;
+
 function defaultWeightStride(config: RunConfig): number {
-  return config.env === 'racing' ? 50 : 10;
+  return config.env === 'racing' ? CAR_WEIGHT_STRIDE : DEFAULT_WEIGHT_STRIDE;
 }
 
 /** Records one test lifetime of the run's ES centre (in a worker) and stores it as an episode for replay. */

@@ -8,10 +8,11 @@ import {
   isChannel, REQUESTS, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type ParsedRequestOf, type ResponseOf, type RunSummary,
 } from '../../common/api';
 import type { RunRow } from '../../common/model';
-import { ConfigError, runConfig } from '../../core/config';
+import { ConfigError, peopleErrors, runConfig } from '../../core/config';
 import { ownerAlive, StoreError, type RunStats, type Store } from '../store/store';
 import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
+import { estimate, paperConfigs } from './estimate';
 import { runExperiment } from './experiments';
 import { importMorphology, listedMorphology, MorphologyError, summariseMorphology } from './morphologies';
 
@@ -74,16 +75,9 @@ export class Workbench {
       'runs.evaluate': ({ id, morphologies, episodes, generation }) =>
         evaluateRun(store, id, { morphologies, episodes, generation }, (done, total) => this.emit('progress', { runId: id, task: 'evaluate', done, total })),
       'runs.compare': ({ ids }) => compareRuns(store, ids),
-      'runs.reproducePaper': ({ seeds, generations }) => {
-        // Validate all six configs before queueing any, so a bad request queues nothing.
-        const configs = seeds.flatMap((seed) =>
-          (['hebbian', 'static'] as const).map((kind) =>
-            runConfig({
-              name: `paper ${kind} seed ${seed}`, policy: { kind }, morphologies: ['standard', 'damaged-right'], seed, ...(generations ? { generations } : {}),
-              heldout: { morphologies: ['damaged-left'], every: 10, episodes: 5 }, // the generalisation curve on the paper's unseen body
-            })));
-        return { ids: configs.map((c) => this.queue.enqueue(c).id) };
-      },
+      // Validate all six configs before queueing any, so a bad request queues nothing.
+      'runs.reproducePaper': ({ seeds, generations }) => ({ ids: paperConfigs(seeds, generations).map((c) => this.queue.enqueue(c).id) }),
+      'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations)),
       'morphologies.list': () => store.listMorphologies().map((m) => listedMorphology(store.morphology(m.name))),
       'morphologies.get': ({ name }) => store.morphology(name),
       'morphologies.save': ({ name, mjcf }) => (importMorphology(store, name, mjcf), summariseMorphology(store.morphology(name))),
@@ -105,7 +99,7 @@ export class Workbench {
   async dispatch(channel: string, payload: unknown): Promise<Envelope<unknown>> {
     try {
       if (!isChannel(channel)) return { ok: false, error: { kind: 'not-found', message: `unknown channel '${channel}'` } };
-      const request = REQUESTS[channel].parse(payload ?? {});
+      const request = REQUESTS[channel].parse(payload ?? {}, { error: peopleErrors });
       const handler = this.handlers[channel] as (r: unknown) => unknown;
       return { ok: true, value: await handler(request) };
     } catch (e) {

@@ -2,6 +2,7 @@
  * Numbered schema migrations, applied in order at open; `PRAGMA user_version` records the last one applied.
  * Never edit a released migration: add the next one.
  */
+import { raiseSequence, rebuildTable } from './rebuild';
 import { rowCrcMigration } from './row-checks';
 
 export const MIGRATIONS: readonly string[] = [
@@ -155,4 +156,50 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 11: a checksum per row (row-checks.ts), filled for the rows already stored and kept by triggers.
   rowCrcMigration(),
+  // 12: ids are never given again. Without AUTOINCREMENT SQLite hands out the largest id + 1, so deleting the
+  // newest run, evaluation, episode or experiment let the next one take its id (and a note saying "run 7" would
+  // then mean another run). The four tables are rebuilt with AUTOINCREMENT, same columns, rows, indexes and
+  // triggers; each counter starts at the largest id the store knows of, including run ids that experiments still
+  // name after their runs were deleted.
+  [
+    rebuildTable('runs', {
+      columns: [
+        'id INTEGER PRIMARY KEY AUTOINCREMENT', 'name TEXT NOT NULL', 'config TEXT NOT NULL', 'seed INTEGER NOT NULL',
+        "status TEXT NOT NULL CHECK (status IN ('queued', 'running', 'paused', 'stopped', 'finished', 'failed'))",
+        'error TEXT', "tags TEXT NOT NULL DEFAULT '[]'", "notes TEXT NOT NULL DEFAULT ''", 'created_at INTEGER NOT NULL',
+        'updated_at INTEGER NOT NULL', 'owner TEXT', 'crc INTEGER',
+      ],
+    }),
+    rebuildTable('evaluations', {
+      columns: [
+        'id INTEGER PRIMARY KEY AUTOINCREMENT', 'run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE',
+        'generation INTEGER NOT NULL', 'morphology TEXT NOT NULL', 'seen INTEGER NOT NULL', 'episodes INTEGER NOT NULL',
+        'mean REAL NOT NULL', 'std REAL NOT NULL', 'fitness TEXT NOT NULL', 'created_at INTEGER NOT NULL',
+        "distance TEXT NOT NULL DEFAULT '[]'", 'crc INTEGER',
+      ],
+      indexes: ['CREATE INDEX evaluations_run ON evaluations(run_id)'],
+    }),
+    rebuildTable('episodes', {
+      columns: [
+        'id INTEGER PRIMARY KEY AUTOINCREMENT', 'run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE',
+        'generation INTEGER NOT NULL', 'morphology TEXT NOT NULL', 'seed INTEGER NOT NULL', "damage TEXT NOT NULL DEFAULT '[]'",
+        'fitness REAL NOT NULL', 'steps INTEGER NOT NULL', 'trajectory BLOB NOT NULL', 'created_at INTEGER NOT NULL',
+        'distance REAL NOT NULL DEFAULT 0', 'env_steps INTEGER NOT NULL DEFAULT 0', "mjcf TEXT NOT NULL DEFAULT ''",
+        'early_stop INTEGER NOT NULL DEFAULT 1', 'crc INTEGER',
+      ],
+      indexes: ['CREATE INDEX episodes_run ON episodes(run_id)'],
+    }),
+    rebuildTable('experiments', {
+      columns: [
+        'id INTEGER PRIMARY KEY AUTOINCREMENT', 'recipe TEXT NOT NULL', 'morphology TEXT NOT NULL', 'seeds TEXT NOT NULL',
+        'run_ids TEXT NOT NULL', 'results TEXT NOT NULL', 'skipped TEXT NOT NULL', 'wall_ms INTEGER NOT NULL',
+        'created_at INTEGER NOT NULL', 'crc INTEGER',
+      ],
+    }),
+    raiseSequence('runs', `SELECT max(CAST(r.value AS INTEGER)) FROM experiments,
+      json_each(CASE WHEN json_valid(experiments.run_ids) THEN experiments.run_ids ELSE '[]' END) AS r WHERE r.type = 'integer'`),
+    raiseSequence('evaluations'),
+    raiseSequence('episodes'),
+    raiseSequence('experiments'),
+  ].join(''),
 ];

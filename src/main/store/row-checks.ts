@@ -33,17 +33,22 @@ export function registerRowCrc(db: Database.Database): void {
   db.function('workbench_crc', { deterministic: true, varargs: true }, (...values: unknown[]) => rowCrc(values));
 }
 
+const crcOf = (table: CheckedTable, prefix: string): string => `workbench_crc(${CHECKED[table].columns.map((c) => `${prefix}${c}`).join(', ')})`;
+
+/** The triggers keeping `crc` current on `table`: made by the migration adding it and again when a table is rebuilt. */
+export function crcTriggers(table: CheckedTable): string {
+  const { key, columns } = CHECKED[table];
+  const where = key.map((k) => `${k} = NEW.${k}`).join(' AND ');
+  return `
+  CREATE TRIGGER ${table}_crc_insert AFTER INSERT ON ${table} BEGIN UPDATE ${table} SET crc = ${crcOf(table, 'NEW.')} WHERE ${where}; END;
+  CREATE TRIGGER ${table}_crc_update AFTER UPDATE OF ${columns.join(', ')} ON ${table} BEGIN UPDATE ${table} SET crc = ${crcOf(table, 'NEW.')} WHERE ${where}; END;`;
+}
+
 /** SQL adding the column, filling it for existing rows, and the triggers that keep it current. */
 export function rowCrcMigration(): string {
-  return Object.entries(CHECKED).map(([table, { key, columns }]) => {
-    const of = (prefix: string): string => `workbench_crc(${columns.map((c) => `${prefix}${c}`).join(', ')})`;
-    const where = key.map((k) => `${k} = NEW.${k}`).join(' AND ');
-    return `
+  return (Object.keys(CHECKED) as CheckedTable[]).map((table) => `
   ALTER TABLE ${table} ADD COLUMN crc INTEGER;
-  UPDATE ${table} SET crc = ${of('')};
-  CREATE TRIGGER ${table}_crc_insert AFTER INSERT ON ${table} BEGIN UPDATE ${table} SET crc = ${of('NEW.')} WHERE ${where}; END;
-  CREATE TRIGGER ${table}_crc_update AFTER UPDATE OF ${columns.join(', ')} ON ${table} BEGIN UPDATE ${table} SET crc = ${of('NEW.')} WHERE ${where}; END;`;
-  }).join('\n');
+  UPDATE ${table} SET crc = ${crcOf(table, '')};${crcTriggers(table)}`).join('\n');
 }
 
 /** What is wrong with a row read back (all its checked columns and `crc`), or undefined if it is what was written. */

@@ -166,14 +166,30 @@ export class Store {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
+  /**
+   * Applies the missing migrations, each in its own transaction. Foreign keys are off meanwhile (the pragma cannot
+   * change inside a transaction): a migration rebuilding a parent table drops it, which must neither cascade into
+   * its children nor be refused. Before each commits, every reference is checked; a broken one rolls it back.
+   */
   private migrate(): void {
     const from = this.schemaVersion;
-    for (let v = from; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-        this.db.pragma(`application_id = ${APPLICATION_ID}`);
-      })();
+    if (from === MIGRATIONS.length) return;
+    this.db.pragma('foreign_keys = OFF');
+    try {
+      for (let v = from; v < MIGRATIONS.length; v++) {
+        this.db.transaction(() => {
+          this.db.exec(MIGRATIONS[v]!);
+          const broken = this.db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[];
+          if (broken.length > 0) {
+            const first = broken[0]!;
+            throw new StoreError(`migration ${v + 1} was not applied: ${broken.length} row(s) would refer to missing ones (first: ${first.table} row ${first.rowid} → ${first.parent}); it was rolled back and the store stays at schema ${v}`);
+          }
+          this.db.pragma(`user_version = ${v + 1}`);
+          this.db.pragma(`application_id = ${APPLICATION_ID}`);
+        })();
+      }
+    } finally {
+      this.db.pragma('foreign_keys = ON');
     }
   }
 

@@ -1,5 +1,6 @@
 /** Display helpers shared by the views. */
-import type { RunSummary } from '../../common/api';
+import type { Estimate, RunSummary } from '../../common/api';
+export { generationText } from '../../common/generations';
 import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
 
 export function policyOf(r: Pick<RunSummary, 'config'>): string {
@@ -27,4 +28,46 @@ export function describeDamage(damage: unknown): string {
 export function statusText(r: Pick<RunSummary, 'status' | 'pending' | 'orphaned'>): string {
   if (r.pending) return `${r.pending === 'paused' ? 'pausing' : 'stopping'}…`;
   return r.orphaned ? 'interrupted (its process is gone)' : r.status;
+}
+
+
+/** Time left while a run trains, at its own pace so far ("ETA 12m30s"); empty when it is not training. */
+export function etaText(r: Pick<RunSummary, 'status' | 'orphaned' | 'generation' | 'generations' | 'wallMs'>): string {
+  if (r.status !== 'running' || r.orphaned || r.generation === 0 || r.generation >= r.generations) return '';
+  return `ETA ${minutes(((r.generations - r.generation) * r.wallMs) / r.generation)}`;
+}
+
+/** An estimate in words: "about 1h20m on this machine (measured over …)", or why there is none yet. */
+export function estimateText(e: Estimate): string {
+  const lifetimes = `${e.lifetimes.toLocaleString('en')} lifetimes`;
+  return e.seconds === null ? `${lifetimes}; time unknown: ${e.basis}` : `${lifetimes}, about ${minutes(e.seconds * 1000)} on this machine (${e.basis})`;
+}
+
+/** A kept ES centre as the forms list it. */
+export interface CentreChoice {
+  /** The checkpoint's generation, or '' for the latest (the trained centre once the run has finished). */
+  readonly value: number | '';
+  readonly label: string;
+}
+
+/**
+ * The centres a user can replay or evaluate, from `runs.get`'s checkpoints: the latest first (the default), then
+ * generation 0's and every other kept one, oldest first, the best generation's marked. The centre of generation g
+ * is the one whose candidates produced g's record, i.e. the centre after generation g − 1's update.
+ */
+export function centreChoices(checkpoints: readonly { generation: number; best: boolean }[]): CentreChoice[] {
+  const latest = Math.max(0, ...checkpoints.map((c) => c.generation));
+  const mark = (c: { best: boolean }): string => (c.best ? ', which produced the best generation' : '');
+  const latestBest = checkpoints.find((c) => c.generation === latest)?.best ?? false;
+  return [
+    { value: '', label: latest === 0 ? 'the initial centre (generation 0)' : `the latest: after generation ${latest - 1}${mark({ best: latestBest })}` },
+    ...checkpoints
+      .filter((c) => c.generation !== latest)
+      .map((c) => ({ value: c.generation, label: c.generation === 0 ? `the initial centre (generation 0)${mark(c)}` : `generation ${c.generation}'s (after generation ${c.generation - 1})${mark(c)}` })),
+  ];
+}
+
+/** Which centre an episode or evaluation used, in words. */
+export function centreText(generation: number): string {
+  return generation === 0 ? 'the initial centre (generation 0)' : `the centre after generation ${generation - 1}`;
 }

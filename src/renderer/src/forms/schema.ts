@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../../../common/api';
-import { ConfigError, runConfig, runConfigSchema } from '../../../core/config';
+import { ConfigError, peopleErrors, runConfig, runConfigSchema } from '../../../core/config';
 
 export interface JsonSchema {
   type?: string;
@@ -40,6 +40,12 @@ export function forEnv(draft: Record<string, unknown>): Record<string, unknown> 
 /** ES options shown up front; the rest sit under "Advanced". */
 export const PRIMARY_ES_FIELDS = ['popSize', 'sigma', 'lr', 'optimizer'];
 
+/**
+ * Fields a run does not use, so the form does not offer them: a run's seed keys its ES noise offsets (the
+ * coordinator passes it to the ES), so `es.seed` would be a second seed field that changes nothing.
+ */
+export const HIDDEN_FIELDS: readonly string[] = ['es.seed'];
+
 /** The defaults of every field, as a fresh editable object (`name` empty: the user must give one). */
 export function defaultDraft(): Record<string, unknown> {
   const out: Record<string, unknown> = { name: '' };
@@ -61,6 +67,12 @@ export function branchDefaults(b: JsonSchema): Record<string, unknown> {
   return out;
 }
 
+/** What `schema` (an API request's field, say) says of `value`, in words for people; undefined when accepted. */
+export function fieldError(schema: z.ZodType, value: unknown): string | undefined {
+  const result = schema.safeParse(value, { error: peopleErrors });
+  return result.success ? undefined : result.error.issues[0]?.message;
+}
+
 /** Validates a draft; returns messages by field path (`es.popSize`), empty when valid. */
 export function validate(draft: unknown): Record<string, string> {
   try {
@@ -77,11 +89,11 @@ export function errorsOf(e: unknown): Record<string, string> {
   return e instanceof ApiError && e.issues.length > 0 ? issuesByField(e.issues) : { '': (e as Error).message };
 }
 
-/** `run.es.popSize` → `es.popSize`; the first message per field wins. */
+/** `run.es.popSize` → `es.popSize`, `request.seed` → `seed`; the first message per field wins. */
 export function issuesByField(issues: readonly { path: string; message: string }[]): Record<string, string> {
   const out: Record<string, string> = {};
   for (const i of issues) {
-    const key = i.path.replace(/^run\.?/, '');
+    const key = i.path.replace(/^(run|request)\.?/, '');
     out[key] ??= i.message;
   }
   return out;
