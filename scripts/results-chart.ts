@@ -6,17 +6,13 @@
 //                                                                           over its seeds; FILE.svg and FILE-heldout.svg (the
 //                                                                           summary has no wall times)
 // Each group is a mean line with a ±std band over its runs (seeds), each run drawn faintly behind.
-import { LineChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fnv1a } from '../src/common/config-paths';
 import { compareOption, heldoutCompareOption, heldoutMorphologies, type CurveRun, type Group } from '../src/renderer/src/compare';
 import { compareRuns } from '../src/main/services/evaluation';
+import { renderSvg } from '../src/main/services/svg-charts';
 import { Store } from '../src/main/store/store';
 
-echarts.use([LineChart, GridComponent, LegendComponent, TitleComponent, TooltipComponent, SVGRenderer]);
 const USAGE = 'usage: results-chart.ts (--db PATH RUN... | --json RESULTS.json) --out FILE.svg';
 const args = process.argv.slice(2);
 const take = (flag: string): string | undefined => {
@@ -69,10 +65,7 @@ function fromSummary(path: string): { runs: CurveRun[]; groups: Group[]; wall: b
 
 const { runs, groups, wall } = db !== undefined ? fromStore(db, args.map(Number)) : fromSummary(json!);
 const render = (option: Record<string, unknown>, file: string): void => {
-  const chart = echarts.init(null, 'dark', { renderer: 'svg', ssr: true, width: 900, height: 420 });
-  chart.setOption({ ...option, backgroundColor: '#100c2a' });
-  writeFileSync(file, chart.renderToSVGString());
-  chart.dispose();
+  writeFileSync(file, renderSvg(option));
   process.stdout.write(`wrote ${file}\n`);
 };
 render(compareOption(runs, groups, 'generation'), out);

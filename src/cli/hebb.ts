@@ -16,6 +16,7 @@ import { exportCommand, EXPORT_FLAGS } from './commands/export';
 import { morphologyCommand, MORPHOLOGY_FLAGS } from './commands/morphology';
 import { INTERRUPT_FLAGS, interruptCommand, WORK_FLAGS, workCommand } from './commands/queue';
 import { recordCommand, RECORD_FLAGS } from './commands/record';
+import { reportCommand, REPORT_FLAGS } from './commands/report';
 import { RUNS_FLAGS, runsCommand } from './commands/runs';
 import { serveCommand, SERVE_FLAGS } from './commands/serve';
 import { RESUME_FLAGS, resumeCommand, TRAIN_FLAGS, trainCommand } from './commands/train';
@@ -68,6 +69,10 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
     examples: ['hebb damage 1 2 --recipe zero --at 300 --fraction 0.333 --seeds 1-10', 'hebb damage 1 2 --recipe freeze --seeds 1-10 --json'], docs: 'docs/USER-GUIDE.md#damage-experiments',
   },
   { name: 'audit', usage: 'RUN [options]', flags: AUDIT_FLAGS, run: auditCommand, summary: 'does a gait rest on a solver artefact? (the physics audit)', examples: ['hebb audit 2 --morphology damaged-right'], docs: 'docs/PHYSICS.md#auditing-a-gait-hebb-audit' },
+  {
+    name: 'report', usage: 'RUN... [options]', flags: REPORT_FLAGS, run: reportCommand, summary: 'the paper report of some runs: one self-contained HTML file',
+    examples: ['hebb report 1 2 3 4 5 6 --out report.html'], docs: 'docs/USER-GUIDE.md#the-paper-report',
+  },
   { name: 'export', usage: 'RUN [options]', flags: EXPORT_FLAGS, run: exportCommand, summary: "a run's learning curve as CSV or JSON", examples: ['hebb export 1 --format csv --out curve.csv'], docs: 'README.md#training-from-the-command-line' },
   {
     name: 'morphology', usage: 'list | show NAME | import FILE | export NAME [options]', flags: MORPHOLOGY_FLAGS, run: morphologyCommand, summary: 'list, show, import or export bodies (MJCF)',

@@ -4,7 +4,10 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
+import { runConfigSchema } from '../core/config';
 import { MAX_MJCF_CHARS } from '../core/morphology/limits';
+import { damageScheduleSchema } from '../core/rollout/damage';
+import { recipeSchema } from '../core/rollout/recipes';
 import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, MorphologySummary, RunRow, RunStatus } from './model';
 
 export const APP_NAME = 'Hebbian Workbench';
@@ -70,8 +73,8 @@ export const REQUESTS = {
   'runs.get': runRef,
   /** Generations from `from` on (for incremental chart updates). */
   'runs.generations': z.object({ id, from: z.int().min(0).default(0) }).strict(),
-  /** `config` is validated against the run config schema (errors name `run.<field>`). */
-  'runs.create': z.object({ config: z.unknown() }).strict(),
+  /** `config` is a run config (core/config; errors name `run.<field>`). */
+  'runs.create': z.object({ config: runConfigSchema }).strict(),
   'runs.pause': runRef,
   'runs.resume': runRef,
   'runs.stop': runRef,
@@ -94,6 +97,8 @@ export const REQUESTS = {
    */
   'runs.estimate': z.object({ config: z.unknown().optional(), paper: paperRequest.optional() }).strict()
     .refine((r) => (r.config === undefined) !== (r.paper === undefined), { message: 'give either a config or the paper experiment', path: ['config'] }),
+  /** The paper report of these runs: one self-contained HTML document (src/main/services/report.ts). */
+  'runs.report': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
   'morphologies.list': z.object({}).strict(),
   /** One morphology's MJCF (built-in or the user's). */
   'morphologies.get': z.object({ name: z.string().min(1) }).strict(),
@@ -107,8 +112,8 @@ export const REQUESTS = {
   /** Recorded episodes, of one run or of all. */
   'episodes.list': z.object({ runId: id.optional() }).strict(),
   /**
-   * Records one lifetime of a run's ES centre on a body, optionally with a damage schedule (validated by its own
-   * schema; errors name `damage.<i>.<field>`). Progress events carry task 'record'.
+   * Records one lifetime of a run's ES centre on a body, optionally with a damage schedule (core/rollout/damage;
+   * errors name `damage.<i>.<field>`; null is none). Progress events carry task 'record'.
    */
   'episodes.record': z
     .object({
@@ -117,7 +122,7 @@ export const REQUESTS = {
       morphology: z.string().min(1).optional(),
       seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
       generation: z.int().min(0).optional(),
-      damage: z.unknown().optional(),
+      damage: damageScheduleSchema.nullish(),
       /** Default: every 10 policy steps, the car's every 50. */
       weightStride: z.int().min(0).max(1000).optional(),
       /** Stop early as training's fitness protocol does; by default the whole lifetime runs. */
@@ -129,12 +134,12 @@ export const REQUESTS = {
   'episodes.trajectory': z.object({ id }).strict(),
   'episodes.delete': z.object({ id }).strict(),
   /**
-   * Runs a damage recipe (core/rollout/recipes: its own schema, errors named `recipe.<field>`) on runs, over
-   * seeds, on one body; progress events carry task 'experiment' and the run being tested.
+   * Runs a damage recipe (core/rollout/recipes; errors name `recipe.<field>`) on runs, over seeds, on one body;
+   * progress events carry task 'experiment' and the run being tested.
    */
   'experiments.run': z
     .object({
-      recipe: z.unknown(),
+      recipe: recipeSchema,
       runIds: z.array(id).min(1).max(20),
       /** The quadruped's body (default standard); none for racing runs. */
       morphology: z.string().min(1).optional(),
@@ -148,6 +153,19 @@ export const REQUESTS = {
   'experiments.list': z.object({}).strict(),
   'experiments.delete': z.object({ id }).strict(),
 } as const;
+
+/**
+ * The request fields validated by a core schema, and the root the core names their fields from, so a field is
+ * named the same whether the API or the core refused it (`run.es.popSize`, not `request.config.es.popSize`).
+ */
+const PAYLOAD_ROOTS: Readonly<Record<string, string>> = { config: 'run', damage: 'damage', recipe: 'recipe' };
+
+/** The name of a request field at `path`: `run.…`, `damage.…` or `recipe.…` inside those payloads, else `request.…`. */
+export function requestFieldPath(path: readonly PropertyKey[]): string {
+  const [first, ...rest] = path.map(String);
+  const root = first !== undefined && Object.hasOwn(PAYLOAD_ROOTS, first) ? PAYLOAD_ROOTS[first]! : undefined;
+  return root ? [root, ...rest].join('.') : ['request', ...path.map(String)].join('.');
+}
 
 export type Channel = keyof typeof REQUESTS;
 export type RequestOf<C extends Channel> = z.input<(typeof REQUESTS)[C]>;
@@ -167,6 +185,7 @@ export interface Responses {
   'runs.compare': Comparison;
   'runs.reproducePaper': { ids: number[] };
   'runs.estimate': Estimate;
+  'runs.report': { html: string };
   'morphologies.list': MorphologySummary[];
   'morphologies.get': { name: string; mjcf: string; builtin: boolean };
   'morphologies.save': MorphologySummary;

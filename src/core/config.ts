@@ -4,10 +4,13 @@
  */
 import { z } from 'zod';
 import { CURRENT_PHYSICS } from './envs/quadruped/physics';
-import { INIT_MODES } from './policy/genome';
 import { INDEXINGS, RULE_NAMES } from './plasticity/rules';
 
 const activation = z.enum(['tanh', 'linear']);
+
+/** A Hebbian network's lifetime-initial weights (policy `init`). */
+export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
+export type InitMode = (typeof INIT_MODES)[number];
 
 export const mlpSpecSchema = z.object({
   sizes: z.array(z.int().min(1).max(100_000)).min(2),
@@ -178,7 +181,7 @@ export type CheckpointPolicy = z.output<typeof checkpointsSchema>;
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
  */
-export const runConfigSchema = z.object({
+export const runConfigFields = z.object({
   name: z.string().trim().min(1).max(200).describe('A name to find the run by'),
   env: z.enum(ENV_NAMES).default('quadruped').describe('Task: the quadruped walking, or the car racing from pixels'),
   /**
@@ -209,15 +212,18 @@ export const runConfigSchema = z.object({
   }
 });
 
-export type RunConfig = z.output<typeof runConfigSchema>;
-export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type RunConfig = z.output<typeof runConfigFields>;
+export type RunConfigInput = z.input<typeof runConfigFields>;
 
 /**
- * Validates a run config. A racing run's omitted fields take the car's defaults, not the quadruped's: no
- * morphologies, and a Hebbian policy max-abs normalises its weights after every update (as the paper's car does).
+ * The run config as every boundary parses it (the API, `runConfig`): a racing run's omitted fields take the car's
+ * defaults, not the quadruped's — no morphologies, and a Hebbian policy max-abs normalises its weights after every
+ * update (as the paper's car does). `runConfigFields` is the same without them, for forms generated from its fields.
  */
+export const runConfigSchema = z.preprocess(withEnvDefaults, runConfigFields);
+
 export function runConfig(input: unknown): RunConfig {
-  return parseConfig(runConfigSchema, withEnvDefaults(input), 'run');
+  return parseConfig(runConfigSchema, input, 'run');
 }
 
 function withEnvDefaults(input: unknown): unknown {

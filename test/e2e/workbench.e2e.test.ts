@@ -2,7 +2,9 @@
  * The workbench in Chromium against web mode: the new-run dialog (validation, creation), the live run page,
  * pause / resume / stop, the comparison page and its CSV export. Screenshots land in test-artifacts/.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { startWorkbench, type Workbench } from './harness';
@@ -176,6 +178,25 @@ describe('the workbench in web mode', () => {
     expect(tip).toMatch(/(^|\n)generation \d+\n/);
     expect(tip).toMatch(/hebbian ABCD_lr: -?\d+(\.\d)? ± \d+(\.\d)?/);
     await wb.shot(page, 'compare-tooltip');
+    // The paper report: one self-contained file (no script, nothing fetched), its charts inline, the per-seed table.
+    const [report] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-report').click()]);
+    expect(report.suggestedFilename()).toBe('report-1-3.html');
+    const reportPage = await page.context().newPage();
+    const fetched: string[] = [];
+    reportPage.on('request', (r) => fetched.push(r.url()));
+    const saved = join(mkdtempSync(join(tmpdir(), 'hebb-report-')), report.suggestedFilename());
+    await report.saveAs(saved);
+    await reportPage.goto(`file://${saved}`);
+    expect(fetched).toHaveLength(1); // the file itself
+    expect(await reportPage.locator('script').count()).toBe(0);
+    expect(await reportPage.locator('h2').allTextContents()).toEqual(['Runs and settings', 'Learning curves over seeds', 'Tests on bodies seen and unseen in training', "The paper's numbers, beside ours"]);
+    expect(await reportPage.locator('#learning svg').count()).toBe(1);
+    const rows = await reportPage.locator('#tests tbody tr').allTextContents();
+    const evaluated = (await wb.api<{ evaluations: { morphology: string; mean: number; std: number }[] }>('runs.get', { id: 1 })).evaluations;
+    const standard = evaluated.filter((e) => e.morphology === 'standard').at(-1)!;
+    expect(rows[0]).toContain(`#1 (seed 1)${standard.mean.toFixed(1)} ± ${standard.std.toFixed(1)}`);
+    await reportPage.screenshot({ path: 'test-artifacts/report.png', fullPage: true });
+    await reportPage.close();
     const [download] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-csv').click()]);
     const csv = readFileSync((await download.path())!, 'utf8').trim().split('\n');
     expect(csv[0]).toBe('group,run,name,generation,mean,max,min,std,elapsed_s');
@@ -186,5 +207,23 @@ describe('the workbench in web mode', () => {
     const [png] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-png').click()]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
     await wb.shot(page, 'compare');
+  });
+
+  it('creates a racing run from the dialog: the car\'s config is stored and it trains', async () => {
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    await dialog.locator('#field-env').selectOption('racing');
+    await dialog.locator('#field-name').fill('gui car');
+    await dialog.locator('#field-es-popSize').fill('2');
+    await dialog.locator('#field-generations').fill('1');
+    await dialog.locator('details summary').click();
+    await dialog.locator('#field-es-noiseTableSize').fill('1048576');
+    await page.getByTestId('create-run').click();
+    const detail = page.getByTestId('run-detail');
+    await detail.getByText('gui car').first().waitFor();
+    await detail.getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
+    const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { env: string; morphologies: string[]; policy: { normalise: boolean } };
+    expect([config.env, config.morphologies, config.policy.normalise]).toEqual(['racing', [], true]);
   });
 });

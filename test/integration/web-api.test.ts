@@ -62,6 +62,9 @@ describe('web mode API', () => {
     const overlap = await call('runs.create', { config: { ...TINY, heldout: { morphologies: ['standard'] } } });
     expect(overlap.status).toBe(400);
     expect(overlap.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'run.heldout.morphologies', message: 'must not include a training morphology (held-out bodies are never trained on)' }] } });
+    const car = await call('runs.create', { config: { ...TINY, env: 'racing' } });
+    expect(car.status).toBe(400);
+    expect(car.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'run.morphologies', message: expect.stringContaining('does not apply to a racing run') as unknown }] } });
     const extra = await call('runs.get', { id: 1, colour: 'red' });
     expect(extra.status).toBe(400);
     expect(extra.envelope.ok || extra.envelope.error.message).toContain('request');
@@ -71,6 +74,38 @@ describe('web mode API', () => {
     const get = await fetch(`http://127.0.0.1:${server.port}/api/runs.list`, { headers: { 'x-workbench-token': server.token } });
     expect(get.status).toBe(405);
     expect(store.listRuns()).toHaveLength(0);
+  });
+
+  it('refuses a bad config, damage schedule or recipe at the boundary, naming its field beside the request\'s other faults', async () => {
+    type Refusal = { ok: false; error: { kind: string; message: string; issues: { path: string; message: string }[] } };
+    const refused = async (channel: string, body: unknown): Promise<Refusal['error']> => {
+      const { status, envelope } = await call(channel, body);
+      expect(status).toBe(400);
+      return (envelope as Refusal).error;
+    };
+    const paths = (e: Refusal['error']): string[] => e.issues.map((i) => i.path).sort();
+
+    // The payload is checked with the request, not after it: both faults are named at once.
+    const config = await refused('runs.create', { config: { ...TINY, es: { popSize: 3 } }, colour: 'red' });
+    expect(paths(config)).toEqual(['request', 'run.es.popSize']);
+    expect(config.issues).toContainEqual({ path: 'run.es.popSize', message: 'must be even (mirrored sampling)' });
+    expect(config.message).toContain('run.es.popSize: must be even (mirrored sampling)');
+    expect(paths(await refused('runs.create', { config: { ...TINY, name: 'x', policy: { kind: 'plastic' } } }))).toEqual(['run.policy.kind']);
+    expect(paths(await refused('runs.create', {}))).toEqual(['run']);
+    expect(store.listRuns()).toHaveLength(0);
+
+    const damage = await refused('episodes.record', { runId: 1, morphology: 'standard', seed: -1, damage: [{ kind: 'freezeActuators', from: 9, to: 3 }] });
+    expect(paths(damage)).toEqual(['damage.0.to', 'request.seed']);
+    expect(damage.issues).toContainEqual({ path: 'damage.0.to', message: 'must be after from (9)' });
+    expect(paths(await refused('episodes.record', { runId: 1, morphology: 'standard', damage: [{ kind: 'stopPlasticity', at: 5 }, { kind: 'melt', at: 2 }] }))).toEqual(['damage.1.kind']);
+    expect(paths(await refused('episodes.record', { runId: 1, morphology: 'standard', damage: { kind: 'stopPlasticity', at: 5 } }))).toEqual(['damage']);
+
+    const recipe = await refused('experiments.run', { recipe: { kind: 'freezeActuators', from: 400, to: 300 }, runIds: [] });
+    expect(paths(recipe)).toEqual(['recipe.to', 'request.runIds']);
+    expect(recipe.issues).toContainEqual({ path: 'recipe.to', message: 'must be after from (400)' });
+    expect(paths(await refused('experiments.run', { recipe: { kind: 'zeroWeights', fraction: 0, layers: [1] }, runIds: [1] }))).toEqual(['recipe', 'recipe.fraction']);
+    expect(paths(await refused('experiments.run', { runIds: [1] }))).toEqual(['recipe']);
+    expect(await value<unknown[]>('experiments.list', {})).toEqual([]);
   });
 
   it('a malformed percent-encoded channel is a 400 envelope; content types are matched exactly', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { assemble, AssemblyError } from '../../src/core/envs/quadruped/assembly';
-import { quatAxisAngle, rotate, rotateInto, symmetricEigen, type M3 } from '../../src/core/math/rigid';
+import { quatAxisAngle, quatMul, quatMulComponentsInto, rotate, rotateInto, symmetricEigen, type M3 } from '../../src/core/math/rigid';
 import { parseMjcf } from '../../src/core/morphology/mjcf';
 import { removeLowerLeg, scaleMotor, setSegmentLength } from '../../src/core/morphology/edit';
 
@@ -33,6 +33,27 @@ describe('rotating by a quaternion', () => {
     const out = new Float64Array(3);
     rotateInto(pose, 3, [0, 1, 2], out);
     expect(Array.from(out)).toEqual([0, -1, -2]);
+  });
+});
+
+describe('multiplying quaternions', () => {
+  it('gives the hand-computed Hamilton product, i·j = k and j·i = −k, written at an offset without touching the rest', () => {
+    // (4 + i + 2j + 3k)(8 + 5i + 6j + 7k): w = 4·8 − (1·5 + 2·6 + 3·7) = −6; v = 4(5,6,7) + 8(1,2,3) + (1,2,3)×(5,6,7)
+    // = (20,24,28) + (8,16,24) + (−4,8,−4) = (24, 48, 48).
+    const out = new Float64Array([9, 9, 9, 9, 9, 9]);
+    quatMulComponentsInto(1, 2, 3, 4, 5, 6, 7, 8, out, 1);
+    expect(Array.from(out)).toEqual([9, 24, 48, 48, -6, 9]);
+    expect(quatMul([1, 2, 3, 4], [5, 6, 7, 8])).toEqual([24, 48, 48, -6]);
+    expect(quatMul([1, 0, 0, 0], [0, 1, 0, 0])).toEqual([0, 0, 1, 0]);
+    expect(quatMul([0, 1, 0, 0], [1, 0, 0, 0])).toEqual([0, 0, -1, 0]);
+  });
+
+  it('composes rotations: rotating by a ⊗ b is rotating by b, then by a', () => {
+    const a = quatAxisAngle([0, 0, 1], Math.PI / 2);
+    const b = quatAxisAngle([1, 0, 0], Math.PI / 2);
+    // b takes y to z; a (about z) leaves z: (0, 1, 0) → (0, 0, 1). And x: b leaves it, a turns it to y.
+    rotate(quatMul(a, b), [0, 1, 0]).forEach((v, i) => expect(v).toBeCloseTo([0, 0, 1][i]!, 12));
+    rotate(quatMul(a, b), [1, 0, 0]).forEach((v, i) => expect(v).toBeCloseTo([0, 1, 0][i]!, 12));
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, esConfig, parseConfig, policySpecSchema, runConfig } from '../../src/core/config';
+import { ConfigError, esConfig, parseConfig, policySpecSchema, runConfig, runConfigSchema } from '../../src/core/config';
 import { summarise } from '../../src/core/stats';
 
 describe('experiment config', () => {
@@ -64,6 +64,8 @@ describe('run config per task', () => {
     expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', rule: 'A', normalise: undefined } }).policy).toMatchObject({ rule: 'A', normalise: true });
     expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', normalise: false } }).policy).toMatchObject({ normalise: false });
     expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'static' } }).policy).toEqual({ kind: 'static' });
+    // The API parses with the schema itself: the same car defaults at that boundary.
+    expect(runConfigSchema.parse({ name: 'car', env: 'racing' })).toEqual(car);
     // A stored racing config parses to itself.
     expect(runConfig(car)).toEqual(car);
     // The quadruped keeps its defaults.

@@ -1,6 +1,7 @@
 /**
  * Small rigid-body maths on plain number tuples: quaternions (x, y, z, w), 3×3 matrices (row-major), and the
- * principal axes of a symmetric inertia tensor. Used when assembling a body from its geoms, never per step.
+ * principal axes of a symmetric inertia tensor. The tuple forms allocate and serve assembly; the `…Into` forms write
+ * into a caller's buffer and serve the per-step paths.
  */
 
 export type V3 = [number, number, number];
@@ -24,14 +25,19 @@ export const normalise = (a: readonly number[]): V3 => scale(a, 1 / norm(a));
 export const QUAT_IDENTITY: Quat = [0, 0, 0, 1];
 
 export function quatMul(a: Quat, b: Quat): Quat {
-  const [ax, ay, az, aw] = a;
-  const [bx, by, bz, bw] = b;
-  return [
-    aw * bx + ax * bw + ay * bz - az * by,
-    aw * by - ax * bz + ay * bw + az * bx,
-    aw * bz + ax * by - ay * bx + az * bw,
-    aw * bw - ax * bx - ay * by - az * bz,
-  ];
+  const out = [0, 0, 0, 0];
+  quatMulComponentsInto(a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3], out);
+  return out as unknown as Quat;
+}
+
+/** `quatMul` without allocating, from loose components: a ⊗ b written into `out[o..o+3]` as (x, y, z, w). */
+export function quatMulComponentsInto(
+  ax: number, ay: number, az: number, aw: number, bx: number, by: number, bz: number, bw: number, out: { [i: number]: number }, o = 0,
+): void {
+  out[o] = aw * bx + ax * bw + ay * bz - az * by;
+  out[o + 1] = aw * by - ax * bz + ay * bw + az * bx;
+  out[o + 2] = aw * bz + ax * by - ay * bx + az * bw;
+  out[o + 3] = aw * bw - ax * bx - ay * by - az * bz;
 }
 
 export const quatConj = (q: Quat): Quat => [-q[0], -q[1], -q[2], q[3]];

@@ -8,10 +8,9 @@
  * where they sit relative to the walking direction +x, since the MJCF's body names need not say (the ant's
  * `right_back_foot` is the front-right leg, spec §4), in the ant's order.
  */
-import { REFERENCE_GEAR } from '../envs/quadruped/assembly';
 import { findLegs, type LegLabel } from './anatomy';
 import { removeLowerLeg, setGear, setJointRange, setRadius, setSegmentLength } from './edit';
-import { capsuleLength, type Morphology } from './model';
+import { capsuleLength, REFERENCE_GEAR, type Morphology } from './model';
 
 export interface LegParams {
   /** Thigh and shin capsule lengths (m); the shin length is kept while the lower leg is removed. */

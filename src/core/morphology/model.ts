@@ -27,8 +27,12 @@ export interface Body {
   readonly children: readonly Body[];
 }
 
+/** The gear of every motor in ant.xml; a motor's strength is its gear relative to this (pybullet ignores gear). */
+export const REFERENCE_GEAR = 150;
+
 export interface Motor {
   readonly joint: string;
+  /** Strength relative to the ant's: torque per unit action scales with gear / REFERENCE_GEAR. */
   readonly gear: number;
   readonly ctrlRange: readonly [number, number];
 }

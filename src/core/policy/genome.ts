@@ -9,8 +9,7 @@ import type { PolicySpec } from '../config';
 import { ruleDef } from '../plasticity/rules';
 import type { RandomStream } from '../random';
 
-export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
-export type InitMode = (typeof INIT_MODES)[number];
+export { INIT_MODES, type InitMode } from '../config';
 
 /** A policy: `hebbian` (rule, indexing, lifetime-initial weights, normalisation) or `static`; see config.ts. */
 export type { PolicySpec };

@@ -9,7 +9,7 @@
  *   stopPlasticity   no weight changes from T on, for several T (Σ progress vs T); Hebbian networks only
  */
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '../config';
+import { parseConfig } from '../config';
 import { describeDamageEvent, FREEZE_VALUE, HEBBIAN_SEES, type DamageEvent, type DamageSchedule } from './damage';
 
 const step = z.int().min(0).max(100_000);
@@ -24,16 +24,16 @@ export const recipeSchema = z.discriminatedUnion('kind', [
   }).strict(),
   z.object({ kind: z.literal('zeroWeights'), at: step.default(300), fraction: z.number().gt(0).max(1).default(1 / 3) }).strict(),
   z.object({ kind: z.literal('stopPlasticity'), times: z.array(step).min(1).max(32).default([0, 10, 25, 50, 100, 200, 400]) }).strict(),
-]);
+]).superRefine((r, ctx) => {
+  if (r.kind === 'freezeActuators' && !(r.from < r.to)) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be after from (${r.from})` });
+});
 
 export type Recipe = z.output<typeof recipeSchema>;
 export type RecipeInput = z.input<typeof recipeSchema>;
 export type RecipeKind = Recipe['kind'];
 
 export function parseRecipe(input: unknown): Recipe {
-  const r = parseConfig(recipeSchema, input, 'recipe');
-  if (r.kind === 'freezeActuators' && !(r.from < r.to)) throw new ConfigError([{ path: 'recipe.to', message: `must be after from (${r.from})` }]);
-  return r;
+  return parseConfig(recipeSchema, input, 'recipe');
 }
 
 export interface Condition {

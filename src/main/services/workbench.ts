@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  isChannel, REQUESTS, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type ParsedRequestOf, type ResponseOf, type RunSummary,
+  isChannel, REQUESTS, requestFieldPath, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type ParsedRequestOf, type ResponseOf, type RunSummary,
 } from '../../common/api';
 import type { RunRow } from '../../common/model';
 import { ConfigError, peopleErrors, runConfig } from '../../core/config';
@@ -14,6 +14,7 @@ import { QueueError, TrainingQueue } from '../training/queue';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { estimate, paperConfigs } from './estimate';
 import { runExperiment } from './experiments';
+import { paperReport, sourceCommit } from './report';
 import { importMorphology, listedMorphology, MorphologyError, summariseMorphology } from './morphologies';
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
@@ -21,11 +22,8 @@ type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
 
 /** Maps any failure to what a client is told: bad input names its fields; internal errors say what broke. */
 export function apiError(e: unknown): ApiErrorBody {
+  if (e instanceof z.ZodError) return apiError(new ConfigError(e.issues.map((i) => ({ path: requestFieldPath(i.path), message: i.message }))));
   if (e instanceof ConfigError) return { kind: 'invalid', message: e.message, issues: e.issues };
-  if (e instanceof z.ZodError) {
-    const issues = e.issues.map((i) => ({ path: ['request', ...i.path.map(String)].join('.'), message: i.message }));
-    return { kind: 'invalid', message: issues.map((i) => `${i.path}: ${i.message}`).join('; '), issues };
-  }
   if (e instanceof StoreError) return { kind: e.kind, message: e.message };
   if (e instanceof QueueError) return { kind: 'conflict', message: e.message };
   if (e instanceof MorphologyError) return { kind: 'invalid', message: e.message };
@@ -75,6 +73,7 @@ export class Workbench {
       'runs.evaluate': ({ id, morphologies, episodes, generation }) =>
         evaluateRun(store, id, { morphologies, episodes, generation }, (done, total) => this.emit('progress', { runId: id, task: 'evaluate', done, total })),
       'runs.compare': ({ ids }) => compareRuns(store, ids),
+      'runs.report': ({ ids }) => ({ html: paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
       // Validate all six configs before queueing any, so a bad request queues nothing.
       'runs.reproducePaper': ({ seeds, generations }) => ({ ids: paperConfigs(seeds, generations).map((c) => this.queue.enqueue(c).id) }),
       'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations)),

@@ -7,7 +7,7 @@
  *
  * Pure data, no physics engine: it is tested on its own against the spec's mass table.
  */
-import { bodies, geomVolume, type Body, type Geom, type HingeJoint, type Morphology } from '../../morphology/model';
+import { bodies, geomVolume, REFERENCE_GEAR, type Body, type Geom, type HingeJoint, type Morphology } from '../../morphology/model';
 import { antInterface } from '../../morphology/anatomy';
 import {
   add, dot, normalise, quatAxisAngle, quatConj, quatFromMatrix, quatFromTo, quatMul, rotate, scale, sub,
@@ -18,8 +18,6 @@ import {
 export const DENSITY = 1000;
 /** Torque per unit action: power 2.5 × power_coef 100 (spec §3.3). */
 export const TORQUE_PER_ACTION = 250;
-/** The gear of every motor in ant.xml; a motor's strength is its gear relative to this (pybullet ignores gear). */
-export const REFERENCE_GEAR = 150;
 
 /** A geom placed in its rigid body's principal frame. */
 export interface PlacedGeom {

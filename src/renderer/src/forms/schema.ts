@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../../../common/api';
-import { ConfigError, peopleErrors, runConfig, runConfigSchema } from '../../../core/config';
+import { ConfigError, peopleErrors, runConfig, runConfigFields } from '../../../core/config';
 
 export interface JsonSchema {
   type?: string;
@@ -22,7 +22,7 @@ export interface JsonSchema {
   items?: JsonSchema;
 }
 
-export const RUN_SCHEMA = z.toJSONSchema(runConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+export const RUN_SCHEMA = z.toJSONSchema(runConfigFields, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
 /** Fields of the quadruped only: hidden, and left out of the config, when a run races (docs/METHOD.md, the car's task). */
 const QUADRUPED_FIELDS = new Set(['morphologies', 'heldout', 'physics']);
