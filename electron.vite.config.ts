@@ -13,6 +13,7 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           'evaluator-worker': resolve('src/main/training/evaluator-worker.ts'),
           'lifetimes-worker': resolve('src/main/services/lifetimes-worker.ts'),
+          'analysis-worker': resolve('src/main/services/analysis-worker.ts'),
           hebb: resolve('src/cli/hebb.ts'),
         },
         output: { chunkFileNames: '[name]-[hash].js' },

@@ -8,6 +8,7 @@ import { defaultDbPath, Store, StoreError } from '../main/store/store';
 import { ensurePresets } from '../main/training/coordinator';
 import { flag, UsageError, type ParsedArgs } from './args';
 import { commandHelp, overview, type CommandInfo } from './help';
+import { ANALYSE_FLAGS, analyseCommand } from './commands/analyse';
 import { AUDIT_FLAGS, auditCommand } from './commands/audit';
 import { BENCH_FLAGS, benchCommand } from './commands/bench';
 import { damageCommand, DAMAGE_FLAGS } from './commands/damage';
@@ -20,6 +21,7 @@ import { reportCommand, REPORT_FLAGS } from './commands/report';
 import { RUNS_FLAGS, runsCommand } from './commands/runs';
 import { serveCommand, SERVE_FLAGS } from './commands/serve';
 import { RESUME_FLAGS, resumeCommand, TRAIN_FLAGS, trainCommand } from './commands/train';
+import { WORKER_FLAGS, workerCommand } from './commands/worker';
 
 /** A store file this invocation created: a command that then fails leaves no new store behind. */
 let created: string | undefined;
@@ -73,6 +75,12 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
     name: 'report', usage: 'RUN... [options]', flags: REPORT_FLAGS, run: reportCommand, summary: 'the paper report of some runs: one self-contained HTML file',
     examples: ['hebb report 1 2 3 4 5 6 --out report.html'], docs: 'docs/USER-GUIDE.md#the-paper-report',
   },
+  {
+    name: 'analyse', usage: 'pca RUN | rules RUN [RUN] [options]', flags: ANALYSE_FLAGS, run: analyseCommand,
+    summary: "weight trajectories on principal components (pca), or a run's evolved rules per layer (rules)",
+    examples: ['hebb analyse pca 1 --lifetimes 5 --stride 10 --svg attractor.svg --csv attractor.csv', 'hebb analyse rules 1 2 --off-threshold 0.01'],
+    docs: 'docs/USER-GUIDE.md#weight-trajectories-and-rules',
+  },
   { name: 'export', usage: 'RUN [options]', flags: EXPORT_FLAGS, run: exportCommand, summary: "a run's learning curve as CSV or JSON", examples: ['hebb export 1 --format csv --out curve.csv'], docs: 'README.md#training-from-the-command-line' },
   {
     name: 'morphology', usage: 'list | show NAME | import FILE | export NAME [options]', flags: MORPHOLOGY_FLAGS, run: morphologyCommand, summary: 'list, show, import or export bodies (MJCF)',
@@ -80,6 +88,11 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
   },
   { name: 'bench', usage: '[options]', flags: BENCH_FLAGS, run: (argv) => benchCommand(argv), summary: 'the benchmark figures', examples: ['hebb bench --only pool_speedup_2_workers'], docs: 'docs/BENCHMARKS.md' },
   { name: 'serve', usage: '[options]', flags: SERVE_FLAGS, run: serveCommand, summary: 'the workbench in a browser (web mode); prints the URL to open', examples: ['hebb serve --port 8080 --workers 2'], docs: 'README.md#use-it' },
+  {
+    name: 'worker', usage: '--redis URL [options]', flags: WORKER_FLAGS, run: (argv) => workerCommand(argv), docs: 'docs/DISTRIBUTED.md',
+    summary: 'evaluate, on this machine, for the runs trained with --redis URL (until Ctrl-C)',
+    examples: ["hebb worker --redis 'rediss://:PASSWORD@redis.lab:6380' --workers 8 --name lab-03"],
+  },
 ];
 
 const wantsHelp = (argv: readonly string[]): boolean => argv.includes('--help') || argv.includes('-h');

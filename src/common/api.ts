@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { runConfigSchema } from '../core/config';
 import { MAX_MJCF_CHARS } from '../core/morphology/limits';
+import type { RuleReport, WeightTrajectories } from './analysis';
 import { damageScheduleSchema } from '../core/rollout/damage';
 import { recipeSchema } from '../core/rollout/recipes';
 import type { Comparison, EpisodeRow, EvaluationRow, ExperimentRow, GenerationRecord, HeldoutRecord, MorphologySummary, RunRow, RunStatus } from './model';
@@ -152,6 +153,32 @@ export const REQUESTS = {
     .strict(),
   'experiments.list': z.object({}).strict(),
   'experiments.delete': z.object({ id }).strict(),
+  /**
+   * Weight trajectories (docs/METHOD.md): `lifetimes` whole lifetimes of a run's centre on one body, recording
+   * seeds 1 … N, a weight snapshot every `stride` steps, projected on the top three principal components of all
+   * snapshots, with the spread between lifetimes over time. Progress events carry task 'analyse'.
+   */
+  'analysis.trajectories': z
+    .object({
+      runId: id,
+      morphology: z.string().min(1).default('standard'),
+      generation: z.int().min(0).optional(),
+      lifetimes: z.int().min(2).max(50).default(5),
+      stride: z.int().min(1).max(1000).default(10),
+      damage: damageScheduleSchema.nullish(),
+      /** Layers to analyse (0 = input → first hidden); all when absent. */
+      layers: z.array(z.int().min(0).max(64)).min(1).max(64).optional(),
+    })
+    .strict(),
+  /** The evolved rules of one run's centre, or two side by side, per layer (docs/METHOD.md, rule inspection). */
+  'analysis.rules': z
+    .object({
+      ids: z.array(id).min(1).max(2),
+      generation: z.int().min(0).optional(),
+      /** A synapse is off when its strength is below this share of its layer's median. */
+      offRelative: z.number().min(0).lt(1).default(0.01),
+    })
+    .strict(),
 } as const;
 
 /**
@@ -198,6 +225,8 @@ export interface Responses {
   'experiments.run': ExperimentRow;
   'experiments.list': ExperimentRow[];
   'experiments.delete': { id: number };
+  'analysis.trajectories': WeightTrajectories;
+  'analysis.rules': RuleReport;
 }
 export type ResponseOf<C extends Channel> = Responses[C];
 
@@ -209,8 +238,8 @@ export interface Events {
   status: { runId: number; status: RunStatus; error: string | null; run: RunSummary };
   /** A run was deleted. */
   deleted: { runId: number };
-  /** A long action (evaluation, recording, a damage experiment on one run) advanced: lifetimes done of total. */
-  progress: { runId: number; task: 'evaluate' | 'record' | 'experiment'; done: number; total: number };
+  /** A long action (evaluation, recording, a damage experiment on one run, an analysis) advanced: lifetimes done of total. */
+  progress: { runId: number; task: 'evaluate' | 'record' | 'experiment' | 'analyse'; done: number; total: number };
 }
 export type EventName = keyof Events;
 export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted', 'progress'];

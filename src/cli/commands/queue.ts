@@ -4,8 +4,9 @@ import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
 import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
 import { reporter, stopSignal } from './train';
+import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
-export const WORK_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG } as const satisfies FlagTable;
+export const WORK_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
 export const INTERRUPT_FLAGS = STORE_FLAGS;
 
 /** Trains queued runs in id order until none is left; Ctrl-C pauses the running one and re-queues it. */
@@ -15,10 +16,12 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
   const workers = flag(args, 'workers', 'int');
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);
   const json = flag(args, 'json', 'boolean');
+  const evaluator = redisEngine(args);
+  await checkRedis(args);
   const store = open(args);
   const signal = stopSignal();
   try {
-    const queue = new TrainingQueue(store, { workers });
+    const queue = new TrainingQueue(store, { workers, evaluator });
     const reporters = new Map<number, ReturnType<typeof reporter>>();
     queue.subscribe((e) => {
       if (e.type === 'generation') {

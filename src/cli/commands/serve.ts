@@ -9,12 +9,14 @@ import { startWebServer } from '../../main/server';
 import { Workbench } from '../../main/services/workbench';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
+import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 export const SERVE_FLAGS = {
   ...STORE_FLAGS,
   json: { kind: 'boolean', help: 'print the URL as one JSON line { url, port }' },
   port: { kind: 'int', help: 'the port on 127.0.0.1 (0: any free port)', default: 0 },
   workers: WORKERS_FLAG,
+  ...REDIS_FLAG,
 } as const satisfies FlagTable;
 
 /** out/renderer, from the sources (src/cli/commands) or from the bundle (out/main). */
@@ -30,10 +32,12 @@ export async function serveCommand(argv: readonly string[], open: (args: ParsedA
   if (port < 0 || port > 65535) throw new UsageError(`--port must be in [0, 65535], got ${port}`);
   const workers = flag(args, 'workers', 'int');
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);
+  const evaluator = redisEngine(args);
   const dir = rendererDir();
   if (!existsSync(`${dir}/index.html`)) throw new Error(`the renderer is not built (${dir}); run \`npm run build\` first`);
+  await checkRedis(args);
   const store = open(args);
-  const workbench = new Workbench(store, { workers });
+  const workbench = new Workbench(store, { workers, evaluator });
   let server;
   try {
     server = await startWebServer({ rendererDir: dir, port, api: workbench });

@@ -6,6 +6,7 @@ import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } fro
 import { createRun, train } from '../../main/training/coordinator';
 import { usefulWorkers } from '../../main/training/evaluator-pool';
 import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
+import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 /** What a run gets for every option left out: the config schema's defaults (core/config). */
 const RUN_DEFAULTS = runConfig({ name: 'defaults' });
@@ -30,8 +31,9 @@ export const TRAIN_FLAGS = {
   heldout: { kind: 'list', value: 'A,B', help: 'bodies, never trained on, to test the centre on while it trains', absent: 'no held-out tests' },
   'heldout-every': { kind: 'int', help: 'with --heldout: test generation 0, every N-th after it and the last', default: RUN_DEFAULTS.heldout.every },
   'heldout-episodes': { kind: 'int', help: 'with --heldout: test lifetimes per held-out body each time', default: RUN_DEFAULTS.heldout.episodes },
+  ...REDIS_FLAG,
 } as const satisfies FlagTable;
-export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG } as const satisfies FlagTable;
+export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
@@ -130,6 +132,7 @@ export function stopSignal(): { stop: () => boolean; dispose: () => void } {
 
 async function runLoop(store: Store, runId: number, total: number, args: ParsedArgs): Promise<void> {
   const json = flag(args, 'json', 'boolean');
+  const evaluator = redisEngine(args);
   const workers = flag(args, 'workers', 'int');
   const popSize = runConfig(store.getRun(runId).config).es.popSize;
   if (workers !== undefined && usefulWorkers(workers, popSize) < workers) {
@@ -137,7 +140,7 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   }
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
     if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` after generation ${store.generations(runId).length}; continue with: hebb resume ${runId}`}\n`);
   } finally {
@@ -154,6 +157,7 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
   const args = parseArgs(argv, TRAIN_FLAGS, 'hebb train');
   if (args.positional.length > 0) throw new UsageError(`hebb train takes no arguments, got "${args.positional[0]}"`);
   checkWorkers(args);
+  redisEngine(args); // a bad --redis is refused before the run is created
   const input = configFromFlags(args);
   // Validate before touching the database, so bad input leaves it exactly as it was.
   try {
@@ -161,6 +165,8 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
   } catch (e) {
     throw e instanceof ConfigError ? asUsage(e) : e;
   }
+  if (flag(args, 'queue', 'boolean') && args.flags.has('redis')) throw new UsageError('--redis applies to training now; a queued run is trained by hebb work, so give --redis to hebb work');
+  await checkRedis(args);
   const store = open(args);
   try {
     requireMorphologies(store, input.heldout?.morphologies ?? [], 'heldout');
@@ -183,8 +189,10 @@ export async function trainCommand(argv: readonly string[], open: (args: ParsedA
 export async function resumeCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): Promise<void> {
   const args = parseArgs(argv, RESUME_FLAGS, 'hebb resume');
   checkWorkers(args);
+  redisEngine(args);
   if (args.positional.length !== 1) throw new UsageError('usage: hebb resume RUN (a run id)');
   const id = runIdArg(args.positional[0], 'hebb resume RUN');
+  await checkRedis(args);
   const store = open(args);
   try {
     const run = store.getRun(id);

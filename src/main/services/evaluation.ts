@@ -45,24 +45,32 @@ export function centre(store: Store, runId: number, generation?: number): { conf
 
 /** Runs a lifetime task in a worker thread, so the caller's event loop (IPC, web server, events) stays free. */
 export function inWorker<K extends LifetimeOutcome['kind']>(task: LifetimeTask, progress?: Progress): Promise<Extract<LifetimeOutcome, { kind: K }>> {
+  return runInWorker('lifetimes-worker', { task }, progress);
+}
+
+/**
+ * Runs worker entry `entry` (a file beside this one) on `data`: it posts progress, then its outcome or failure
+ * (the protocol of lifetimes-worker and analysis-worker).
+ */
+export function runInWorker<T>(entry: string, data: Record<string, unknown>, progress?: Progress): Promise<T> {
   return new Promise((ok, fail) => {
-    const worker = startWorker(import.meta.url, 'lifetimes-worker', { task });
+    const worker = startWorker(import.meta.url, entry, data);
     let settled = false;
-    worker.on('message', (m: { kind: 'progress'; done: number; total: number } | { kind: 'done'; outcome: LifetimeOutcome } | { kind: 'failed'; message: string }) => {
+    worker.on('message', (m: { kind: 'progress'; done: number; total: number } | { kind: 'done'; outcome: unknown } | { kind: 'failed'; message: string }) => {
       if (m.kind === 'progress') {
         progress?.(m.done, m.total);
         return;
       }
       settled = true;
-      if (m.kind === 'done') ok(m.outcome as Extract<LifetimeOutcome, { kind: K }>);
-      else fail(new Error(`lifetime worker: ${m.message}`));
+      if (m.kind === 'done') ok(m.outcome as T);
+      else fail(new Error(`${entry}: ${m.message}`));
     });
     worker.on('error', (e) => {
       settled = true;
       fail(e);
     });
     worker.on('exit', (code) => {
-      if (!settled) fail(new Error(`lifetime worker exited (code ${code}) before finishing`));
+      if (!settled) fail(new Error(`${entry} exited (code ${code}) before finishing`));
     });
   });
 }

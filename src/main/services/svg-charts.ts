@@ -1,10 +1,12 @@
 /** ECharts options rendered to SVG strings in Node (server-side rendering: no DOM, no canvas), for files. */
-import { LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, TitleComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
+import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
 
-echarts.use([LineChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, TitleComponent, TooltipComponent, SVGRenderer]);
+echarts.use([
+  BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer,
+]);
 
 export interface SvgOptions {
   readonly width?: number;

@@ -10,7 +10,8 @@ import {
 import type { RunRow } from '../../common/model';
 import { ConfigError, peopleErrors, runConfig } from '../../core/config';
 import { ownerAlive, StoreError, type RunStats, type Store } from '../store/store';
-import { QueueError, TrainingQueue } from '../training/queue';
+import { QueueError, TrainingQueue, type QueueOptions } from '../training/queue';
+import { inspectRunRules, weightTrajectories } from './analysis';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { estimate, paperConfigs } from './estimate';
 import { runExperiment } from './experiments';
@@ -35,7 +36,7 @@ export class Workbench {
   private readonly listeners = new Set<Listener>();
   private readonly handlers: Handlers;
 
-  constructor(readonly store: Store, options: { workers?: number } = {}) {
+  constructor(readonly store: Store, options: QueueOptions = {}) {
     this.queue = new TrainingQueue(store, options);
     this.queue.subscribe((e) => {
       if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record, heldout: [...e.heldout] });
@@ -91,6 +92,9 @@ export class Workbench {
       'experiments.run': (options) => runExperiment(store, options, (runId, done, total) => this.emit('progress', { runId, task: 'experiment', done, total })),
       'experiments.list': () => store.experiments(),
       'experiments.delete': ({ id }) => (store.deleteExperiment(id), { id }),
+      'analysis.trajectories': ({ runId, ...request }) =>
+        weightTrajectories(store, runId, request, (done, total) => this.emit('progress', { runId, task: 'analyse', done, total })),
+      'analysis.rules': ({ ids, generation, offRelative }) => inspectRunRules(store, ids, { generation, offRelative }),
     };
   }
 

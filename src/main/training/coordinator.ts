@@ -112,6 +112,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         physics: config.physics,
       },
       usefulWorkers(options.workers, state.config.popSize),
+      { id: runId, config },
     );
     await pool.ready();
     while (state.generation < config.generations) {

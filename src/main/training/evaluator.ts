@@ -1,8 +1,9 @@
 /**
- * What the coordinator evaluates a generation with. The worker-thread pool (evaluator-pool.ts) implements it; a
- * Redis engine for several machines is to come (issue 14). An engine takes candidates as (index, noise offset, sign)
+ * What the coordinator evaluates a generation with: the worker-thread pool of this process (evaluator-pool.ts) or
+ * BullMQ jobs for `hebb worker` processes on other machines (redis-evaluator.ts). An engine takes candidates as (index, noise offset, sign)
  * and places results by index, so a run's records do not depend on the engine or on the number of workers.
  */
+import type { RunConfig } from '../../core/config';
 import type { Candidate } from '../../core/es/openai-es';
 import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './protocol';
 
@@ -22,5 +23,11 @@ export interface Evaluator {
   close(): Promise<void>;
 }
 
+/** The run an engine evaluates for (engines shared between runs and machines key their work by it). */
+export interface RunIdentity {
+  readonly id: number;
+  readonly config: RunConfig;
+}
+
 /** Builds an engine for one run from what its workers need; `workers` is the requested thread count. */
-export type EvaluatorFactory = (init: WorkerInit, workers: number) => Evaluator;
+export type EvaluatorFactory = (init: WorkerInit, workers: number, run: RunIdentity) => Evaluator;

@@ -9,6 +9,7 @@
  */
 import { ownerAlive, type GenerationRecord, type HeldoutRecord, type RunStatus, type Store } from '../store/store';
 import { createRun, train, type InterruptStatus } from './coordinator';
+import type { EvaluatorFactory } from './evaluator';
 
 export type TrainingEvent =
   | { readonly type: 'generation'; readonly runId: number; readonly record: GenerationRecord; readonly heldout: readonly HeldoutRecord[] }
@@ -17,6 +18,8 @@ export type TrainingEvent =
 export interface QueueOptions {
   /** Worker threads per generation (default: one per available core). */
   readonly workers?: number;
+  /** The engine every run evaluates on (default: this process's worker threads). */
+  readonly evaluator?: EvaluatorFactory;
 }
 
 const RESUMABLE: readonly RunStatus[] = ['paused', 'stopped', 'failed'];
@@ -154,6 +157,7 @@ export class TrainingQueue {
       try {
         const outcome = train(this.store, id, {
           workers: this.options.workers,
+          evaluator: this.options.evaluator,
           interrupt: () => current.request,
           onGeneration: (record, heldout) => this.emit({ type: 'generation', runId: id, record, heldout }),
         });

@@ -1,5 +1,5 @@
 /**
- * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/compare/1,2, #/episodes, #/episodes/7, #/experiments, #/morphologies) so
+ * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/runs/3/analysis, #/compare/1,2, #/episodes, #/episodes/7, #/experiments, #/morphologies) so
  * reloads and links keep it.
  */
 import { defineStore } from 'pinia';
@@ -8,6 +8,7 @@ import { ref } from 'vue';
 export type Route =
   | { page: 'runs' }
   | { page: 'run'; id: number }
+  | { page: 'analysis'; id: number }
   | { page: 'compare'; ids: number[] }
   | { page: 'episodes' }
   | { page: 'experiments' }
@@ -16,7 +17,7 @@ export type Route =
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/');
-  if (parts[0] === 'runs' && parts[1] && /^\d+$/.test(parts[1])) return { page: 'run', id: Number(parts[1]) };
+  if (parts[0] === 'runs' && parts[1] && /^\d+$/.test(parts[1])) return parts[2] === 'analysis' ? { page: 'analysis', id: Number(parts[1]) } : { page: 'run', id: Number(parts[1]) };
   if (parts[0] === 'experiments') return { page: 'experiments' };
   if (parts[0] === 'morphologies') return { page: 'morphologies' };
   if (parts[0] === 'episodes') return parts[1] && /^\d+$/.test(parts[1]) ? { page: 'episode', id: Number(parts[1]) } : { page: 'episodes' };
@@ -28,6 +29,8 @@ export function routeHash(r: Route): string {
   switch (r.page) {
     case 'run':
       return `#/runs/${r.id}`;
+    case 'analysis':
+      return `#/runs/${r.id}/analysis`;
     case 'compare':
       return `#/compare/${r.ids.join(',')}`;
     case 'episodes':
