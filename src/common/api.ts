@@ -150,11 +150,13 @@ export const REQUESTS = {
   'episodes.record': z
     .object({
       runId: id,
-      morphology: z.string().min(1),
+      /** The quadruped's body (required for it); none for a racing run. */
+      morphology: z.string().min(1).optional(),
       seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
       generation: z.int().min(0).optional(),
       damage: damageScheduleSchema.nullish(),
-      weightStride: z.int().min(0).max(1000).default(10),
+      /** Default: every 10 policy steps, the car's every 50. */
+      weightStride: z.int().min(0).max(1000).optional(),
       /** Stop early as training's fitness protocol does; by default the whole lifetime runs. */
       earlyStop: z.boolean().default(false),
     })
@@ -171,7 +173,8 @@ export const REQUESTS = {
     .object({
       recipe: recipeSchema,
       runIds: z.array(id).min(1).max(20),
-      morphology: z.string().min(1).default('standard'),
+      /** The quadruped's body (default standard); none for racing runs. */
+      morphology: z.string().min(1).optional(),
       seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
       /** The centre of this generation of every run (0: the initial one); default: each run's latest. */
       generation: z.int().min(0).optional(),

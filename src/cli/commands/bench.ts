@@ -10,6 +10,7 @@ import { poolBenchmarks } from '../bench/pool';
 import { quadrupedBenchmarks } from '../bench/quadruped';
 import { racingBenchmarks } from '../bench/racing';
 import { racingPolicyBenchmarks } from '../bench/racing-policy';
+import { racingRolloutBenchmarks } from '../bench/racing-rollout';
 import { runBenchmarks, type BenchResult } from '../bench/registry';
 
 export const BENCH_FLAGS = {
@@ -26,7 +27,7 @@ export async function benchCommand(argv: readonly string[]): Promise<void> {
   const json = flag(args, 'json', 'boolean');
   const repetitions = flag(args, 'repetitions', 'int') ?? BENCH_FLAGS.repetitions.default;
   if (repetitions < 1 || repetitions > 100) throw new UsageError(`--repetitions must be in [1, 100], got ${repetitions}`);
-  const all = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo()), ...racingBenchmarks(), ...racingPolicyBenchmarks(), ...poolBenchmarks(), ...analysisBenchmarks()];
+  const all = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo()), ...racingBenchmarks(), ...racingPolicyBenchmarks(), ...racingRolloutBenchmarks(), ...poolBenchmarks(), ...analysisBenchmarks()];
   const only = flag(args, 'only', 'list');
   const unknown = only?.filter((k) => !all.some((b) => b.key === k)) ?? [];
   if (unknown.length > 0) throw new UsageError(`--only: unknown benchmark "${unknown[0]}" (known: ${all.map((b) => b.key).join(', ')})`);

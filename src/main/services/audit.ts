@@ -43,6 +43,7 @@ export async function auditRun(store: Store, runId: number, options: AuditOption
   const episodes = options.episodes ?? 5;
   if (!Number.isInteger(episodes) || episodes < 1 || episodes > 100) throw new StoreError(`episodes must be an integer in [1, 100], got ${episodes}`);
   const { config, generation, genome } = centre(store, runId, options.generation);
+  if (config.env === 'racing') throw new StoreError(`run ${runId} is a racing run: the physics audit checks a quadruped's gait (ammo.js), not the car`);
   const version = options.physics ?? config.physics;
   if (!isPhysicsVersion(version)) {
     throw new StoreError(`physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
