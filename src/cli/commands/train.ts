@@ -1,4 +1,5 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
+import { generationText } from '../../common/generations';
 import { ConfigError, ENV_NAMES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
 import { RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
@@ -84,8 +85,9 @@ export function asUsage(e: ConfigError): UsageError {
 }
 
 /**
- * "[#####·····]  gen 12/150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run; "blown up N" before
- * the ETA when N of the generation's lifetimes ended on a non-finite state.
+ * "[#####·····]  generation 11 of 150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run after `done`
+ * generations (numbered from 0, as everywhere); "blown up N" before the ETA when N of the generation's lifetimes
+ * ended on a non-finite state.
  */
 export function progressLine(done: number, total: number, mean: number, max: number, etaSeconds: number, barWidth = 24, blownUp = 0): string {
   const filled = Math.round((barWidth * Math.min(done, total)) / Math.max(1, total));
@@ -94,7 +96,7 @@ export function progressLine(done: number, total: number, mean: number, max: num
     ? `${Math.floor(eta / 3600)}h${String(Math.floor((eta % 3600) / 60)).padStart(2, '0')}m`
     : `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
   const blown = blownUp > 0 ? `  blown up ${blownUp}` : '';
-  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  gen ${done}/${total}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
+  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  ${generationText(done, total)}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
 }
 
 export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
@@ -142,7 +144,7 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   try {
     const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
-    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` after generation ${store.generations(runId).length}; continue with: hebb resume ${runId}`}\n`);
+    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` at ${generationText(store.generations(runId).length, total)}; continue with: hebb resume ${runId}`}\n`);
   } finally {
     signal.dispose();
   }
