@@ -4,7 +4,7 @@ import { recordedFrame, recordedTrack } from '../../src/core/envs/racing/replay-
 import { CAR_NET } from '../../src/core/nn/mlp';
 import { CAR_HEBBIAN } from '../../src/core/policy/car-policy';
 import { genomeLayout, initialCentre } from '../../src/core/policy/genome';
-import { makePolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { Domain, RandomStream } from '../../src/core/random';
 import { RACING_PROTOCOL, recordingStreams, runLifetime } from '../../src/core/rollout/lifetime';
 import { decodeRecording, encodeRecording } from '../../src/core/rollout/recording-codec';

@@ -8,7 +8,7 @@ import { auditGait, type GaitAudit } from '../../core/envs/quadruped/audit';
 import { isPhysicsVersion, physicsSettings, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import { QUADRUPED_PROTOCOL, recordingStreams } from '../../core/rollout/lifetime';
 import { StoreError, type Store } from '../store/store';
 import { centre } from './evaluation';

@@ -12,7 +12,7 @@ import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { RacingEnv } from '../../core/envs/racing/racing-env';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import type { PolicySpec } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import type { DamageSchedule } from '../../core/rollout/damage';
 import { recordingStreams, runLifetime, testLifetime } from '../../core/rollout/lifetime';
 import { encodeRecording } from '../../core/rollout/recording-codec';

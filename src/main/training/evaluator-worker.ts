@@ -14,7 +14,7 @@ import { RacingEnv } from '../../core/envs/racing/racing-env';
 import { perturb } from '../../core/es/openai-es';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { genomeLayout } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import { evaluateCandidate } from '../../core/rollout/candidate';
 import { testLifetime } from '../../core/rollout/lifetime';
 import { taskProtocol } from '../../core/tasks';
