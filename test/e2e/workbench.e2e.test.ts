@@ -189,7 +189,9 @@ describe('the workbench in web mode', () => {
     await reportPage.goto(`file://${saved}`);
     expect(fetched).toHaveLength(1); // the file itself
     expect(await reportPage.locator('script').count()).toBe(0);
-    expect(await reportPage.locator('h2').allTextContents()).toEqual(['Runs and settings', 'Learning curves over seeds', 'Tests on bodies seen and unseen in training', "The paper's numbers, beside ours"]);
+    expect(await reportPage.locator('h2').allTextContents()).toEqual([
+      'Runs and settings', 'Learning curves over seeds', 'Tests on bodies seen and unseen in training', 'Evolved rules', 'Weight trajectories (attractors)', "The paper's numbers, beside ours",
+    ]);
     expect(await reportPage.locator('#learning svg').count()).toBe(1);
     const rows = await reportPage.locator('#tests tbody tr').allTextContents();
     const evaluated = (await wb.api<{ evaluations: { morphology: string; mean: number; std: number }[] }>('runs.get', { id: 1 })).evaluations;

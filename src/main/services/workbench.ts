@@ -108,7 +108,7 @@ export class Workbench {
         now: Date.now(),
         status: [...this.engineStatus.values()],
       }),
-      'runs.report': ({ ids }) => ({ html: paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
+      'runs.report': async ({ ids }) => ({ html: await paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
       // Validate all six configs before queueing any, so a bad request queues nothing.
       'runs.reproducePaper': ({ seeds, generations }) => ({ ids: paperConfigs(seeds, generations).map((c) => this.queue.enqueue(c).id) }),
       'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations)),
