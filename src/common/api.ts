@@ -40,7 +40,7 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
   readonly orphaned: boolean;
 }
 
-/** One `hebb worker` as its last heartbeat describes it. */
+/** One `hebb worker` as its last heartbeat describes it (the heartbeat key's value: redis-protocol's Heartbeat). */
 export interface WorkerView {
   readonly name: string;
   readonly host: string;

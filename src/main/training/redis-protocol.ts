@@ -4,6 +4,7 @@
  * candidates as (index, noise offset, sign) and the run's config, never parameter vectors; the centre θ of a
  * generation is one Redis key the workers read once per generation.
  */
+import type { WorkerView } from '../../common/api';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -140,19 +141,8 @@ export type JobResult =
   | { readonly run: string; readonly generation: number; readonly chunk: string; readonly results: readonly (CandidateResult | TestResult)[] }
   | { readonly run: string; readonly generation: number; readonly chunk: string; readonly stale: true };
 
-/** A worker's heartbeat (a key with a TTL, refreshed every few seconds). */
-export interface Heartbeat {
-  readonly name: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly threads: number;
-  readonly version: string;
-  /** Lifetimes per second over the last minute. */
-  readonly lifetimesPerSecond: number;
-  /** The run it evaluated last (its label), or null. */
-  readonly run: string | null;
-  readonly at: number;
-}
+/** A worker's heartbeat (a key with a TTL, refreshed every few seconds): what the Workers panel lists. */
+export type Heartbeat = WorkerView;
 
 /** Why a worker cannot evaluate a job, or null when it can. */
 export function refusal(job: EvaluateJob): string | null {
