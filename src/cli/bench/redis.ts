@@ -114,6 +114,15 @@ export function redisBenchmarks(): Benchmark[] {
     return Number(process.hrtime.bigint() - start) / 1e6;
   };
   let round = 0;
+  /**
+   * Times generation `generation` on two engines, in turn; which goes first alternates with the generation, so a
+   * load that rises or falls during a measurement (the machine is shared) favours neither.
+   */
+  const pair = async (a: Evaluator, b: Evaluator, generation: number): Promise<[number, number]> => {
+    if (generation % 2 === 0) return [await generationMs(a, generation), await generationMs(b, generation)];
+    const bMs = await generationMs(b, generation);
+    return [await generationMs(a, generation), bMs];
+  };
   /** Per sample of the overhead: the local generation's time and the overhead, for the share printed at the end. */
   const overheads: { localMs: number; overheadMs: number }[] = [];
   const dispose = async (): Promise<void> => {
@@ -136,8 +145,7 @@ export function redisBenchmarks(): Benchmark[] {
       measure: async () => {
         const g = round++; // a fresh generation each time: other candidates, other lifetimes
         const { engine } = await redisSetup(1);
-        const redisMs = await generationMs(engine, g);
-        const localMs = await generationMs(await localPool(), g);
+        const [redisMs, localMs] = await pair(engine, await localPool(), g);
         overheads.push({ localMs, overheadMs: redisMs - localMs });
         return redisMs - localMs;
       },
@@ -157,7 +165,8 @@ export function redisBenchmarks(): Benchmark[] {
       measure: async () => {
         const g = round++;
         const [one, two] = await Promise.all([redisSetup(1), redisSetup(2)]);
-        return (await generationMs(one.engine, g)) / (await generationMs(two.engine, g));
+        const [oneMs, twoMs] = await pair(one.engine, two.engine, g);
+        return oneMs / twoMs;
       },
       dispose,
     },
