@@ -79,9 +79,9 @@ export function redisBenchmarks(): Benchmark[] {
   };
   let local: Promise<Evaluator> | undefined;
   const setups = new Map<number, Promise<RedisSetup>>();
+  /** Every redis-server and worker started, killed on exit: a failed bench leaves none behind. */
   const children: ChildProcess[] = [];
-  const killAll = (): void => children.forEach((c) => c.kill('SIGKILL'));
-  process.once('exit', killAll); // a failed bench leaves no redis-server or worker behind
+  process.once('exit', () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill('SIGKILL')));
 
   const localPool = (): Promise<Evaluator> =>
     (local ??= (async () => {
@@ -93,7 +93,13 @@ export function redisBenchmarks(): Benchmark[] {
     let setup = setups.get(workerCount);
     if (!setup) {
       setup = (async () => {
-        const server = await startRedis();
+        const server = await startRedis({
+          spawn: (command, args, options) => {
+            const child = spawn(command, args, options);
+            children.push(child);
+            return child;
+          },
+        });
         const workers = await Promise.all(Array.from({ length: workerCount }, (_, i) => startWorker(server.url, `bench-${workerCount}-${i}`)));
         children.push(...workers);
         const engine = new RedisEvaluator(prepared().init, { id: 1, config: CONFIG }, { url: server.url, checkMs: 200 });
