@@ -9,7 +9,7 @@ import { QuadrupedEnv } from '../src/core/envs/quadruped/quadruped-env';
 import { rotate, type Quat, type V3 } from '../src/core/math/rigid';
 import { parseMjcf } from '../src/core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../src/core/nn/mlp';
-import { makePolicy } from '../src/core/policy/policies';
+import { makePolicy } from '../src/core/policy/make-policy';
 import { RandomStream } from '../src/core/random';
 import { recordingStreams } from '../src/core/rollout/lifetime';
 import { centre } from '../src/main/services/evaluation';

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readDecimal } from '../common/numbers';
+import { runConfig } from '../core/config';
 import { defaultDbPath } from '../main/store/store';
 
 export class UsageError extends Error {
@@ -114,4 +115,25 @@ export function requireMorphologies(store: { morphology(name: string): unknown }
       throw new UsageError(`--${flagName}: ${(e as Error).message}`);
     }
   }
+}
+
+/**
+ * A command's body flag for run `runId`: the quadruped's named morphology (checked to exist; `fallback` when
+ * the flag is absent), or nothing for a racing run, which refuses the flag (the car is the only body).
+ */
+export function bodyFlag(
+  store: { getRun(id: number): { config: unknown }; morphology(name: string): unknown },
+  runId: number,
+  given: string | undefined,
+  flagName: string,
+  fallback?: string,
+): string | undefined {
+  if (runConfig(store.getRun(runId).config).env === 'racing') {
+    if (given !== undefined) throw new UsageError(`--${flagName}: run ${runId} is a racing run; the car is its only body (leave --${flagName} out)`);
+    return undefined;
+  }
+  const name = given ?? fallback;
+  if (name === undefined) throw new UsageError(`--${flagName} is required for a quadruped run`);
+  requireMorphologies(store, [name], flagName);
+  return name;
 }

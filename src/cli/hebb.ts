@@ -49,6 +49,7 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
     examples: [
       'hebb train --name ant-hebbian --policy hebbian --rule ABCD_lr --morphologies standard,damaged-right --pop 100 --generations 150 --workers 2 --seed 1',
       'hebb train --name held --heldout damaged-left --heldout-every 10 --heldout-episodes 5 --queue',
+      'hebb train --name car --env racing --policy hebbian --pop 8 --generations 2 --workers 2',
     ],
   },
   { name: 'resume', usage: 'RUN [options]', flags: RESUME_FLAGS, run: resumeCommand, summary: 'continue a run from its last checkpoint', examples: ['hebb resume 1 --workers 2'], docs: 'README.md#training-from-the-command-line' },
@@ -57,12 +58,12 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
   { name: 'stop', usage: 'RUN [options]', flags: INTERRUPT_FLAGS, run: interruptCommand('stopped'), summary: 'stop a run after its generation in flight (from any shell)', examples: ['hebb stop 2'], docs: 'README.md#training-from-the-command-line' },
   { name: 'runs', usage: '[show RUN] [options]', flags: RUNS_FLAGS, run: runsCommand, summary: 'list the runs, or show one with its generations', examples: ['hebb runs', 'hebb runs show 1 --json'], docs: 'docs/USER-GUIDE.md#runs' },
   {
-    name: 'eval', usage: 'RUN [options]', flags: EVAL_FLAGS, run: evalCommand, summary: "test a run's ES centre on bodies seen and unseen in training",
+    name: 'eval', usage: 'RUN [options]', flags: EVAL_FLAGS, run: evalCommand, summary: "test a run's ES centre on bodies seen and unseen in training (a racing run: on unseen tracks)",
     examples: ['hebb eval 1 --episodes 20 --morphologies standard,damaged-right,damaged-left', 'hebb eval 1 --generation 0 --episodes 5'], docs: 'docs/USER-GUIDE.md#compare',
   },
   { name: 'compare', usage: 'RUN... [options]', flags: COMPARE_FLAGS, run: compareCommand, summary: 'the seen/unseen table of evaluated runs, grouped by config', examples: ['hebb compare 1 2 3'], docs: 'docs/USER-GUIDE.md#compare' },
   {
-    name: 'record', usage: 'RUN --morphology M [options]', flags: RECORD_FLAGS, run: recordCommand, summary: 'store one lifetime for the 3-D replay',
+    name: 'record', usage: 'RUN [--morphology M] [options]', flags: RECORD_FLAGS, run: recordCommand, summary: 'store one lifetime for the 3-D replay',
     examples: [`hebb record 1 --morphology damaged-left --seed 3 --damage '{"kind":"freezeActuators","from":300,"to":400}'`], docs: 'docs/USER-GUIDE.md#watching-a-lifetime-in-3-d',
   },
   {

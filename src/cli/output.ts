@@ -90,3 +90,12 @@ export function writeOut(text: string, path: string | undefined, storePath: stri
     });
   }
 }
+
+/** The unit of a lifetime's distance: metres walked, or the car's centre-line units driven (3.5 per tile). */
+export function distanceUnit(racing: boolean): string {
+  return racing ? 'track units' : 'm';
+}
+
+export function distanceText(racing: boolean, distance: number): string {
+  return `${distance.toFixed(2)} ${distanceUnit(racing)}`;
+}

@@ -40,6 +40,35 @@ export interface RunSummary extends Omit<RunRow, 'owner'> {
   readonly orphaned: boolean;
 }
 
+/** One `hebb worker` as its last heartbeat describes it. */
+export interface WorkerView {
+  readonly name: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly threads: number;
+  readonly version: string;
+  readonly lifetimesPerSecond: number;
+  /** The run it evaluated last (its label), or null. */
+  readonly run: string | null;
+  /** When it last beat (ms since the epoch). */
+  readonly at: number;
+}
+
+/** Where training runs are evaluated. */
+export interface EngineView {
+  /** 'threads': this process's worker threads; 'redis': `hebb worker`s through a Redis server. */
+  readonly engine: 'threads' | 'redis';
+  /** The Redis server, password masked; null for threads. */
+  readonly where: string | null;
+  /** This process's threads per generation (threads), or null (redis: the workers' own). */
+  readonly threads: number | null;
+  readonly workers: WorkerView[];
+  /** The server's clock when listed, to age the heartbeats by. */
+  readonly now: number;
+  /** The latest engine status per training run (waiting for workers, n workers connected). */
+  readonly status: { runId: number; status: string; waiting: boolean }[];
+}
+
 /** A run's expected duration here, before it starts. */
 export interface Estimate {
   /** Null until a generation has been trained in this store (nothing measured yet). */
@@ -98,6 +127,8 @@ export const REQUESTS = {
    */
   'runs.estimate': z.object({ config: z.unknown().optional(), paper: paperRequest.optional() }).strict()
     .refine((r) => (r.config === undefined) !== (r.paper === undefined), { message: 'give either a config or the paper experiment', path: ['config'] }),
+  /** Which engine evaluates the training runs, and the `hebb worker`s alive on it (their heartbeats). */
+  'workers.list': z.object({}).strict(),
   /** The paper report of these runs: one self-contained HTML document (src/main/services/report.ts). */
   'runs.report': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
   'morphologies.list': z.object({}).strict(),
@@ -119,11 +150,13 @@ export const REQUESTS = {
   'episodes.record': z
     .object({
       runId: id,
-      morphology: z.string().min(1),
+      /** The quadruped's body (required for it); none for a racing run. */
+      morphology: z.string().min(1).optional(),
       seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(0),
       generation: z.int().min(0).optional(),
       damage: damageScheduleSchema.nullish(),
-      weightStride: z.int().min(0).max(1000).default(10),
+      /** Default: every 10 policy steps, the car's every 50. */
+      weightStride: z.int().min(0).max(1000).optional(),
       /** Stop early as training's fitness protocol does; by default the whole lifetime runs. */
       earlyStop: z.boolean().default(false),
     })
@@ -140,7 +173,8 @@ export const REQUESTS = {
     .object({
       recipe: recipeSchema,
       runIds: z.array(id).min(1).max(20),
-      morphology: z.string().min(1).default('standard'),
+      /** The quadruped's body (default standard); none for racing runs. */
+      morphology: z.string().min(1).optional(),
       seeds: z.array(z.int().min(0).max(Number.MAX_SAFE_INTEGER)).min(1).max(50).default([1, 2, 3, 4, 5]),
       /** The centre of this generation of every run (0: the initial one); default: each run's latest. */
       generation: z.int().min(0).optional(),
@@ -210,6 +244,7 @@ export interface Responses {
   'runs.reproducePaper': { ids: number[] };
   'runs.estimate': Estimate;
   'runs.report': { html: string };
+  'workers.list': EngineView;
   'morphologies.list': MorphologySummary[];
   'morphologies.get': { name: string; mjcf: string; builtin: boolean };
   'morphologies.save': MorphologySummary;
@@ -237,9 +272,11 @@ export interface Events {
   deleted: { runId: number };
   /** A long action (evaluation, recording, a damage experiment on one run, an analysis) advanced: lifetimes done of total. */
   progress: { runId: number; task: 'evaluate' | 'record' | 'experiment' | 'analyse'; done: number; total: number };
+  /** The distributed engine of a training run changed state (waiting for workers, reconnecting, n workers). */
+  engine: { runId: number; status: string; waiting: boolean };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted', 'progress'];
+export const EVENT_NAMES: readonly EventName[] = ['generation', 'status', 'deleted', 'progress', 'engine'];
 
 /** Why a request failed. `issues` name the fields of invalid input. */
 export interface ApiErrorBody {

@@ -140,6 +140,13 @@ export function esConfig(input: EsConfigInput = {}): EsConfig {
   return parseConfig(esConfigSchema, input, 'es');
 }
 
+/**
+ * The tasks a run can train on: the quadruped (bodies chosen by `morphologies`, docs/PHYSICS.md) or the car of
+ * CarRacing-v0 driving from pixels (one fixed car on a new random track every lifetime).
+ */
+export const ENV_NAMES = ['quadruped', 'racing'] as const;
+export type EnvName = (typeof ENV_NAMES)[number];
+
 /** Preset morphologies the quadruped runs on unless a run names saved ones. */
 export const DEFAULT_TRAINING_MORPHOLOGIES = ['standard', 'damaged-right'];
 
@@ -174,9 +181,9 @@ export type CheckpointPolicy = z.output<typeof checkpointsSchema>;
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
  */
-export const runConfigSchema = z.object({
+export const runConfigFields = z.object({
   name: z.string().trim().min(1).max(200).describe('A name to find the run by'),
-  env: z.literal('quadruped').default('quadruped'),
+  env: z.enum(ENV_NAMES).default('quadruped').describe('Task: the quadruped walking, or the car racing from pixels'),
   /**
    * The solver settings the run is trained and replayed with (envs/quadruped/physics.ts). New runs get the
    * current version; runs stored before versions existed were trained with version 1 and say so (migration 6).
@@ -184,7 +191,6 @@ export const runConfigSchema = z.object({
   physics: z.int().min(1).max(CURRENT_PHYSICS).default(CURRENT_PHYSICS).describe('Physics version the run is trained and replayed with'),
   policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }),
   morphologies: morphologyList
-    .min(1)
     .default(DEFAULT_TRAINING_MORPHOLOGIES)
     .describe('Bodies every candidate lives on once per generation (fitness is the mean)'),
   es: esConfigSchema.default(esConfigSchema.parse({})),
@@ -192,14 +198,41 @@ export const runConfigSchema = z.object({
   seed: seed.default(0).describe('Keys the initial centre, the noise offsets and every episode: same seed, same run'),
   heldout: heldoutSchema.default(heldoutSchema.parse({})),
   checkpoints: checkpointsSchema.default(checkpointsSchema.parse({})),
-}).refine((c) => !c.heldout.morphologies.some((m) => c.morphologies.includes(m)), {
-  message: 'must not include a training morphology (held-out bodies are never trained on)',
-  path: ['heldout', 'morphologies'],
+}).superRefine((c, ctx) => {
+  if (c.env === 'racing') {
+    // The car is gym's one car and its tracks are drawn per lifetime: there are no bodies to choose or hold out.
+    const noBodies = 'does not apply to a racing run (the car is fixed; every lifetime drives a new random track): leave it out';
+    if (c.morphologies.length > 0) ctx.addIssue({ code: 'custom', message: noBodies, path: ['morphologies'] });
+    if (c.heldout.morphologies.length > 0) ctx.addIssue({ code: 'custom', message: `${noBodies}; test on unseen tracks with hebb eval`, path: ['heldout', 'morphologies'] });
+    return;
+  }
+  if (c.morphologies.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one morphology', path: ['morphologies'] });
+  if (c.heldout.morphologies.some((m) => c.morphologies.includes(m))) {
+    ctx.addIssue({ code: 'custom', message: 'must not include a training morphology (held-out bodies are never trained on)', path: ['heldout', 'morphologies'] });
+  }
 });
 
-export type RunConfig = z.output<typeof runConfigSchema>;
-export type RunConfigInput = z.input<typeof runConfigSchema>;
+export type RunConfig = z.output<typeof runConfigFields>;
+export type RunConfigInput = z.input<typeof runConfigFields>;
+
+/**
+ * The run config as every boundary parses it (the API, `runConfig`): a racing run's omitted fields take the car's
+ * defaults, not the quadruped's — no morphologies, and a Hebbian policy max-abs normalises its weights after every
+ * update (as the paper's car does). `runConfigFields` is the same without them, for forms generated from its fields.
+ */
+export const runConfigSchema = z.preprocess(withEnvDefaults, runConfigFields);
 
 export function runConfig(input: unknown): RunConfig {
   return parseConfig(runConfigSchema, input, 'run');
+}
+
+function withEnvDefaults(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || (input as { env?: unknown }).env !== 'racing') return input;
+  const run = { ...(input as Record<string, unknown>) };
+  run['morphologies'] ??= [];
+  const policy = (run['policy'] ?? { kind: 'hebbian' }) as { kind?: unknown; normalise?: unknown } | null;
+  if (typeof policy === 'object' && policy !== null && policy.kind === 'hebbian' && policy.normalise === undefined) {
+    run['policy'] = { ...policy, normalise: true };
+  }
+  return run;
 }

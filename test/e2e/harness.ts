@@ -33,8 +33,11 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-/** `prepare` may fill the database before the server opens it (load fixtures for measurements). */
-export async function startWorkbench(prepare?: (db: string) => void): Promise<Workbench> {
+/**
+ * `prepare` may fill the database before the server opens it (load fixtures for measurements); `serveArgs` go to
+ * `hebb serve` (e.g. `--redis URL`).
+ */
+export async function startWorkbench(prepare?: (db: string) => void, serveArgs: readonly string[] = []): Promise<Workbench> {
   const executablePath = chromiumPath(); // before starting anything that would need stopping
   const dir = mkdtempSync(join(tmpdir(), 'hebb-e2e-'));
   const db = join(dir, 'workbench.db');
@@ -42,7 +45,7 @@ export async function startWorkbench(prepare?: (db: string) => void): Promise<Wo
   let browser: Browser;
   try {
     prepare?.(db);
-    server = await serve(db);
+    server = await serve(db, serveArgs);
     browser = await chromium.launch({
       executablePath,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],

@@ -67,6 +67,27 @@ describe('the workbench in web mode', () => {
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
 
+  it('shows a racing run only the fields of the car, with its Hebbian normalisation on', async () => {
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    const quadrupedOnly = dialog.locator('[data-path="morphologies"], [data-path="heldout"], [data-path="physics"]');
+    expect(await quadrupedOnly.count()).toBe(3);
+    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(false);
+    await dialog.locator('#field-env').selectOption('racing');
+    await dialog.locator('[data-path="morphologies"]').waitFor({ state: 'detached' });
+    expect(await quadrupedOnly.count()).toBe(0);
+    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(true);
+    // The draft is a valid racing config: no field complains about the hidden bodies.
+    await dialog.locator('#field-name').fill('car');
+    expect(await dialog.locator('[data-error-for]').count()).toBe(0);
+    await wb.shot(page, 'new-run-dialog-racing');
+    await dialog.locator('#field-env').selectOption('quadruped');
+    await dialog.locator('[data-path="morphologies"]').waitFor();
+    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(false);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
+  });
+
   it('creates a run from the dialog, opens its page and draws each generation as it lands', async () => {
     await page.getByTestId('new-run').click();
     await fillRun('gui hebbian', '6', '1');
@@ -168,7 +189,9 @@ describe('the workbench in web mode', () => {
     await reportPage.goto(`file://${saved}`);
     expect(fetched).toHaveLength(1); // the file itself
     expect(await reportPage.locator('script').count()).toBe(0);
-    expect(await reportPage.locator('h2').allTextContents()).toEqual(['Runs and settings', 'Learning curves over seeds', 'Tests on bodies seen and unseen in training', "The paper's numbers, beside ours"]);
+    expect(await reportPage.locator('h2').allTextContents()).toEqual([
+      'Runs and settings', 'Learning curves over seeds', 'Tests on bodies seen and unseen in training', 'Evolved rules', 'Weight trajectories (attractors)', "The paper's numbers, beside ours",
+    ]);
     expect(await reportPage.locator('#learning svg').count()).toBe(1);
     const rows = await reportPage.locator('#tests tbody tr').allTextContents();
     const evaluated = (await wb.api<{ evaluations: { morphology: string; mean: number; std: number }[] }>('runs.get', { id: 1 })).evaluations;
@@ -186,5 +209,23 @@ describe('the workbench in web mode', () => {
     const [png] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-png').click()]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
     await wb.shot(page, 'compare');
+  });
+
+  it('creates a racing run from the dialog: the car\'s config is stored and it trains', async () => {
+    await page.getByRole('link', { name: 'Runs' }).first().click();
+    await page.getByTestId('new-run').click();
+    const dialog = page.getByTestId('new-run-dialog');
+    await dialog.locator('#field-env').selectOption('racing');
+    await dialog.locator('#field-name').fill('gui car');
+    await dialog.locator('#field-es-popSize').fill('2');
+    await dialog.locator('#field-generations').fill('1');
+    await dialog.locator('details summary').click();
+    await dialog.locator('#field-es-noiseTableSize').fill('1048576');
+    await page.getByTestId('create-run').click();
+    const detail = page.getByTestId('run-detail');
+    await detail.getByText('gui car').first().waitFor();
+    await detail.getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
+    const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { env: string; morphologies: string[]; policy: { normalise: boolean } };
+    expect([config.env, config.morphologies, config.policy.normalise]).toEqual(['racing', [], true]);
   });
 });

@@ -16,7 +16,7 @@ import { auditGait, auditLifetime, PhysicsProbe } from '../../src/core/envs/quad
 import { physicsSettings } from '../../src/core/envs/quadruped/physics';
 import { CONTROL_DT, GRAVITY, QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
-import { makePolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { lifetimeStreams, recordingStreams, runLifetime, type Protocol } from '../../src/core/rollout/lifetime';
 import { centre } from '../../src/main/services/evaluation';
 import { MIGRATIONS } from '../../src/main/store/migrations';

@@ -17,7 +17,7 @@ import { ask, candidateParams, createNoiseTable, decodeEsState, type EsState } f
 import { parseMjcf } from '../../src/core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { genomeLayout } from '../../src/core/policy/genome';
-import { makePolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { evaluateCandidate } from '../../src/core/rollout/candidate';
 import { summarise } from '../../src/core/stats';
 import { centre } from '../../src/main/services/evaluation';

@@ -57,7 +57,7 @@ describe('hebb CLI', () => {
     const db = join(dir, 'blown.db');
     const out = hebb('train', '--db', db, '--name', 'blown', '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--sigma', '1e37', '--workers', '1');
     expect(out.status).toBe(0);
-    expect(out.stdout).toMatch(/gen 1\/1 .* blown up 4 +ETA/);
+    expect(out.stdout).toMatch(/generation 0 of 1 .* blown up 4 +ETA/);
     const shown = JSON.parse(hebb('runs', 'show', '1', '--db', db, '--json').stdout) as { status: string; generations: { blownUp: number }[] };
     expect(shown.status).toBe('finished');
     expect(shown.generations.map((g) => g.blownUp)).toEqual([4]);

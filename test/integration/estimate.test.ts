@@ -14,6 +14,8 @@ describe('how long a run would take here', () => {
     // 25 × 10 × 2 = 500 training lifetimes; tests at 0, 10, 20 and 24: 4 × 5 × 1 = 20.
     expect(lifetimesOf(config)).toBe(520);
     expect(lifetimesOf(runConfig({ name: 'y', es: { popSize: 4 }, generations: 3, morphologies: ['standard'] }))).toBe(12);
+    // The car has no bodies: one lifetime per candidate per generation, each on a new track.
+    expect(lifetimesOf(runConfig({ name: 'car', env: 'racing', es: { popSize: 8 }, generations: 5 }))).toBe(40);
   });
 
   it('measures env steps per second and steps per lifetime from the generations trained in this store', () => {

@@ -5,7 +5,7 @@ import { ask, createNoiseTable, init, type EsState, type NoiseTable } from '../.
 import { parseMjcf } from '../../src/core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../src/core/policy/genome';
-import { makePolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { Domain, RandomStream } from '../../src/core/random';
 import { lifetimeStreams, runLifetime } from '../../src/core/rollout/lifetime';
 import { presetXml } from '../../src/main/services/presets';

@@ -83,6 +83,13 @@ describe('hebb worker and --redis', () => {
       }
       expect(withoutTime(await call<GenerationRecord[]>('runs.generations', { id }))).toEqual(expected);
       expect(served.stderr()).toContain(`run ${id}: 1 worker connected`);
+      // The Workers panel's data: the engine, the server (password masked), and the worker's heartbeat.
+      const engine = await call<{ engine: string; where: string; workers: { name: string; threads: number; at: number }[]; now: number; status: { runId: number; status: string }[] }>('workers.list', {});
+      expect(engine.engine).toBe('redis');
+      expect(engine.where).not.toContain(new URL(redis.url).password);
+      expect(engine.workers.map((w) => [w.name, w.threads])).toEqual([['tls-worker', 1]]);
+      expect(engine.now - engine.workers[0]!.at).toBeLessThan(15_000); // beats every 5 s, gone after 15 s
+      expect(engine.status).toContainEqual(expect.objectContaining({ runId: id, status: expect.stringMatching(/^1 worker connected to rediss:/) }));
     } finally {
       await served.signal('SIGTERM');
     }

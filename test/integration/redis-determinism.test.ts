@@ -82,6 +82,16 @@ describe('Redis engine determinism', () => {
     }
   });
 
+  it('a car run (env racing) trains on the workers with the local numbers', async () => {
+    const car = { name: 'car', env: 'racing', policy: { kind: 'static' }, es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 1, seed: 3 };
+    const here = createRun(store, car);
+    expect(await train(store, here.id, { workers: 1 })).toBe('finished');
+    if (workers.length === 0) workers.push(await startWorker(redis.url, 'one'));
+    const there = createRun(store, car);
+    expect(await train(store, there.id, { evaluator: redisEvaluator({ url: redis.url, checkMs: 200 }) })).toBe('finished');
+    expect(outcome(there.id)).toEqual(outcome(here.id));
+  }, 120_000);
+
   it('two runs trained at once on the same workers each get their own numbers', async () => {
     if (workers.length === 0) workers.push(await startWorker(redis.url, 'one'), await startWorker(redis.url, 'two'));
     const engine = redisEvaluator({ url: redis.url, checkMs: 200 });

@@ -35,12 +35,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const text = (html: string): string => html.replace(/<svg[\s\S]*?<\/svg>/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
 
 describe('the paper report', () => {
-  it('puts the settings, curves, per-seed tests, damage recovery and the paper numbers in one file with nothing to fetch', () => {
+  it('puts the settings, curves, per-seed tests, damage recovery, rules, attractors and the paper numbers in one file with nothing to fetch', async () => {
     const store = Store.open(db);
-    const html = paperReport(store, { runIds: ids, commit: 'abc123', generatedAt: new Date(0) });
+    const html = await paperReport(store, { runIds: ids, commit: 'abc123', generatedAt: new Date(0), attractorLifetimes: 2 });
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/); // no script, no address but SVG's namespace
-    expect([...html.matchAll(/<section id="(\w+)"/g)].map((m) => m[1])).toEqual(['settings', 'learning', 'heldout', 'tests', 'damage', 'paper']);
-    expect(html.match(/<svg/g)).toHaveLength(3); // learning, held-out, the freeze experiment
+    expect([...html.matchAll(/<section id="(\w+)"/g)].map((m) => m[1])).toEqual(['settings', 'learning', 'heldout', 'tests', 'damage', 'rules', 'attractors', 'paper']);
+    // learning, held-out, the freeze experiment, two charts per plastic layer, the attractor plot
+    expect(html.match(/<svg/g)).toHaveLength(3 + 2 * 3 + 1);
     const t = text(html);
     expect(t).toContain('commit abc123');
     // Every run's latest evaluation, per seed, as the store holds it.
@@ -55,6 +56,9 @@ describe('the paper report', () => {
       expect(t).toContain(`${damaged.label} `);
       expect(t).toContain(recoveryWords(damaged.recovery!).join(', '));
     }
+    // The rules of the first Hebbian group's first run, per layer: 28 → 128 → 64 → 8 synapses.
+    for (const [layer, synapses] of [['W1', 128 * 28], ['W2', 64 * 128], ['W3', 8 * 64]] as const) expect(t).toMatch(new RegExp(`#${ids[0]} h1 ${layer} ABCD_lr ${synapses} \\d+ \\(`));
+    expect(t).toContain(`2 lifetimes of run #${ids[0]}'s centre on standard, each from its own random initial weights (recording seeds 1, 2)`);
     expect(t).toContain('paper static a seen body (column not named) 1604 ± 171');
     expect(t).not.toContain('872 ± 11'); // the car's numbers belong to a racing report
     store.close();
@@ -62,9 +66,10 @@ describe('the paper report', () => {
 
   it('hebb report writes the file whole, and refuses a run that does not exist', () => {
     const out = join(dir, 'report.html');
-    const ok = spawnSync('node', ['bin/hebb.mjs', 'report', ...ids.map(String), '--db', db, '--out', out], { encoding: 'utf8' });
+    const ok = spawnSync('node', ['bin/hebb.mjs', 'report', ...ids.map(String), '--db', db, '--out', out, '--attractor-lifetimes', '0'], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
+    expect(readFileSync(out, 'utf8')).not.toContain('id="attractors"'); // 0 lifetimes: left out
     const missing = spawnSync('node', ['bin/hebb.mjs', 'report', '99', '--db', db], { encoding: 'utf8' });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('no run with id 99');

@@ -62,6 +62,9 @@ describe('web mode API', () => {
     const overlap = await call('runs.create', { config: { ...TINY, heldout: { morphologies: ['standard'] } } });
     expect(overlap.status).toBe(400);
     expect(overlap.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'run.heldout.morphologies', message: 'must not include a training morphology (held-out bodies are never trained on)' }] } });
+    const car = await call('runs.create', { config: { ...TINY, env: 'racing' } });
+    expect(car.status).toBe(400);
+    expect(car.envelope).toMatchObject({ ok: false, error: { issues: [{ path: 'run.morphologies', message: expect.stringContaining('does not apply to a racing run') as unknown }] } });
     const extra = await call('runs.get', { id: 1, colour: 'red' });
     expect(extra.status).toBe(400);
     expect(extra.envelope.ok || extra.envelope.error.message).toContain('request');

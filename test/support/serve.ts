@@ -24,7 +24,9 @@ export interface Served {
 }
 
 export async function serve(db: string, extra: readonly string[] = []): Promise<Served> {
-  const child = spawnTracked(process.execPath, [join(ROOT, 'out/main/hebb.js'), 'serve', '--db', db, '--port', '0', '--workers', '1', '--json', ...extra], {
+  // One evaluator thread, unless the runs evaluate on Redis workers (whose threads are their own).
+  const threads = extra.includes('--redis') ? [] : ['--workers', '1'];
+  const child = spawnTracked(process.execPath, [join(ROOT, 'out/main/hebb.js'), 'serve', '--db', db, '--port', '0', ...threads, '--json', ...extra], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CAR_FC_MLP, CAR_NET } from '../../src/core/nn/mlp';
 import { CAR_HEBBIAN, CarPolicy } from '../../src/core/policy/car-policy';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../src/core/policy/genome';
-import { makePolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { RandomStream } from '../../src/core/random';
 import { dense, naiveCarConv, tanhOf, U, type Bounded } from '../support/naive-car';
 

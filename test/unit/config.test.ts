@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, esConfig, parseConfig, policySpecSchema, runConfig } from '../../src/core/config';
+import { ConfigError, esConfig, parseConfig, policySpecSchema, runConfig, runConfigSchema } from '../../src/core/config';
 import { summarise } from '../../src/core/stats';
 
 describe('experiment config', () => {
@@ -53,6 +53,31 @@ describe('experiment config', () => {
       'run.es.popSize: must be even (mirrored sampling)',
       'run.generations: must be at most 1000000',
     ]);
+  });
+});
+
+describe('run config per task', () => {
+  it('a racing run has no morphologies and its Hebbian policy normalises by max-abs unless told otherwise', () => {
+    const car = runConfig({ name: 'car', env: 'racing' });
+    expect(car.morphologies).toEqual([]);
+    expect(car.policy).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true });
+    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', rule: 'A', normalise: undefined } }).policy).toMatchObject({ rule: 'A', normalise: true });
+    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', normalise: false } }).policy).toMatchObject({ normalise: false });
+    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'static' } }).policy).toEqual({ kind: 'static' });
+    // The API parses with the schema itself: the same car defaults at that boundary.
+    expect(runConfigSchema.parse({ name: 'car', env: 'racing' })).toEqual(car);
+    // A stored racing config parses to itself.
+    expect(runConfig(car)).toEqual(car);
+    // The quadruped keeps its defaults.
+    const walker = runConfig({ name: 'walker' });
+    expect([walker.env, walker.morphologies, walker.policy.kind === 'hebbian' && walker.policy.normalise]).toEqual(['quadruped', ['standard', 'damaged-right'], false]);
+  });
+
+  it('refuses bodies for the car and no bodies for the quadruped, naming the field', () => {
+    expect(() => runConfig({ name: 'car', env: 'racing', morphologies: ['standard'] })).toThrow(/^run\.morphologies: does not apply to a racing run/);
+    expect(() => runConfig({ name: 'car', env: 'racing', heldout: { morphologies: ['damaged-left'] } })).toThrow(/^run\.heldout\.morphologies: does not apply to a racing run.*unseen tracks/);
+    expect(() => runConfig({ name: 'walker', morphologies: [] })).toThrow(/^run\.morphologies: must name at least one morphology$/);
+    expect(() => runConfig({ name: 'walker', env: 'boat' })).toThrow(/^run\.env:/);
   });
 });
 

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { CAR_FC_MLP, QUADRUPED_MLP, StaticMlp, synapseCount, type MlpSpec } from '../../src/core/nn/mlp';
 import { coefficientRow, RULE_NAMES, RULES } from '../../src/core/plasticity/rules';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../src/core/policy/genome';
-import { HebbianPolicy, makePolicy } from '../../src/core/policy/policies';
+import { HebbianPolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { RandomStream } from '../../src/core/random';
 
 const hebbian = (rule: (typeof RULE_NAMES)[number] = 'ABCD_lr', init: 'uni' | 'normal' | 'coevolve' = 'uni'): PolicySpec => ({

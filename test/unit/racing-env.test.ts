@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
-import { makePolicy } from '../../src/core/policy/policies';
+import { makePolicy } from '../../src/core/policy/make-policy';
 import { RandomStream } from '../../src/core/random';
 import { CentreLineDriver } from '../../src/core/envs/racing/centre-line-driver';
 import { noObservation, RacingEnv } from '../../src/core/envs/racing/racing-env';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Recording } from '../../src/core/rollout/lifetime';
+import { encodeBlob } from '../../src/core/binary';
 import { decodeRecording, encodeRecording, RECORDING_FORMAT_VERSION } from '../../src/core/rollout/recording-codec';
 
 /** A small recording: 2 bodies, 3 env steps (1 burn-in), 2 actions, 2 reward terms, a 2-3-1 network. */
@@ -48,6 +49,28 @@ describe('recorded episode codec', () => {
     const newer = Uint8Array.from(bytes);
     new DataView(newer.buffer).setUint32(4, RECORDING_FORMAT_VERSION + 1, true);
     expect(() => decodeRecording(newer)).toThrow(/newer than this workbench supports/);
+  });
+
+  it('decodes a quadruped episode stored in format 2, before recordings named their task', () => {
+    const r = fixture();
+    const header = {
+      bodyNames: r.bodyNames, rewardTerms: r.rewardTerms, actionSize: 2, observationSize: 3, burnIn: 1, envSteps: 3, weightStride: 1, snapshots: 2, synapses: 9, layerSizes: [2, 3, 1],
+    };
+    const v2 = encodeBlob('HBEP', 2, header, [r.poses, r.observations, r.actions, r.rewards, r.weightSteps, r.weights]);
+    const decoded = decodeRecording(v2);
+    expect(decoded).toEqual(r);
+    expect(decoded.car).toBeUndefined();
+  });
+
+  it('round-trips a car recording: its trace in float64 and int32, no observations', () => {
+    const carStates = Float64Array.from({ length: 4 * 2 }, (_, i) => Math.PI * i + 1e-12);
+    const car = { ...fixture(), observations: new Float32Array(0), car: { trackSeed: 2 ** 40 + 3, carStates, carFloats: 2, paintedAt: Int32Array.from([0, -1, 2, 3, -1]) } };
+    const decoded = decodeRecording(encodeRecording(car));
+    expect(decoded).toEqual(car);
+    // float64 exactly: π·i + 1e-12 does not survive float32.
+    expect(decoded.car!.carStates[3]).toBe(3 * Math.PI + 1e-12);
+    const bytes = encodeRecording(car);
+    expect(() => decodeRecording(bytes.subarray(0, bytes.length - 1))).toThrow(/checksum mismatch/);
   });
 
   it('names the header field that does not fit', () => {

@@ -6,7 +6,7 @@ import { CAR_CONV, ConvNet } from '../../core/nn/conv';
 import { CAR_NET } from '../../core/nn/mlp';
 import { CAR_HEBBIAN, type CarPolicy } from '../../core/policy/car-policy';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import { Domain, RandomStream } from '../../core/random';
 import { timeNs, type Benchmark } from './registry';
 

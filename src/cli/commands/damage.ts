@@ -8,7 +8,8 @@ import { shareOf } from '../../common/tables';
 import { summarise } from '../../core/stats';
 import { runExperiment } from '../../main/services/experiments';
 import type { Store } from '../../main/store/store';
-import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
+import { distanceText } from '../output';
+import { bodyFlag, flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 
 /** Each recipe with every field left out: the defaults the recipe schema fills in (core/rollout/recipes). */
 const FREEZE = recipeSchema.parse({ kind: 'freezeActuators' }) as Extract<Recipe, { kind: 'freezeActuators' }>;
@@ -25,7 +26,7 @@ export const DAMAGE_FLAGS = {
   at: { kind: 'int', value: 'T', help: 'zero: the policy step the weights are zeroed at', default: ZERO.at },
   fraction: { kind: 'number', value: 'F', help: "zero: the share of each layer's weights zeroed (0 < F ≤ 1)", default: ZERO.fraction },
   times: { kind: 'string', value: 'T,T', help: 'plasticity: the steps plasticity is stopped at, one condition each', default: STOP.times },
-  morphology: { kind: 'string', value: 'M', help: 'the body every lifetime lives on', default: 'standard' },
+  morphology: { kind: 'string', value: 'M', help: 'the body every lifetime lives on (the quadruped only)', default: 'standard' },
   seeds: { kind: 'string', value: 'LIST', help: 'lifetime seeds, as 1-5 or 1,3,7; seed s is the lifetime `hebb record --seed s` stores', default: '1-5' },
   generation: { kind: 'int', value: 'G', help: "each run's centre that produced generation G (0: the initial one)", absent: "each run's latest checkpoint" },
   'recovery-threshold': { kind: 'number', help: 'share of the speed before the damage that counts as recovered (0 < X ≤ 1)', default: RECOVERY_THRESHOLD },
@@ -83,7 +84,7 @@ export function recoveryText(c: ExperimentCondition): string {
   return `  recovered to ${Math.round(100 * r.threshold)}% ${r.recovered} of ${r.walking} walking (${share}), steps ${each}`;
 }
 
-function print(row: ExperimentRow): void {
+function print(row: ExperimentRow, racing: boolean): void {
   const out: string[] = [`experiment ${row.id} on ${row.morphology}, seeds ${row.seeds.join(',')} (${(row.wallMs / 1000).toFixed(1)} s)`];
   for (const r of row.results) {
     out.push(`run ${r.runId} ${r.name} (${r.policy}, generation ${r.generation})`);
@@ -94,7 +95,7 @@ function print(row: ExperimentRow): void {
       const speed = c.speed && late
         ? `  speed before ${c.speed.before.toFixed(3)} after ${c.speed.after.toFixed(3)} late ${c.speed.late.toFixed(3)} (${late.why ?? `${late.text} of before`})`
         : '';
-      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${d.mean.toFixed(2)} m${speed}${recoveryText(c)}`);
+      out.push(`  ${c.label.padEnd(34)} fitness ${f.mean.toFixed(1)} ± ${f.std.toFixed(1)}  ${distanceText(racing, d.mean)}${speed}${recoveryText(c)}`);
     }
   }
   for (const s of row.skipped) out.push(`run ${s.runId} skipped: ${s.reason}`);
@@ -114,14 +115,13 @@ export async function damageCommand(argv: readonly string[], open: (args: Parsed
   const recipe = recipeArg(args);
   const seeds = parseSeedList(flag(args, 'seeds', 'string') ?? DAMAGE_FLAGS.seeds.default);
   if (typeof seeds === 'string') throw new UsageError(`--seeds: ${seeds}`);
-  const morphology = flag(args, 'morphology', 'string') ?? DAMAGE_FLAGS.morphology.default;
   const recoveryThreshold = thresholdArg(args);
   const store = open(args);
   try {
-    requireMorphologies(store, [morphology], 'morphology');
+    const morphology = bodyFlag(store, runIds[0]!, flag(args, 'morphology', 'string'), 'morphology', 'standard');
     const row = await runExperiment(store, { recipe, runIds, morphology, seeds, generation: flag(args, 'generation', 'int'), recoveryThreshold });
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(row)}\n`);
-    else print(row);
+    else print(row, morphology === undefined);
   } finally {
     store.close();
   }

@@ -3,19 +3,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError } from '../../core/config';
 import { parseDamage, type DamageSchedule } from '../../core/rollout/damage';
 import type { Store } from '../../main/store/store';
-import { DEFAULT_WEIGHT_STRIDE, recordEpisode } from '../../main/services/evaluation';
-import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
+import { CAR_WEIGHT_STRIDE, DEFAULT_WEIGHT_STRIDE, recordEpisode } from '../../main/services/evaluation';
+import { distanceText } from '../output';
+import { bodyFlag, flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
 
 export const RECORD_FLAGS = {
   ...STORE_FLAGS,
-  morphology: { kind: 'string', value: 'M', help: 'required: the body to live on' },
+  morphology: { kind: 'string', value: 'M', help: 'the body to live on: required for the quadruped, refused for the car' },
   seed: { kind: 'int', help: 'keys the lifetime: the same seed replays the same lifetime', default: 0 },
   generation: { kind: 'int', value: 'G', help: 'the centre that produced generation G (0: the initial one)', absent: 'the latest checkpoint' },
   damage: { kind: 'string', value: 'JSON|FILE', help: 'a damage schedule: JSON text (one event or a list) or a file holding it', absent: 'no damage' },
-  'weight-stride': { kind: 'int', help: 'keep the weights every N steps for the heat-maps (0: never)', default: DEFAULT_WEIGHT_STRIDE },
+  'weight-stride': { kind: 'int', help: `keep the weights every N steps for the heat-maps (0: never; the car's default ${CAR_WEIGHT_STRIDE})`, default: DEFAULT_WEIGHT_STRIDE },
   'early-stop': { kind: 'boolean', help: "end the lifetime as training's fitness protocol does (else all 1 000 env steps run)" },
 } as const satisfies FlagTable;
-const USAGE = 'hebb record RUN --morphology M --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
+const USAGE = 'hebb record RUN [--morphology M (the quadruped)] --seed S [--generation G] [--damage SPEC] [--weight-stride N] [--early-stop]';
 
 /**
  * A damage schedule from the command line: JSON text (a list of events, or one event), or the path of a file
@@ -52,8 +53,6 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
   const args = parseArgs(argv, RECORD_FLAGS, 'hebb record');
   if (args.positional.length !== 1) throw new UsageError(`usage: ${USAGE}`);
   const id = runIdArg(args.positional[0], USAGE);
-  const morphology = flag(args, 'morphology', 'string');
-  if (morphology === undefined) throw new UsageError(`--morphology is required (usage: ${USAGE})`);
   const seed = flag(args, 'seed', 'int') ?? RECORD_FLAGS.seed.default;
   if (seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${seed}`);
   const weightStride = flag(args, 'weight-stride', 'int');
@@ -62,7 +61,7 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
   const damage = spec === undefined ? [] : damageSchedule(spec); // checked before the DB is opened
   const store = open(args);
   try {
-    requireMorphologies(store, [morphology], 'morphology');
+    const morphology = bodyFlag(store, id, flag(args, 'morphology', 'string'), 'morphology');
     const earlyStop = flag(args, 'early-stop', 'boolean') ?? false;
     const e = await recordEpisode(store, id, { morphology, seed, damage, generation: flag(args, 'generation', 'int'), weightStride, earlyStop });
     if (flag(args, 'json', 'boolean')) {
@@ -72,7 +71,7 @@ export async function recordCommand(argv: readonly string[], open: (args: Parsed
     process.stdout.write(
       `episode ${e.id}: run ${e.runId} generation ${e.generation} on ${e.morphology}, seed ${e.seed}` +
         `${Array.isArray(e.damage) && e.damage.length > 0 ? `, ${e.damage.length} damage event(s)` : ''}: ` +
-        `fitness ${e.fitness.toFixed(1)}, ${e.distance.toFixed(2)} m in ${e.steps} steps` +
+        `fitness ${e.fitness.toFixed(1)}, ${distanceText(morphology === undefined, e.distance)} in ${e.steps} steps` +
         `${e.earlyStop ? ' (stopping early as the fitness protocol does)' : ''}\n`,
     );
   } finally {

@@ -9,7 +9,7 @@ import { startWebServer } from '../../main/server';
 import { Workbench } from '../../main/services/workbench';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
-import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
+import { checkRedis, REDIS_FLAG, redisUrl } from './worker';
 
 export const SERVE_FLAGS = {
   ...STORE_FLAGS,
@@ -32,12 +32,17 @@ export async function serveCommand(argv: readonly string[], open: (args: ParsedA
   if (port < 0 || port > 65535) throw new UsageError(`--port must be in [0, 65535], got ${port}`);
   const workers = flag(args, 'workers', 'int');
   if (workers !== undefined && (workers < 1 || workers > 256)) throw new UsageError(`--workers must be in [1, 256], got ${workers}`);
-  const evaluator = redisEngine(args);
+  const redis = redisUrl(args);
+  if (redis && args.flags.has('workers')) throw new UsageError('--workers sets this machine\'s threads; with --redis the threads are the workers\' (hebb worker --workers N)');
   const dir = rendererDir();
   if (!existsSync(`${dir}/index.html`)) throw new Error(`the renderer is not built (${dir}); run \`npm run build\` first`);
   await checkRedis(args);
   const store = open(args);
-  const workbench = new Workbench(store, { workers, evaluator });
+  const workbench = new Workbench(store, { workers, ...(redis ? { redis } : {}) });
+  // The distributed engine's waits are told here too, as hebb train tells them.
+  workbench.subscribe((event, payload) => {
+    if (event === 'engine') process.stderr.write(`run ${(payload as { runId: number }).runId}: ${(payload as { status: string }).status}\n`);
+  });
   let server;
   try {
     server = await startWebServer({ rendererDir: dir, port, api: workbench });

@@ -1,5 +1,6 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
-import { ConfigError, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { generationText } from '../../common/generations';
+import { ConfigError, ENV_NAMES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
 import { RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
@@ -15,10 +16,11 @@ const HEBBIAN_DEFAULTS = RUN_DEFAULTS.policy.kind === 'hebbian' ? RUN_DEFAULTS.p
 export const TRAIN_FLAGS = {
   ...STORE_FLAGS,
   name: { kind: 'string', help: "the run's name", absent: '"run YYYY-MM-DD HH:MM:SS", the time it is created' },
+  env: { kind: 'string', value: ENV_NAMES.join('|'), help: 'the task: the quadruped walking, or the car racing from pixels (no --morphologies, --heldout)', default: RUN_DEFAULTS.env },
   policy: { kind: 'string', value: 'hebbian|static', help: 'Hebbian network (evolved plasticity rule) or static network (evolved weights)', default: RUN_DEFAULTS.policy.kind },
   rule: { kind: 'string', value: RULE_NAMES.join('|'), help: 'the plasticity rule, Hebbian only', default: HEBBIAN_DEFAULTS?.rule ?? '' },
   init: { kind: 'string', value: INIT_MODES.join('|'), help: 'initial weights of each lifetime, Hebbian only', default: HEBBIAN_DEFAULTS?.init ?? '' },
-  morphologies: { kind: 'list', value: 'A,B', help: 'bodies to train on (names of stored morphologies)', default: RUN_DEFAULTS.morphologies },
+  morphologies: { kind: 'list', value: 'A,B', help: 'bodies to train on (names of stored morphologies; the quadruped only)', default: RUN_DEFAULTS.morphologies },
   pop: { kind: 'int', help: 'population size (even: candidates come in mirrored pairs)', default: RUN_DEFAULTS.es.popSize },
   generations: { kind: 'int', help: 'generations to train', default: RUN_DEFAULTS.generations },
   sigma: { kind: 'number', help: 'initial noise standard deviation σ', default: RUN_DEFAULTS.es.sigma },
@@ -36,7 +38,7 @@ export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FL
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
-  'run.name': '--name', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
+  'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
@@ -64,6 +66,7 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     : { kind: policyKind };
   return {
     name: flag(args, 'name', 'string') ?? `run ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,
+    env: flag(args, 'env', 'string') as RunConfigInput['env'],
     policy: policy as RunConfigInput['policy'],
     morphologies: flag(args, 'morphologies', 'list'),
     es,
@@ -82,8 +85,9 @@ export function asUsage(e: ConfigError): UsageError {
 }
 
 /**
- * "[#####·····]  gen 12/150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run; "blown up N" before
- * the ETA when N of the generation's lifetimes ended on a non-finite state.
+ * "[#####·····]  generation 11 of 150  mean 48.2  max 233.1  ETA 41m07s": the TTY status line of a run after `done`
+ * generations (numbered from 0, as everywhere); "blown up N" before the ETA when N of the generation's lifetimes
+ * ended on a non-finite state.
  */
 export function progressLine(done: number, total: number, mean: number, max: number, etaSeconds: number, barWidth = 24, blownUp = 0): string {
   const filled = Math.round((barWidth * Math.min(done, total)) / Math.max(1, total));
@@ -92,7 +96,7 @@ export function progressLine(done: number, total: number, mean: number, max: num
     ? `${Math.floor(eta / 3600)}h${String(Math.floor((eta % 3600) / 60)).padStart(2, '0')}m`
     : `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, '0')}s`;
   const blown = blownUp > 0 ? `  blown up ${blownUp}` : '';
-  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  gen ${done}/${total}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
+  return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  ${generationText(done, total)}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
 }
 
 export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
@@ -140,7 +144,7 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   try {
     const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
-    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` after generation ${store.generations(runId).length}; continue with: hebb resume ${runId}`}\n`);
+    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` at ${generationText(store.generations(runId).length, total)}; continue with: hebb resume ${runId}`}\n`);
   } finally {
     signal.dispose();
   }

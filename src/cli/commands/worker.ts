@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { EvaluatorFactory } from '../../main/training/evaluator';
-import { redisEvaluator, type RedisStatus } from '../../main/training/redis-evaluator';
+import { describeRedisStatus, redisEvaluator } from '../../main/training/redis-evaluator';
 import { probeRedis, redactUrl, redisOptions, RedisUrlError } from '../../main/training/redis-protocol';
 import { RedisWorker } from '../../main/training/redis-worker';
 import { flag, parseArgs, UsageError, type FlagTable, type ParsedArgs } from '../args';
@@ -27,7 +27,8 @@ export const WORKER_FLAGS = {
 } as const satisfies FlagTable;
 
 /** The --redis URL, checked; undefined when the flag is absent. */
-function redisUrl(args: ParsedArgs): string | undefined {
+/** --redis's URL, checked (bad input names the flag), or undefined without the flag. */
+export function redisUrl(args: ParsedArgs): string | undefined {
   const url = flag(args, 'redis', 'string');
   if (url === undefined) return undefined;
   try {
@@ -49,7 +50,7 @@ export function redisEngine(args: ParsedArgs): EvaluatorFactory | undefined {
   const where = redactUrl(url);
   return redisEvaluator({
     url,
-    onStatus: (s, run) => process.stderr.write(`run ${run.id}: ${statusLine(s, where)}\n`),
+    onStatus: (s, run) => process.stderr.write(`run ${run.id}: ${describeRedisStatus(s, where)}\n`),
   });
 }
 
@@ -57,19 +58,6 @@ export function redisEngine(args: ParsedArgs): EvaluatorFactory | undefined {
 export async function checkRedis(args: ParsedArgs): Promise<void> {
   const url = redisUrl(args);
   if (url !== undefined) await probeRedis(url);
-}
-
-function statusLine(s: RedisStatus, where: string): string {
-  switch (s.kind) {
-    case 'waiting for workers':
-      return `waiting for workers: no hebb worker is connected to ${where} (start one with: hebb worker --redis URL)`;
-    case 'workers':
-      return `${s.count} worker${s.count === 1 ? '' : 's'} connected to ${where}`;
-    case 'reconnecting':
-      return `lost the connection to ${where}; reconnecting (the generation continues once it is back)…`;
-    case 'reconnected':
-      return `reconnected to ${where}`;
-  }
 }
 
 export async function workerCommand(argv: readonly string[]): Promise<void> {

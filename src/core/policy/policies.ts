@@ -6,8 +6,7 @@ import { StaticMlp, synapseCount, type MlpSpec } from '../nn/mlp';
 import { HebbianNetwork } from '../plasticity/hebbian-network';
 import { ruleDef } from '../plasticity/rules';
 import type { RandomStream } from '../random';
-import { CarPolicy } from './car-policy';
-import { genomeLayout, segmentStart, type GenomeLayout, type PolicySpec } from './genome';
+import { segmentStart, type GenomeLayout, type PolicySpec } from './genome';
 
 export interface Policy {
   /** Starts a lifetime; `rng` draws the lifetime's random initial weights (Hebbian `uni` / `normal`). */
@@ -175,19 +174,9 @@ export class StaticPolicy implements Policy {
   }
 }
 
-function checkGenome(layout: GenomeLayout, genome: Float32Array): void {
+/** Refuses a genome whose length is not the layout's. */
+export function checkGenome(layout: GenomeLayout, genome: Float32Array): void {
   if (genome.length !== layout.size) {
     throw new RangeError(`genome must have ${layout.size} parameters for this network and policy, got ${genome.length}`);
   }
-}
-
-/**
- * Builds the policy a genome encodes. The genome's length must match the layout. A network with a conv front end
- * is the car's (the pixel task), whose policy squashes its raw outputs into steer, gas and brake.
- */
-export function makePolicy(net: MlpSpec, spec: PolicySpec, genome: Float32Array): Policy {
-  const layout = genomeLayout(net, spec);
-  checkGenome(layout, genome);
-  if (net.conv) return new CarPolicy(net, spec, layout, genome);
-  return spec.kind === 'static' ? new StaticPolicy(net, layout, genome) : new HebbianPolicy(net, spec, layout, genome);
 }

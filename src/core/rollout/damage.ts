@@ -3,7 +3,7 @@
  * burn-in), as in the paper's "actuators frozen from t = 300 to 400".
  */
 import { z } from 'zod';
-import { ConfigError, parseConfig } from '../config';
+import { ConfigError, parseConfig, type EnvName } from '../config';
 import type { Env } from '../envs/env';
 import type { Policy } from '../policy/policies';
 import type { RandomStream } from '../random';
@@ -92,12 +92,18 @@ export function describeDamageEvent(e: DamageEvent): string {
   }
 }
 
-/** Checks indices against the body (its actuator count) and network (its layer sizes) a schedule will run on. */
-export function checkDamage(schedule: DamageSchedule, actuators: number, layerSizes: readonly number[]): void {
+/**
+ * Checks indices against the body (its actuator count) and network (its layer sizes) a schedule will run on. The
+ * car refuses a freeze: holding steer, gas and brake at one value is no damage to its network (docs/METHOD.md).
+ */
+export function checkDamage(schedule: DamageSchedule, actuators: number, layerSizes: readonly number[], task: EnvName = 'quadruped'): void {
   const layers = layerSizes.length - 1;
   const env = { actionSize: actuators };
   const issues: { path: string; message: string }[] = [];
   schedule.forEach((e, i) => {
+    if (task === 'racing' && e.kind === 'freezeActuators') {
+      issues.push({ path: `damage.${i}.kind`, message: "freezeActuators applies to the quadruped's legs only; damage the car with zeroWeights, stopPlasticity or actuatorStrength" });
+    }
     if ((e.kind === 'freezeActuators' || e.kind === 'actuatorStrength') && e.actuators) {
       e.actuators.forEach((a, k) => {
         if (a >= env.actionSize) issues.push({ path: `damage.${i}.actuators.${k}`, message: `actuator ${a} does not exist (the env has ${env.actionSize})` });

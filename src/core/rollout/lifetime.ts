@@ -77,9 +77,36 @@ function streamsIn(domain: number, seed: number, path: readonly number[]): Lifet
   };
 }
 
+/** What a car recording reads from the racing env after every step (RacingEnv has both). */
+export interface CarTraceSource {
+  readonly frame: { readonly car: Float64Array };
+  readonly paintedAt: Int32Array;
+}
+
 export interface RecordOptions {
   /** Snapshot the weights every `weightStride` policy steps (0: never). */
   readonly weightStride?: number;
+  /** Keep every observation (default: yes, except for the car, whose frames are redrawn from its trace). */
+  readonly observations?: boolean;
+  /**
+   * Record the car's trace instead of its 21 168-float observations: the state after every step and the step each
+   * tile was painted in, from which the rasteriser redraws every frame the network saw (`trackSeed` names the track).
+   */
+  readonly car?: { readonly trackSeed: number; readonly source: CarTraceSource };
+}
+
+/**
+ * The car's part of a recording: with the track (generateTrack of the recording streams' env stream for
+ * `trackSeed`), frame i is { car: carStates row i, painted: tiles with paintedAt ≤ i }, exactly what the rasteriser
+ * drew the observation of step i from.
+ */
+export interface CarTrace {
+  readonly trackSeed: number;
+  /** (envSteps + 1) × carFloats; row 0 is the reset step's state. */
+  readonly carStates: Float64Array;
+  readonly carFloats: number;
+  /** Per tile, the step it was first painted in (0: the reset step), −1 if never. */
+  readonly paintedAt: Int32Array;
 }
 
 /** Everything needed to replay a lifetime, in compact typed arrays. Frame i is the state after env step i. */
@@ -107,6 +134,8 @@ export interface Recording {
   readonly synapses: number;
   /** The policy network's layer sizes (input first): snapshot rows are its layers' [out][in] matrices in turn. */
   readonly layerSizes: readonly number[];
+  /** A car recording's trace; its `observations` are then empty. */
+  readonly car?: CarTrace;
 }
 
 export interface LifetimeResult {
@@ -141,6 +170,9 @@ class Recorder {
   private readonly weights: Float32Array;
   private readonly weightSteps: Int32Array;
   private readonly synapses: number;
+  private readonly keptObservation: number;
+  private readonly car: RecordOptions['car'];
+  private readonly carStates: Float64Array;
   private snapshots = 0;
   private steps = 0;
 
@@ -148,12 +180,16 @@ class Recorder {
     private readonly env: Env,
     private readonly policy: Policy,
     private readonly protocol: Protocol,
+    options: RecordOptions,
     readonly weightStride: number,
   ) {
     const n = protocol.maxEnvSteps;
     this.bodies = env.bodyNames.length;
+    this.car = options.car;
+    this.keptObservation = (options.observations ?? !this.car) ? env.observationSize : 0;
+    this.carStates = new Float64Array(this.car ? (n + 1) * this.car.source.frame.car.length : 0);
     this.poses = new Float32Array((n + 1) * this.bodies * POSE_FLOATS);
-    this.observations = new Float32Array((n + 1) * env.observationSize);
+    this.observations = new Float32Array((n + 1) * this.keptObservation);
     this.actions = new Float32Array(n * env.actionSize);
     this.rewards = new Float32Array(n * env.rewardTerms.length);
     const sizes = policy.net.sizes;
@@ -165,7 +201,11 @@ class Recorder {
 
   frame(observation: Float32Array): void {
     this.env.poses(this.poses, this.steps * this.bodies * POSE_FLOATS);
-    this.observations.set(observation, this.steps * this.env.observationSize);
+    if (this.keptObservation > 0) this.observations.set(observation, this.steps * this.keptObservation);
+    if (this.car) {
+      const state = this.car.source.frame.car;
+      this.carStates.set(state, this.steps * state.length);
+    }
   }
 
   step(action: Float32Array, rewards: Float64Array, observation: Float32Array): void {
@@ -183,7 +223,8 @@ class Recorder {
 
   finish(): Recording {
     const n = this.steps;
-    const { env } = this;
+    const { env, car } = this;
+    const carFloats = car ? car.source.frame.car.length : 0;
     return {
       bodyNames: env.bodyNames,
       rewardTerms: env.rewardTerms,
@@ -192,7 +233,7 @@ class Recorder {
       burnIn: this.protocol.burnIn,
       envSteps: n,
       poses: this.poses.slice(0, (n + 1) * this.bodies * POSE_FLOATS),
-      observations: this.observations.slice(0, (n + 1) * env.observationSize),
+      observations: this.observations.slice(0, (n + 1) * this.keptObservation),
       actions: this.actions.slice(0, n * env.actionSize),
       rewards: this.rewards.slice(0, n * env.rewardTerms.length),
       weightStride: this.weightStride,
@@ -200,6 +241,7 @@ class Recorder {
       weights: this.weights.slice(0, this.snapshots * this.synapses),
       synapses: this.synapses,
       layerSizes: [...this.policy.net.sizes],
+      ...(car ? { car: { trackSeed: car.trackSeed, carStates: this.carStates.slice(0, (n + 1) * carFloats), carFloats, paintedAt: car.source.paintedAt.slice() } } : {}),
     };
   }
 }
@@ -216,7 +258,7 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
 
   let observation = env.reset(streams.env);
   policy.reset(streams.policy);
-  const recorder = options.record ? new Recorder(env, policy, protocol, stride) : undefined;
+  const recorder = options.record ? new Recorder(env, policy, protocol, options.record, stride) : undefined;
   recorder?.frame(observation);
 
   const action = new Float32Array(env.actionSize);
@@ -270,6 +312,6 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
  * Test lifetime `episode` of a network at generation `generation` (training's protocol, test streams): what
  * `hebb eval` and held-out testing during training both run, so the two give the same lifetimes.
  */
-export function testLifetime(env: Env, policy: Policy, seed: number, generation: number, episode: number): LifetimeResult {
-  return runLifetime(env, policy, testStreams(seed, generation, episode));
+export function testLifetime(env: Env, policy: Policy, seed: number, generation: number, episode: number, protocol: Protocol = QUADRUPED_PROTOCOL): LifetimeResult {
+  return runLifetime(env, policy, testStreams(seed, generation, episode), { protocol });
 }

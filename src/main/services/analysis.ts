@@ -10,6 +10,7 @@ import { runConfig } from '../../core/config';
 import { assemble } from '../../core/envs/quadruped/assembly';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
+import { taskNet } from '../../core/tasks';
 import { checkDamage, describeDamageEvent, parseDamage, type DamageSchedule } from '../../core/rollout/damage';
 import { WHOLE_LIFETIME } from '../../core/rollout/lifetime';
 import { StoreError, type Store } from '../store/store';
@@ -43,6 +44,7 @@ export async function weightTrajectories(store: Store, runId: number, request: T
   if (!Number.isInteger(stride) || stride < 1 || stride > 1000) throw new StoreError(`stride must be an integer in [1, 1000], got ${stride}`);
   const damage = parseDamage(request.damage ?? []);
   const { config, generation, genome } = centre(store, runId, request.generation);
+  if (config.env === 'racing') throw new StoreError(`run ${runId} is a racing run: weight trajectories are computed for the quadruped's lifetimes only so far`, 'conflict');
   const sizes = QUADRUPED_MLP.sizes;
   let layers: number[];
   let synapses: number;
@@ -89,7 +91,7 @@ export function inspectRunRules(store: Store, runIds: readonly number[], request
     const config = runConfig(store.getRun(id).config);
     if (config.policy.kind !== 'hebbian') throw new StoreError(`run ${id} is a static network: it has no plasticity rules to inspect`, 'conflict');
     const c = centre(store, id, request.generation);
-    return { id, generation: c.generation, rules: inspectRules(QUADRUPED_MLP, config.policy, c.genome, offRelative) };
+    return { id, generation: c.generation, rules: inspectRules(taskNet(config.env), config.policy, c.genome, offRelative) };
   });
   // The same coefficient of the same layer shares its bins across runs; runs with other rules only share labels they have.
   const range = (layer: number, label: string): [number, number] =>

@@ -8,7 +8,7 @@ import { auditGait, type GaitAudit } from '../../core/envs/quadruped/audit';
 import { isPhysicsVersion, physicsSettings, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import { QUADRUPED_PROTOCOL, recordingStreams } from '../../core/rollout/lifetime';
 import { StoreError, type Store } from '../store/store';
 import { centre } from './evaluation';
@@ -43,6 +43,7 @@ export async function auditRun(store: Store, runId: number, options: AuditOption
   const episodes = options.episodes ?? 5;
   if (!Number.isInteger(episodes) || episodes < 1 || episodes > 100) throw new StoreError(`episodes must be an integer in [1, 100], got ${episodes}`);
   const { config, generation, genome } = centre(store, runId, options.generation);
+  if (config.env === 'racing') throw new StoreError(`run ${runId} is a racing run: the physics audit checks a quadruped's gait (ammo.js), not the car`);
   const version = options.physics ?? config.physics;
   if (!isPhysicsVersion(version)) {
     throw new StoreError(`physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);

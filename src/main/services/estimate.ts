@@ -5,6 +5,7 @@
  */
 import { runConfig, type RunConfig } from '../../core/config';
 import type { Estimate } from '../../common/api';
+import { lifetimesPerCandidate } from '../../core/tasks';
 import type { Store } from '../store/store';
 import { heldoutDue } from '../training/heldout';
 
@@ -40,7 +41,7 @@ export function measuredThroughput(store: Store, env: RunConfig['env'] = 'quadru
       if (!(g.wallMs > 0) || !(g.envSteps > 0)) continue;
       steps += g.envSteps;
       ms += g.wallMs;
-      lifetimes += config.es.popSize * config.morphologies.length;
+      lifetimes += config.es.popSize * lifetimesPerCandidate(config);
       generations++;
     }
   }
@@ -49,7 +50,7 @@ export function measuredThroughput(store: Store, env: RunConfig['env'] = 'quadru
 
 /** Lifetimes a run lives in all: training (population × bodies per generation) and its held-out tests. */
 export function lifetimesOf(config: RunConfig): number {
-  const training = config.generations * config.es.popSize * config.morphologies.length;
+  const training = config.generations * config.es.popSize * lifetimesPerCandidate(config);
   let tests = 0;
   for (let g = 0; g < config.generations; g++) if (heldoutDue(config, g)) tests++;
   return training + tests * config.heldout.episodes * config.heldout.morphologies.length;

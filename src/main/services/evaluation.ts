@@ -6,10 +6,11 @@ import type { Comparison, ComparisonCell } from '../../common/model';
 import { runConfig, type RunConfig } from '../../core/config';
 import { assemble } from '../../core/envs/quadruped/assembly';
 import { decodeEsState } from '../../core/es';
+import { CAR_ACTIONS } from '../../core/policy/car-policy';
 import { parseMjcf } from '../../core/morphology/mjcf';
-import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { checkDamage, parseDamage } from '../../core/rollout/damage';
 import { summarise } from '../../core/stats';
+import { RACING_BODY, taskNet, UNSEEN_TRACKS } from '../../core/tasks';
 import { differingPaths, fnv1a } from '../../common/config-paths';
 import { StoreError, type EpisodeRow, type EvaluationRow, type Store } from '../store/store';
 import { initialState } from '../training/coordinator';
@@ -87,9 +88,16 @@ export async function evaluateRun(store: Store, runId: number, options: Evaluate
     throw new StoreError(`episodes must be an integer in [1, 10000], got ${options.episodes}`);
   }
   const { config, generation, genome } = centre(store, runId, options.generation);
-  const morphologies: MorphologySource[] = options.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf }));
+  const racing = config.env === 'racing';
+  if (racing && options.morphologies.length > 0) {
+    throw new StoreError(`morphologies: run ${runId} is a racing run: it is evaluated on unseen tracks, not on bodies (leave them out)`);
+  }
+  // The car's one column: test-stream tracks, which no training lifetime drives.
+  const morphologies: MorphologySource[] = racing
+    ? [{ name: UNSEEN_TRACKS, mjcf: '' }]
+    : options.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf }));
   const { results } = await inWorker<'evaluated'>(
-    { kind: 'evaluate', physics: config.physics, policy: config.policy, genome, seed: config.seed, generation, episodes: options.episodes, morphologies },
+    { kind: 'evaluate', env: config.env, physics: config.physics, policy: config.policy, genome, seed: config.seed, generation, episodes: options.episodes, morphologies },
     progress,
   );
   // Stored together: an evaluation is either all there or not at all.
@@ -98,15 +106,30 @@ export async function evaluateRun(store: Store, runId: number, options: Evaluate
       store.addEvaluation({ runId, generation, morphology: m.name, seen: config.morphologies.includes(m.name), fitness: results[i]!.fitness, distance: results[i]!.distance })))();
 }
 
+/**
+ * The body a run's episodes and experiments live in: the named morphology for the quadruped (required), the car
+ * for a racing run (a morphology is refused: there is only the one car).
+ */
+export function bodyOf(store: Store, config: RunConfig, morphology: string | undefined, fallback?: string): MorphologySource {
+  if (config.env === 'racing') {
+    if (morphology !== undefined) throw new StoreError(`morphology: a racing run drives gym's car, it has no bodies to choose (leave "${morphology}" out)`);
+    return { name: RACING_BODY, mjcf: '' };
+  }
+  const name = morphology ?? fallback;
+  if (name === undefined) throw new StoreError('morphology: name the body to run the quadruped on');
+  return { name, mjcf: store.morphology(name).mjcf };
+}
+
 export interface RecordOptions {
-  readonly morphology: string;
+  /** The quadruped's body (required); none for a racing run. */
+  readonly morphology?: string;
   /** Picks the lifetime's initial state and weights; the same seed gives the same episode. */
   readonly seed: number;
   /** The centre of this generation (0: the initial one); default: the latest checkpoint. */
   readonly generation?: number;
   /** A damage schedule (validated here; errors name the field, e.g. `damage.0.to`). */
   readonly damage?: unknown;
-  /** Weight snapshots every this many policy steps (default DEFAULT_WEIGHT_STRIDE; 0 for none). */
+  /** Weight snapshots every this many policy steps (default DEFAULT_WEIGHT_STRIDE, the car CAR_WEIGHT_STRIDE; 0 for none). */
   readonly weightStride?: number;
   /**
    * Stop early as the fitness protocol does (default false: the whole lifetime runs, so a damage window late in
@@ -117,25 +140,41 @@ export interface RecordOptions {
 
 /** Policy steps between the weight snapshots a recording keeps for the replay's heat-maps. */
 export const DEFAULT_WEIGHT_STRIDE = 10;
+/**
+ * The car's plastic layers hold 91 328 weights (the quadruped's 12 288): snapshots every 50 steps keep a
+ * whole-lifetime car episode near 7 MB, as every 10 steps keeps the quadruped's near 5 MB.
+ */
+export const CAR_WEIGHT_STRIDE = 50;
+
+function defaultWeightStride(config: RunConfig): number {
+  return config.env === 'racing' ? CAR_WEIGHT_STRIDE : DEFAULT_WEIGHT_STRIDE;
+}
 
 /** Records one test lifetime of the run's ES centre (in a worker) and stores it as an episode for replay. */
 export async function recordEpisode(store: Store, runId: number, options: RecordOptions, progress?: Progress): Promise<EpisodeRow> {
   const damage = parseDamage(options.damage ?? []);
-  const weightStride = options.weightStride ?? DEFAULT_WEIGHT_STRIDE;
-  if (!Number.isInteger(weightStride) || weightStride < 0) throw new StoreError(`weightStride must be a non-negative integer, got ${weightStride}`);
+  if (options.weightStride !== undefined && (!Number.isInteger(options.weightStride) || options.weightStride < 0)) {
+    throw new StoreError(`weightStride must be a non-negative integer, got ${options.weightStride}`);
+  }
   if (!Number.isSafeInteger(options.seed) || options.seed < 0) throw new StoreError(`seed must be a non-negative integer, got ${options.seed}`);
   const earlyStop = options.earlyStop ?? false;
   const { config, generation, genome } = centre(store, runId, options.generation);
-  const { mjcf } = store.morphology(options.morphology);
-  checkDamage(damage, assemble(parseMjcf(mjcf, options.morphology)).joints.length, QUADRUPED_MLP.sizes);
+  const body = bodyOf(store, config, options.morphology);
+  const weightStride = options.weightStride ?? defaultWeightStride(config);
+  checkDamage(damage, actuatorCount(config, body), taskNet(config.env).sizes, config.env);
   const r = await inWorker<'recorded'>(
-    { kind: 'record', physics: config.physics, policy: config.policy, genome, seed: options.seed, morphology: { name: options.morphology, mjcf }, damage, weightStride, earlyStop },
+    { kind: 'record', env: config.env, physics: config.physics, policy: config.policy, genome, seed: options.seed, morphology: body, damage, weightStride, earlyStop },
     progress,
   );
   return store.addEpisode({
-    runId, generation, morphology: options.morphology, mjcf, seed: options.seed, damage,
+    runId, generation, morphology: body.name, mjcf: body.mjcf, seed: options.seed, damage,
     fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, earlyStop, trajectory: r.trajectory,
   });
+}
+
+/** The actuators damage can address: the body's joints, or the car's steer, gas and brake. */
+export function actuatorCount(config: RunConfig, body: MorphologySource): number {
+  return config.env === 'racing' ? CAR_ACTIONS : assemble(parseMjcf(body.mjcf, body.name)).joints.length;
 }
 
 /** The group of a run: its config without name, seed, held-out testing and checkpoint keeping (none changes training). */

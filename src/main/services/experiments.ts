@@ -4,14 +4,12 @@
  * cumulative-progress curve, speeds around the perturbation, per-seed recovery) and stored as one self-contained row.
  */
 import type { ExperimentCondition, ExperimentRow, ExperimentRunResult, SpeedWindows } from '../../common/model';
-import { parseMjcf } from '../../core/morphology/mjcf';
-import { assemble } from '../../core/envs/quadruped/assembly';
-import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { checkDamage } from '../../core/rollout/damage';
 import { meanSpeed, parseRecipe, perturbation, recipeApplies, recipeConditions, type Recipe } from '../../core/rollout/recipes';
 import { RECOVERY_THRESHOLD, recoveryWindows, summariseRecovery } from '../../core/rollout/recovery';
+import { taskNet } from '../../core/tasks';
 import { StoreError, type Store } from '../store/store';
-import { centre, inWorker } from './evaluation';
+import { actuatorCount, bodyOf, centre, inWorker } from './evaluation';
 
 /** The window the speeds are averaged over, in policy steps. */
 const WINDOW = 100;
@@ -19,7 +17,8 @@ const WINDOW = 100;
 export interface ExperimentOptions {
   readonly recipe: unknown;
   readonly runIds: readonly number[];
-  readonly morphology: string;
+  /** The quadruped's body (default standard); none for racing runs. */
+  readonly morphology?: string;
   readonly seeds: readonly number[];
   /** The centre of this generation of every run (0: the initial one); default: each run's latest checkpoint. */
   readonly generation?: number;
@@ -61,12 +60,14 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
   if (new Set(seeds).size !== seeds.length) throw new StoreError('seeds: each seed once');
   const runIds = [...new Set(options.runIds)];
   if (runIds.length === 0) throw new StoreError('runIds: choose at least one run');
-  const { mjcf } = store.morphology(options.morphology);
-  const joints = assemble(parseMjcf(mjcf, options.morphology)).joints.length;
-  const conditions = recipeConditions(recipe);
-  for (const c of conditions) checkDamage(c.damage, joints, QUADRUPED_MLP.sizes);
   // Every run is checked before any work starts: a bad id fails the request, not the third run of it.
   const sources = runIds.map((id) => ({ id, name: store.getRun(id).name, ...centre(store, id, options.generation) }));
+  const { env } = sources[0]!.config;
+  const other = sources.find((s) => s.config.env !== env);
+  if (other) throw new StoreError(`runIds: run ${other.id} is a ${other.config.env} run and run ${sources[0]!.id} a ${env} run; one experiment damages one task`);
+  const body = bodyOf(store, sources[0]!.config, options.morphology, 'standard');
+  const conditions = recipeConditions(recipe);
+  for (const c of conditions) checkDamage(c.damage, actuatorCount(sources[0]!.config, body), taskNet(env).sizes, env);
 
   const started = Date.now();
   const results: ExperimentRunResult[] = [];
@@ -79,7 +80,7 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
     }
     const lifetimes = conditions.flatMap((c) => seeds.map((seed) => ({ seed, damage: c.damage })));
     const { results: runs } = await inWorker<'curves'>(
-      { kind: 'curves', physics: s.config.physics, policy: s.config.policy, genome: s.genome, morphology: { name: options.morphology, mjcf }, lifetimes },
+      { kind: 'curves', env, physics: s.config.physics, policy: s.config.policy, genome: s.genome, morphology: body, lifetimes },
       (done, total) => progress?.(s.id, done, total),
     );
     results.push({
@@ -95,5 +96,5 @@ export async function runExperiment(store: Store, options: ExperimentOptions, pr
       }),
     });
   }
-  return store.addExperiment({ recipe, morphology: options.morphology, seeds, runIds, results, skipped, wallMs: Date.now() - started });
+  return store.addExperiment({ recipe, morphology: body.name, seeds, runIds, results, skipped, wallMs: Date.now() - started });
 }

@@ -4,24 +4,30 @@
  * schedules, keeping each step's progress, for damage experiments). Plain data in, plain data out, so the main
  * thread stays free while they run.
  */
+import type { EnvName } from '../../core/config';
+import type { Env } from '../../core/envs/env';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { RacingEnv } from '../../core/envs/racing/racing-env';
 import { parseMjcf } from '../../core/morphology/mjcf';
-import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import type { PolicySpec } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import type { DamageSchedule } from '../../core/rollout/damage';
-import { QUADRUPED_PROTOCOL, recordingStreams, runLifetime, testLifetime, WHOLE_LIFETIME } from '../../core/rollout/lifetime';
+import { recordingStreams, runLifetime, testLifetime } from '../../core/rollout/lifetime';
 import { encodeRecording } from '../../core/rollout/recording-codec';
+import { taskNet, taskProtocol, wholeLifetime } from '../../core/tasks';
 
 export interface MorphologySource {
   readonly name: string;
   readonly mjcf: string;
 }
 
-/** Every task names the run's physics version (RunConfig.physics; default the current one). */
-export type LifetimeTask = { readonly physics?: number } & (
+/**
+ * Every task names the run's task (RunConfig.env; default the quadruped) and physics version (RunConfig.physics;
+ * default the current one). A racing task's morphology sources only name its columns: the car is always the same.
+ */
+export type LifetimeTask = { readonly physics?: number; readonly env?: EnvName } & (
   | {
       readonly kind: 'evaluate';
       readonly policy: PolicySpec;
@@ -59,11 +65,14 @@ export type LifetimeOutcome =
   | { readonly kind: 'curves'; readonly results: { fitness: number; distance: number; progress: Float32Array }[] };
 
 export async function runLifetimeTask(task: LifetimeTask, progress: (done: number, total: number) => void): Promise<LifetimeOutcome> {
-  const ammo = await loadAmmo();
-  const policy = makePolicy(QUADRUPED_MLP, task.policy, task.genome);
+  const envName = task.env ?? 'quadruped';
+  const ammo = envName === 'quadruped' ? await loadAmmo() : undefined;
+  const policy = makePolicy(taskNet(envName), task.policy, task.genome);
   const physics = physicsSettings(task.physics ?? CURRENT_PHYSICS);
-  const withEnv = <T>(m: MorphologySource, body: (env: QuadrupedEnv) => T): T => {
-    const env = new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics });
+  const protocol = taskProtocol(envName);
+  const whole = wholeLifetime(envName);
+  const withEnv = <T>(m: MorphologySource, body: (env: Env) => T): T => {
+    const env = ammo ? new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics }) : new RacingEnv();
     try {
       return body(env);
     } finally {
@@ -72,7 +81,10 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
   };
   if (task.kind === 'record') {
     const r = withEnv(task.morphology, (env) => runLifetime(env, policy, recordingStreams(task.seed), {
-      damage: task.damage, record: { weightStride: task.weightStride }, protocol: task.earlyStop ? QUADRUPED_PROTOCOL : WHOLE_LIFETIME,
+      damage: task.damage,
+      // The car keeps its trace, not its pictures: the replay redraws them (RecordOptions.car).
+      record: { weightStride: task.weightStride, ...(env instanceof RacingEnv ? { car: { trackSeed: task.seed, source: env } } : {}) },
+      protocol: task.earlyStop ? protocol : whole,
     }));
     progress(1, 1);
     return { kind: 'recorded', fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: encodeRecording(r.recording!) };
@@ -80,7 +92,7 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
   if (task.kind === 'curves') {
     const results = withEnv(task.morphology, (env) =>
       task.lifetimes.map(({ seed, damage }, i) => {
-        const r = runLifetime(env, policy, recordingStreams(seed), { damage, record: { weightStride: 0 }, protocol: WHOLE_LIFETIME });
+        const r = runLifetime(env, policy, recordingStreams(seed), { damage, record: { weightStride: 0, observations: false }, protocol: whole });
         const rec = r.recording!;
         const terms = rec.rewardTerms.length;
         // The recorded policy steps: a lifetime that blew up does not record its non-finite last step.
@@ -98,7 +110,7 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
       const fitness: number[] = [];
       const distance: number[] = [];
       for (let e = 0; e < task.episodes; e++) {
-        const r = testLifetime(env, policy, task.seed, task.generation, e);
+        const r = testLifetime(env, policy, task.seed, task.generation, e, protocol);
         fitness.push(r.fitness);
         distance.push(r.distance);
         progress(++done, total);

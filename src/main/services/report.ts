@@ -18,11 +18,16 @@ import { summarise } from '../../core/stats';
 import { damageCurvesOption, freezeTimeOption } from '../../renderer/src/charts';
 import { compareOption, heldoutCompareOption, heldoutMorphologies, type CompareRun } from '../../renderer/src/compare';
 import type { Store } from '../store/store';
+import { attractorOption, coefficientOption, strengthOption } from '../../renderer/src/analysis-charts';
+import type { RuleReport } from '../../common/analysis';
+import { inspectRunRules, weightTrajectories } from './analysis';
 import { compareRuns } from './evaluation';
 import { renderSvg } from './svg-charts';
 
 export interface ReportInput {
   readonly runIds: readonly number[];
+  /** Lifetimes of the attractor plot (0 leaves it out); it lives them now, on the first Hebbian run's centre. */
+  readonly attractorLifetimes?: number;
   /** The source revision the report's runs were trained with, when known (a git commit). */
   readonly commit: string | null;
   readonly generatedAt: Date;
@@ -50,7 +55,7 @@ export function sourceCommit(): string | null {
 }
 
 /** The report as one HTML document. Throws StoreError for a run that does not exist. */
-export function paperReport(store: Store, input: ReportInput): string {
+export async function paperReport(store: Store, input: ReportInput): Promise<string> {
   const ids = [...input.runIds];
   const runs: CompareRun[] = ids.map((id) => {
     const r = store.getRun(id);
@@ -106,6 +111,15 @@ export function paperReport(store: Store, input: ReportInput): string {
   if (experiments.length > 0) parts.push(section('Damage during a lifetime', experiments.map((e) => experimentBlock(e, seedOf)).join(''), 'damage'));
 
   const task = runs.some((r) => (r.config as { env?: string }).env === 'racing') ? 'racing' : 'quadruped';
+  // The evolved rules of each Hebbian group's first run, and the weights' trajectories of the first one's lifetimes.
+  const hebbian = comparison.rows.filter((r) => r.label.startsWith('hebbian')).map((r) => r.runs[0]!).slice(0, 2);
+  if (hebbian.length > 0) parts.push(section('Evolved rules', rulesBlock(inspectRunRules(store, hebbian)), 'rules'));
+  const lifetimes = input.attractorLifetimes ?? 5;
+  if (hebbian.length > 0 && task === 'quadruped' && lifetimes > 1) {
+    const morphology = (runs.find((r) => r.id === hebbian[0])!.config as { morphologies: string[] }).morphologies[0]!;
+    const t = await weightTrajectories(store, hebbian[0]!, { morphology, lifetimes, stride: 10 });
+    parts.push(section('Weight trajectories (attractors)', `<p>${lifetimes} lifetimes of run #${t.runId}'s centre on ${esc(morphology)}, each from its own random initial weights (recording seeds ${esc(t.seeds.join(', '))}); the flattened weights every ${t.stride} steps projected on their top principal components, and how far apart the lifetimes are over time.</p>${chart(attractorOption(t), 460)}`, 'attractors'));
+  }
   const paper = PAPER_VALUES.filter((v) => v.task === task);
   parts.push(section("The paper's numbers, beside ours", [
     "<p class=\"paper\">Marked <b>paper</b>: reported by Najarro &amp; Risi (2020) in pybullet and gym, as quoted by secondary sources (the paper's tables could not be read); not comparable in absolute value with this simulator's.</p>",
@@ -124,6 +138,17 @@ export function paperReport(store: Store, input: ReportInput): string {
 ${parts.join('\n')}
 </body></html>
 `;
+}
+
+/** Per plastic layer: the share of synapses whose rule is effectively off, A's distribution and the strengths. */
+function rulesBlock(report: RuleReport): string {
+  const layers = report.runs[0]?.layers ?? [];
+  const rows = report.runs.flatMap((r) => r.layers.map((l, k) => [`#${r.runId} ${esc(r.name)}`, `W${k + 1}`, esc(r.rule), String(l.synapses), `${l.off} (${num(100 * l.offShare)} %)`]));
+  return [
+    `<p>A synapse's rule is off when its update's strength (max |a|, |b|, |c|, |d|) is below ${report.offRelative} × its layer's median (docs/METHOD.md).</p>`,
+    table(['run', 'layer', 'rule', 'synapses', 'off'], rows),
+    ...layers.map((_, k) => `<h3>W${k + 1}</h3>${chart(coefficientOption(report, k, 'A'), 260)}${chart(strengthOption(report, k), 260)}`),
+  ].join('');
 }
 
 /** One damage experiment: its chart, and per run (seed) and condition the fitness and the recovery per lifetime. */

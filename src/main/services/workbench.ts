@@ -10,7 +10,11 @@ import {
 import type { RunRow } from '../../common/model';
 import { ConfigError, peopleErrors, runConfig } from '../../core/config';
 import { ownerAlive, StoreError, type RunStats, type Store } from '../store/store';
+import { availableParallelism } from 'node:os';
 import { QueueError, TrainingQueue, type QueueOptions } from '../training/queue';
+import { WorkerDirectory } from '../training/redis-directory';
+import { describeRedisStatus, redisEvaluator } from '../training/redis-evaluator';
+import { redactUrl } from '../training/redis-protocol';
 import { inspectRunRules, weightTrajectories } from './analysis';
 import { compareRuns, evaluateRun, recordEpisode } from './evaluation';
 import { estimate, paperConfigs } from './estimate';
@@ -31,13 +35,35 @@ export function apiError(e: unknown): ApiErrorBody {
   return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
+export interface WorkbenchOptions extends QueueOptions {
+  /** Evaluate training runs on `hebb worker`s through this Redis server (redis:// or rediss://) instead of threads. */
+  readonly redis?: string;
+}
+
 export class Workbench {
   readonly queue: TrainingQueue;
   private readonly listeners = new Set<Listener>();
   private readonly handlers: Handlers;
 
-  constructor(readonly store: Store, options: QueueOptions = {}) {
-    this.queue = new TrainingQueue(store, options);
+  /** The Redis workers' heartbeats, when runs evaluate on them. */
+  private readonly directory: WorkerDirectory | null;
+  private readonly engineStatus = new Map<number, { runId: number; status: string; waiting: boolean }>();
+
+  constructor(readonly store: Store, options: WorkbenchOptions = {}) {
+    const redis = options.redis;
+    const evaluator = redis
+      ? redisEvaluator({
+        url: redis,
+        onStatus: (s, run) => {
+          const status = { runId: run.id, status: describeRedisStatus(s, redactUrl(redis)), waiting: s.kind === 'waiting for workers' || s.kind === 'reconnecting' };
+          this.engineStatus.set(run.id, status);
+          this.emit('engine', status);
+        },
+      })
+      : options.evaluator;
+    this.queue = new TrainingQueue(store, { ...options, evaluator });
+    this.directory = redis ? new WorkerDirectory(redis) : null;
+    const threads = options.workers ?? availableParallelism();
     this.queue.subscribe((e) => {
       if (e.type === 'generation') this.emit('generation', { runId: e.runId, record: e.record, heldout: [...e.heldout] });
       else this.emit('status', { runId: e.runId, status: e.status, error: e.error, run: this.summaryOf(e.runId) });
@@ -74,7 +100,15 @@ export class Workbench {
       'runs.evaluate': ({ id, morphologies, episodes, generation }) =>
         evaluateRun(store, id, { morphologies, episodes, generation }, (done, total) => this.emit('progress', { runId: id, task: 'evaluate', done, total })),
       'runs.compare': ({ ids }) => compareRuns(store, ids),
-      'runs.report': ({ ids }) => ({ html: paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
+      'workers.list': async () => ({
+        engine: this.directory ? 'redis' : 'threads',
+        where: this.directory?.where ?? null,
+        threads: this.directory ? null : threads,
+        workers: this.directory ? await this.directory.list() : [],
+        now: Date.now(),
+        status: [...this.engineStatus.values()],
+      }),
+      'runs.report': async ({ ids }) => ({ html: await paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
       // Validate all six configs before queueing any, so a bad request queues nothing.
       'runs.reproducePaper': ({ seeds, generations }) => ({ ids: paperConfigs(seeds, generations).map((c) => this.queue.enqueue(c).id) }),
       'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations)),
@@ -124,6 +158,7 @@ export class Workbench {
   /** Pauses the training run after its generation in flight (it is queued again next launch) and waits. */
   async close(): Promise<void> {
     await this.queue.close();
+    await this.directory?.close();
   }
 
   private summaryOf(id: number): RunSummary {

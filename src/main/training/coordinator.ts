@@ -6,10 +6,10 @@
  */
 import { runConfig, type RunConfig } from '../../core/config';
 import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type EsState, type NoiseTable } from '../../core/es';
-import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { genomeLayout, initialCentre } from '../../core/policy/genome';
 import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
+import { taskNet } from '../../core/tasks';
 import { PRESET_NAMES, presetXml } from '../services/presets';
 import { processOwner, type GenerationRecord, type HeldoutRecord, type Store } from '../store/store';
 import type { Evaluator, EvaluatorFactory } from './evaluator';
@@ -56,8 +56,9 @@ export function createRun(store: Store, input: unknown): { id: number; config: R
 
 /** The ES state at the start of generation 0: a pure function of the run's config, so it is never stored. */
 export function initialState(config: RunConfig): EsState {
-  const layout = genomeLayout(QUADRUPED_MLP, config.policy);
-  const centre = initialCentre(QUADRUPED_MLP, layout, RandomStream.of(config.seed, Domain.initialCentre));
+  const net = taskNet(config.env);
+  const layout = genomeLayout(net, config.policy);
+  const centre = initialCentre(net, layout, RandomStream.of(config.seed, Domain.initialCentre));
   return init({ ...config.es, seed: config.seed }, centre);
 }
 
@@ -90,7 +91,8 @@ export async function train(store: Store, runId: number, options: TrainOptions =
     return 'finished';
   }
   store.claimRun(runId, processOwner()); // before any worker starts: refused if another process trains this run
-  const layout = genomeLayout(QUADRUPED_MLP, config.policy);
+  const net = taskNet(config.env);
+  const layout = genomeLayout(net, config.policy);
   const noise = noiseTable(state.config.noiseSeed, state.config.noiseTableSize);
   const theta = new SharedArrayBuffer(layout.size * 4);
   const engine = options.evaluator ?? ((init, workers) => new EvaluatorPool(init, workers));
@@ -98,9 +100,10 @@ export async function train(store: Store, runId: number, options: TrainOptions =
   try {
     pool = engine(
       {
+        env: config.env,
         runSeed: config.seed,
         policy: config.policy,
-        net: QUADRUPED_MLP,
+        net,
         morphologies: config.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
         heldout: config.heldout.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
         noise: noise.data.buffer as SharedArrayBuffer,

@@ -1,28 +1,38 @@
 /**
- * An evaluator worker: one ammo.js instance, one quadruped world per training and per held-out morphology, one
- * policy reused for every lifetime. Candidates arrive as (index, noise offset, sign) and test lifetimes of the
+ * An evaluator worker: for the quadruped one ammo.js instance and one world per training and per held-out
+ * morphology, for the car one racing env (each lifetime's track comes from its stream); one policy reused for every
+ * lifetime. Candidates arrive as (index, noise offset, sign) and test lifetimes of the
  * centre as (index, held-out body, episode); parameters are rebuilt here from the shared centre and noise table,
  * never sent.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Env } from '../../core/envs/env';
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { RacingEnv } from '../../core/envs/racing/racing-env';
 import { perturb } from '../../core/es/openai-es';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { genomeLayout } from '../../core/policy/genome';
-import { makePolicy } from '../../core/policy/policies';
+import { makePolicy } from '../../core/policy/make-policy';
 import { evaluateCandidate } from '../../core/rollout/candidate';
 import { testLifetime } from '../../core/rollout/lifetime';
+import { taskProtocol } from '../../core/tasks';
 import type { CandidateResult, EvaluateTask, TestResult, WorkerInit, WorkerReply } from './protocol';
 
 const init = (workerData as { init: WorkerInit }).init;
 const port = parentPort!;
-const ammo = await loadAmmo();
-const physics = physicsSettings(init.physics ?? CURRENT_PHYSICS);
-const world = (m: { name: string; mjcf: string }): QuadrupedEnv => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics });
-const envs = init.morphologies.map(world);
-const heldout = (init.heldout ?? []).map(world);
+const envName = init.env ?? 'quadruped';
+const protocol = taskProtocol(envName);
+
+async function quadrupedWorlds(): Promise<{ envs: Env[]; heldout: Env[] }> {
+  const ammo = await loadAmmo();
+  const physics = physicsSettings(init.physics ?? CURRENT_PHYSICS);
+  const world = (m: { name: string; mjcf: string }): QuadrupedEnv => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics });
+  return { envs: init.morphologies.map(world), heldout: (init.heldout ?? []).map(world) };
+}
+
+const { envs, heldout } = envName === 'racing' ? { envs: [new RacingEnv()], heldout: [] as Env[] } : await quadrupedWorlds();
 const layout = genomeLayout(init.net, init.policy);
 const theta = new Float32Array(init.theta);
 const eps = new Float32Array(init.noise);
@@ -33,14 +43,14 @@ function run(task: EvaluateTask): (CandidateResult | TestResult)[] {
   if (task.kind === 'candidates') {
     return task.candidates.map((c) => {
       perturb(theta, task.sigma, eps, c, genome);
-      const r = evaluateCandidate(policy, envs, layout, genome, { seed: init.runSeed, generation: task.generation, candidate: c.index }, init.l2Coefficient);
+      const r = evaluateCandidate(policy, envs, layout, genome, { seed: init.runSeed, generation: task.generation, candidate: c.index }, init.l2Coefficient, protocol);
       return { index: c.index, ...r };
     });
   }
   genome.set(theta);
   policy.load(genome);
   return task.tests.map((t) => {
-    const r = testLifetime(heldout[t.morphology]!, policy, init.runSeed, task.generation, t.episode);
+    const r = testLifetime(heldout[t.morphology]!, policy, init.runSeed, task.generation, t.episode, protocol);
     return { index: t.index, fitness: r.fitness, distance: r.distance, envSteps: r.envSteps };
   });
 }

@@ -1,13 +1,16 @@
 /** Messages between the evaluator pool (main thread) and its workers. Plain data: structured-clone safe. */
+import type { EnvName } from '../../core/config';
 import type { MlpSpec } from '../../core/nn/mlp';
 import type { Candidate } from '../../core/es/openai-es';
 import type { PolicySpec } from '../../core/policy/genome';
 
 export interface WorkerInit {
+  /** The run's task (RunConfig.env); default the quadruped. A racing worker ignores the morphology lists. */
+  readonly env?: EnvName;
   readonly runSeed: number;
   readonly policy: PolicySpec;
   readonly net: MlpSpec;
-  /** Training morphologies as MJCF, in the run's order. */
+  /** Training morphologies as MJCF, in the run's order (none for the car). */
   readonly morphologies: readonly { readonly name: string; readonly mjcf: string }[];
   /** Held-out morphologies (the centre is tested on them, never trained), in the run's order; default none. */
   readonly heldout?: readonly { readonly name: string; readonly mjcf: string }[];

@@ -38,6 +38,20 @@ export type RedisStatus =
   | { readonly kind: 'reconnecting' }
   | { readonly kind: 'reconnected' };
 
+/** A status in words, for the CLI's status line and the run page. */
+export function describeRedisStatus(s: RedisStatus, where: string): string {
+  switch (s.kind) {
+    case 'waiting for workers':
+      return `waiting for workers: no hebb worker is connected to ${where} (start one with: hebb worker --redis URL)`;
+    case 'workers':
+      return `${s.count} worker${s.count === 1 ? '' : 's'} connected to ${where}`;
+    case 'reconnecting':
+      return `lost the connection to ${where}; reconnecting (the generation continues once it is back)…`;
+    case 'reconnected':
+      return `reconnected to ${where}`;
+  }
+}
+
 /** Makes each run's engine a RedisEvaluator on `options.url`. */
 export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
   return (init, _workers, run) => new RedisEvaluator(init, run, options);

@@ -50,7 +50,8 @@ function unbuildable(spec: RunSpec): string | null {
         return `body "${m.name}": ${e instanceof Error ? e.message : String(e)}`;
       }
     }
-    if (spec.morphologies.length === 0) return 'the run has no training morphologies';
+    // The car lives on tracks its seed draws, not on bodies.
+    if (spec.morphologies.length === 0 && (spec.env ?? 'quadruped') === 'quadruped') return 'the run has no training morphologies';
     const size = genomeLayout(spec.net, spec.policy).size;
     if (!Number.isInteger(spec.noise.size) || spec.noise.size < size || spec.noise.size > 2 ** 28) return `noise table size ${spec.noise.size} is not an integer in [genome size ${size}, 2^28]`;
     return null;

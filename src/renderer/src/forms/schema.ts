@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ApiError } from '../../../common/api';
-import { ConfigError, peopleErrors, runConfig, runConfigSchema } from '../../../core/config';
+import { ConfigError, peopleErrors, runConfig, runConfigFields } from '../../../core/config';
 
 export interface JsonSchema {
   type?: string;
@@ -22,7 +22,20 @@ export interface JsonSchema {
   items?: JsonSchema;
 }
 
-export const RUN_SCHEMA = z.toJSONSchema(runConfigSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+export const RUN_SCHEMA = z.toJSONSchema(runConfigFields, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+
+/** Fields of the quadruped only: hidden, and left out of the config, when a run races (docs/METHOD.md, the car's task). */
+const QUADRUPED_FIELDS = new Set(['morphologies', 'heldout', 'physics']);
+
+/** Whether top-level field `key` applies to a run of task `env` (the draft's `env`). */
+export function appliesTo(env: unknown, key: string): boolean {
+  return env !== 'racing' || !QUADRUPED_FIELDS.has(key);
+}
+
+/** The draft as the config it stands for: without the fields its task does not have. */
+export function forEnv(draft: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(draft).filter(([key]) => appliesTo(draft['env'], key)));
+}
 
 /** ES options shown up front; the rest sit under "Advanced". */
 export const PRIMARY_ES_FIELDS = ['popSize', 'sigma', 'lr', 'optimizer'];

@@ -1,5 +1,5 @@
 /**
- * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/runs/3/analysis, #/compare/1,2, #/episodes, #/episodes/7, #/experiments, #/morphologies) so
+ * Which page is shown, mirrored in the URL hash (#/runs, #/runs/3, #/runs/3/analysis, #/compare/1,2, #/episodes, #/episodes/7, #/experiments, #/morphologies, #/workers) so
  * reloads and links keep it.
  */
 import { defineStore } from 'pinia';
@@ -13,6 +13,7 @@ export type Route =
   | { page: 'episodes' }
   | { page: 'experiments' }
   | { page: 'morphologies' }
+  | { page: 'workers' }
   | { page: 'episode'; id: number };
 
 export function parseHash(hash: string): Route {
@@ -20,6 +21,7 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 'runs' && parts[1] && /^\d+$/.test(parts[1])) return parts[2] === 'analysis' ? { page: 'analysis', id: Number(parts[1]) } : { page: 'run', id: Number(parts[1]) };
   if (parts[0] === 'experiments') return { page: 'experiments' };
   if (parts[0] === 'morphologies') return { page: 'morphologies' };
+  if (parts[0] === 'workers') return { page: 'workers' };
   if (parts[0] === 'episodes') return parts[1] && /^\d+$/.test(parts[1]) ? { page: 'episode', id: Number(parts[1]) } : { page: 'episodes' };
   if (parts[0] === 'compare') return { page: 'compare', ids: (parts[1] ?? '').split(',').filter((p) => /^\d+$/.test(p)).map(Number) };
   return { page: 'runs' };
@@ -39,6 +41,8 @@ export function routeHash(r: Route): string {
       return '#/experiments';
     case 'morphologies':
       return '#/morphologies';
+    case 'workers':
+      return '#/workers';
     case 'episode':
       return `#/episodes/${r.id}`;
     default:
