@@ -30,7 +30,10 @@ if (!out || (db === undefined) === (json === undefined)) throw new Error(USAGE);
 function fromStore(path: string, ids: number[]): { runs: CurveRun[]; groups: Group[]; wall: boolean } {
   const store = Store.open(path);
   try {
-    const runs = ids.map((id) => ({ id, name: store.getRun(id).name, config: store.getRun(id).config, generations: store.generations(id), heldout: store.heldout(id) }));
+    const runs = ids.map((id) => {
+      const { name, config } = store.getRun(id);
+      return { id, name, config, generations: store.generations(id), heldout: store.heldout(id) };
+    });
     const groups = compareRuns(store, ids).rows.map((r) => ({ key: r.key, label: r.label, runs: r.runs }));
     return { runs, groups, wall: true };
   } finally {

@@ -57,11 +57,12 @@ export function sourceCommit(): string | null {
 /** The report as one HTML document. Throws StoreError for a run that does not exist. */
 export async function paperReport(store: Store, input: ReportInput): Promise<string> {
   const ids = [...input.runIds];
+  const rows = new Map(ids.map((id) => [id, store.getRun(id)]));
   const runs: CompareRun[] = ids.map((id) => {
-    const r = store.getRun(id);
+    const r = rows.get(id)!;
     return { id, name: r.name, config: r.config, generations: store.generations(id), heldout: store.heldout(id) };
   });
-  const seedOf = new Map(ids.map((id) => [id, store.getRun(id).seed]));
+  const seedOf = new Map(ids.map((id) => [id, rows.get(id)!.seed]));
   const comparison = compareRuns(store, ids);
   const groups = comparison.rows.map((r) => ({ key: r.key, label: r.label, runs: r.runs }));
   const groupOf = new Map(groups.flatMap((g) => g.runs.map((id) => [id, g.label] as const)));
@@ -73,7 +74,7 @@ export async function paperReport(store: Store, input: ReportInput): Promise<str
   const shared = Object.entries(flat[0] ?? {}).filter(([k]) => !differing.has(k));
   parts.push(section('Runs and settings', [
     table(['run', 'name', 'group', 'seed', 'status', 'generations trained'], runs.map((r) => {
-      const row = store.getRun(r.id);
+      const row = rows.get(r.id)!;
       return [`#${r.id}`, esc(r.name), esc(groupOf.get(r.id) ?? ''), String(row.seed), esc(row.status), `${r.generations.length} of ${esc((r.config as { generations?: number }).generations ?? '?')}`];
     })),
     '<h3>Shared by every run</h3>',
