@@ -1,7 +1,7 @@
 /**
  * What the analysis services return (plain data: numbers in arrays, so it crosses IPC, HTTP and workers as is):
  * weight trajectories of several lifetimes on principal components, and the evolved rules of runs decoded per
- * layer (docs/METHOD.md, weight trajectories and rule inspection).
+ * layer (docs/METHOD.md#weight-trajectories-the-attractor-analysis, docs/METHOD.md#rule-inspection).
  */
 import type { TrajectoryAnalysis } from '../core/analysis/trajectories';
 

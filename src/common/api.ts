@@ -185,7 +185,7 @@ export const REQUESTS = {
   'experiments.list': z.object({}).strict(),
   'experiments.delete': z.object({ id }).strict(),
   /**
-   * Weight trajectories (docs/METHOD.md): `lifetimes` whole lifetimes of a run's centre on one body, recording
+   * Weight trajectories (docs/METHOD.md#weight-trajectories-the-attractor-analysis): `lifetimes` whole lifetimes of a run's centre on one body, recording
    * seeds 1 … N, a weight snapshot every `stride` steps, projected on the top three principal components of all
    * snapshots, with the spread between lifetimes over time. Progress events carry task 'analyse'.
    */
@@ -201,7 +201,7 @@ export const REQUESTS = {
       layers: z.array(z.int().min(0).max(64)).min(1).max(64).optional(),
     })
     .strict(),
-  /** The evolved rules of one run's centre, or two side by side, per layer (docs/METHOD.md, rule inspection). */
+  /** The evolved rules of one run's centre, or two side by side, per layer (docs/METHOD.md#rule-inspection). */
   'analysis.rules': z
     .object({
       ids: z.array(id).min(1).max(2),

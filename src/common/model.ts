@@ -171,7 +171,7 @@ export interface ExperimentRunResult {
   readonly conditions: ExperimentCondition[];
 }
 
-/** A damage experiment (spec §6.4) run over several seeds on some runs, as stored. */
+/** A damage experiment (docs/METHOD.md#damage-experiments) run over several seeds on some runs, as stored. */
 export interface ExperimentRow {
   readonly id: number;
   /** The recipe, with defaults filled (see core/rollout/recipes). */

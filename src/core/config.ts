@@ -22,11 +22,11 @@ export const policySpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('hebbian'),
     rule: z.enum(RULE_NAMES).default('ABCD_lr').describe('Plasticity rule: which of A·pre·post, B·pre, C·post, D and η each synapse evolves'),
-    /** Synapse → coefficient row: `corrected` (default) or the first release's `original` (spec §1.2). */
+    /** Synapse → coefficient row: `corrected` (default) or the first release's `original` (docs/METHOD.md#coefficient-indexing). */
     indexing: z.enum(INDEXINGS).default('corrected').describe('Synapse → coefficient row mapping (corrected, or the first release)'),
-    /** Lifetime-initial weights: U(−0.1, 0.1), N(0, 0.024²), or evolved with the rule (spec §1.6). */
+    /** Lifetime-initial weights: U(−0.1, 0.1), N(0, 0.024²), or evolved with the rule (docs/METHOD.md#initial-weights). */
     init: z.enum(INIT_MODES).default('uni').describe('Lifetime-initial weights: uniform U(±0.1), normal, or co-evolved'),
-    /** Per-layer max-abs weight normalisation after each update (spec §1.7). */
+    /** Per-layer max-abs weight normalisation after each update (docs/METHOD.md#the-cars-network). */
     normalise: z.boolean().default(false).describe('Scale each layer to max |w| = 1 after every update'),
   }),
   z.object({ kind: z.literal('static') }),
@@ -45,7 +45,7 @@ const stepSize = (what: string) => z.number({ error: 'enter a number' }).positiv
 const floor = z.number({ error: 'enter a number' }).min(0, 'must be 0 or more').max(10, 'must be at most 10');
 const seed = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
-/** OpenAI-ES settings; defaults are the reference code's (spec §2). */
+/** OpenAI-ES settings; defaults are the reference code's (docs/METHOD.md#es-hyper-parameters). */
 export const esConfigSchema = z
   .object({
     popSize: z.int().min(2).max(100_000).default(200).describe('Population size P (even: candidates come in mirrored pairs)'),

@@ -1,6 +1,6 @@
 /**
  * What a run's task (RunConfig.env) fixes besides the env itself: the network every candidate is, and the
- * lifetime protocol its fitness is summed under (docs/METHOD.md, "The car's task").
+ * lifetime protocol its fitness is summed under (docs/METHOD.md#the-cars-task).
  */
 import type { EnvName, RunConfig } from './config';
 import { CAR_NET, QUADRUPED_MLP, type MlpSpec } from './nn/mlp';
@@ -29,7 +29,7 @@ export function wholeLifetime(env: EnvName): Protocol {
 
 /**
  * The one column of a racing run's evaluations and comparisons: test lifetimes on tracks from the test streams,
- * which no training lifetime draws (docs/METHOD.md, "Tracks").
+ * which no training lifetime draws (docs/METHOD.md#the-cars-task).
  */
 export const UNSEEN_TRACKS = 'unseen tracks';
 

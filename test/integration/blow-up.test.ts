@@ -1,5 +1,5 @@
 /**
- * One blown-up lifetime never kills a run (docs/METHOD.md, "Non-finite state"): constructed genomes whose
+ * One blown-up lifetime never kills a run (docs/METHOD.md#non-finite-state): constructed genomes whose
  * lifetimes overflow float32, run through the real evaluator pool and the real coordinator.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +42,7 @@ describe('through the evaluator pool: a constructed centre some of whose lifetim
     state = init({ popSize: POP, noiseTableSize: noise.size, seed: 9, noiseSeed: 5 }, centre);
     genomes = ask(state).map((c) => candidateParams(state, noise, c, new Float32Array(layout.size)));
     // Which lifetimes must blow up, from their reset observations alone: the first forward pass sees the reset
-    // observation (spec §1.8), and W·x is a float32 product (the neuron's other terms are far too small to matter).
+    // observation (docs/METHOD.md#lifetime), and W·x is a float32 product (the neuron's other terms are far too small to matter).
     const env = new QuadrupedEnv(await loadAmmo(), parseMjcf(presetXml('standard'), 'standard'));
     predicted = genomes.map((g, c) => {
       const x = env.reset(lifetimeStreams(RUN_SEED, 0, c, 0).env)[ANKLE_1]!;

@@ -31,12 +31,12 @@ beforeAll(() => {
 
 interface Expected {
   readonly perMorphology: number[];
-  /** 0.01 · mean of the candidate's rule coefficients squared (spec §2). */
+  /** 0.01 · mean of the candidate's rule coefficients squared (docs/METHOD.md#l2-penalty). */
   readonly penalty: number;
 }
 
 /**
- * What each candidate must score, built from the spec rather than through evaluateCandidate: its parameters
+ * What each candidate must score, built from docs/METHOD.md rather than through evaluateCandidate: its parameters
  * θ + sign·σ·ε[offset …] written out, one lifetime per body keyed (run seed, generation, candidate, body), and
  * the L2 penalty 0.01·mean(θ²) over the 12 288 × 5 rule coefficients.
  */

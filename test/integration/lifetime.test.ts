@@ -30,7 +30,7 @@ beforeAll(async () => {
 });
 afterAll(() => env.dispose());
 
-describe('lifetime protocol (spec §1.8)', () => {
+describe('lifetime protocol (docs/METHOD.md#lifetime)', () => {
   it('40 zero-action burn-in steps, then the policy, first fed the stale reset observation; fitness = Σ progress', () => {
     const policy = policyFor(HEBBIAN);
     const result = runLifetime(env, policy, lifetimeStreams(7, 0), { record: {} });
@@ -54,7 +54,7 @@ describe('lifetime protocol (spec §1.8)', () => {
     for (let s = 41; s < 60; s++) expect(twin.act(row(rec.observations, 28, s))).toEqual(row(rec.actions, 8, s));
   });
 
-  describe('early stop (spec §1.8): tested only once t > 200, then on done or a 31st consecutive negative-progress step', () => {
+  describe('early stop (docs/METHOD.md#lifetime): tested only once t > 200, then on done or a 31st consecutive negative-progress step', () => {
     // Outputs exactly 0: a static network with zero weights. The bodies below are constructed so that what the
     // rule looks at is known at every step.
     const passive = (): Policy => makePolicy(QUADRUPED_MLP, STATIC, new Float32Array(12_288));
@@ -148,7 +148,7 @@ describe('lifetime protocol (spec §1.8)', () => {
   });
 });
 
-describe('damage schedules (spec §6.4)', () => {
+describe('damage schedules (docs/METHOD.md#damage-experiments)', () => {
   const run = (policy: Policy, damage: DamageScheduleInput, stride = 0): Recording =>
     runLifetime(env, policy, lifetimeStreams(5, 0), { damage: parseDamage(damage), record: { weightStride: stride } }).recording!;
 

@@ -1,5 +1,5 @@
 /**
- * Physics parity with pybullet where the spec names a value (spec §3.1, §3.6; docs/PHYSICS.md): each setting
+ * Physics parity with pybullet where docs/METHOD.md names a value (docs/METHOD.md#quadruped-simulation, docs/METHOD.md#quadruped-rewards; docs/PHYSICS.md): each setting
  * on a constructed state whose outcome is computed by hand, under physics version 2 and, where it differs,
  * version 1 (the runs trained before it).
  */
@@ -24,7 +24,7 @@ const make = (physics: PhysicsSettings, body = 'standard'): QuadrupedEnv => {
 };
 const midRange = (env: QuadrupedEnv): number[] => env.assembly.joints.map((j) => (j.lower + j.upper) / 2);
 
-describe('physics parity (spec §3.1)', () => {
+describe('physics parity (docs/METHOD.md#quadruped-simulation)', () => {
   it('version 2 holds pybullet’s solver values in the engine; version 1 Bullet 2.82’s defaults', () => {
     const v2 = make(physicsSettings(2));
     v2.resetTo({});
@@ -91,7 +91,7 @@ describe('physics parity (spec §3.1)', () => {
     expect(rebound(1)).toBeGreaterThan(0.9);
   });
 
-  it('electricity uses the joint speeds before the observation’s ±5 clip (spec §3.6), by hand where the clip changes it', () => {
+  it('electricity uses the joint speeds before the observation’s ±5 clip (docs/METHOD.md#quadruped-rewards), by hand where the clip changes it', () => {
     const env = make(physicsSettings(2));
     const angles = midRange(env);
     angles[1] = env.assembly.joints[1]!.lower + 0.01;
@@ -123,7 +123,7 @@ class SlidingStart extends QuadrupedEnv {
   }
 }
 
-describe('distance (spec §1.8)', () => {
+describe('distance (docs/METHOD.md#lifetime)', () => {
   it('is measured from the end of the burn-in, the span the fitness sums over', () => {
     const env = new SlidingStart(ammo, preset('standard'));
     envs.push(env);

@@ -110,7 +110,7 @@ describe('quadruped env: physics', () => {
   });
 });
 
-describe('quadruped env: observation (spec §3.5) on constructed states', () => {
+describe('quadruped env: observation (docs/METHOD.md#quadruped-observation) on constructed states', () => {
   it('obs[0] is the torso height above its initial 0.75 m', () => {
     expect(env.resetTo({ rootPosition: [0, 0, 1] })[0]).toBeCloseTo(0.25, 6);
   });
@@ -188,7 +188,7 @@ describe('quadruped env: observation (spec §3.5) on constructed states', () => 
   });
 });
 
-describe('quadruped env: rewards (spec §3.6)', () => {
+describe('quadruped env: rewards (docs/METHOD.md#quadruped-rewards)', () => {
   it('progress sums to the change of potential: ≈ 56.3 per metre walked towards +x', () => {
     env.reset(RandomStream.of(1, 1)); // a start from which the open-loop gait walks (from seed 0 it stalls under physics 2)
     for (let t = 0; t < 40; t++) env.step(zero);
@@ -209,7 +209,7 @@ describe('quadruped env: rewards (spec §3.6)', () => {
     expect(progress / metres).toBeLessThan(56.3 * 1.03);
   });
 
-  it('electricity, joints-at-limit and alive follow their formulas (spec §3.6), from joint speeds taken off the bodies', () => {
+  it('electricity, joints-at-limit and alive follow their formulas (docs/METHOD.md#quadruped-rewards), from joint speeds taken off the bodies', () => {
     env.reset(RandomStream.of(6, 1));
     const swing = new Float32Array(8);
     for (let t = 0; t < 80; t++) {
@@ -218,7 +218,7 @@ describe('quadruped env: rewards (spec §3.6)', () => {
     }
     const a = Float32Array.from([0.5, -1, 0.25, 1, -0.5, 0, 1, -0.75]);
     const r = env.step(a);
-    // Joint speeds as the spec defines them, independently of the observation: the child's angular velocity
+    // Joint speeds as docs/METHOD.md#quadruped-observation defines them, independently of the observation: the child's angular velocity
     // relative to its parent's, about the hinge axis (the MJCF axis, turned to world by the parent link's
     // orientation: the ant's body frames are not rotated against each other).
     const list = bodies(env.assembly.morphology);

@@ -57,14 +57,14 @@ describe('multiplying quaternions', () => {
   });
 });
 
-describe('assembling the ant as pybullet loads it (spec §3.2)', () => {
+describe('assembling the ant as pybullet loads it (docs/METHOD.md#robot-model)', () => {
   it('has nine rigid parts: the torso with its four fixed leg stubs, four thighs, four shins', () => {
     expect(standard.parts).toHaveLength(9);
     expect(standard.links).toHaveLength(13);
     expect(standard.joints.map((j) => j.name)).toEqual(['hip_1', 'ankle_1', 'hip_2', 'ankle_2', 'hip_3', 'ankle_3', 'hip_4', 'ankle_4']);
   });
 
-  it('weighs 182.18 kg with the spec table masses and AABB box inertias', () => {
+  it('weighs 182.18 kg with the table masses of docs/METHOD.md#robot-model and AABB box inertias', () => {
     expect(standard.totalMass).toBeCloseTo(182.18, 2);
     const [torso, thigh, shin] = standard.parts;
     // Thigh: capsule (0,0,0)→(0.2,0.2,0), r 0.08: AABB 0.36 × 0.36 × 0.16 → Ixx = m/12·(0.36² + 0.16²).
@@ -82,7 +82,7 @@ describe('assembling the ant as pybullet loads it (spec §3.2)', () => {
     expect(torso!.com).toEqual([expect.closeTo(0, 12), expect.closeTo(0, 12), 0.75]);
   });
 
-  it('the damaged-right ant has a 4.988 kg right-front shin and weighs 173.65 kg (spec §4)', () => {
+  it('the damaged-right ant has a 4.988 kg right-front shin and weighs 173.65 kg (docs/METHOD.md#damaged-bodies)', () => {
     const damaged = assemble(preset('damaged-right'));
     expect(damaged.totalMass).toBeCloseTo(173.65, 2);
     const shin4 = damaged.parts[damaged.joints[7]!.child]!;

@@ -3,7 +3,7 @@ import { ConfigError, esConfig, parseConfig, policySpecSchema, runConfig, runCon
 import { summarise } from '../../src/core/stats';
 
 describe('experiment config', () => {
-  it("defaults to the reference code's ES hyper-parameters (spec §2)", () => {
+  it("defaults to the reference code's ES hyper-parameters (docs/METHOD.md#es-hyper-parameters)", () => {
     expect(esConfig()).toMatchObject({
       popSize: 200, sigma: 0.1, sigmaDecay: 0.999, sigmaFloor: 0.01, lr: 0.2, lrDecay: 0.995, lrFloor: 0.001,
       l2Coefficient: 0.01, optimizer: 'sgd',

@@ -37,7 +37,7 @@ function rotatedEllipsoid(D: number, condition: number): (x: Float32Array) => nu
   return (x) => R.reduce((s, row, i) => s + condition ** (i / (D - 1)) * row.reduce((y, r, k) => y + r * x[k]!, 0) ** 2, 0);
 }
 
-/** Per-variant settings: SGD with the paper's own hyper-parameters (spec §2); Adam with a smaller step. */
+/** Per-variant settings: SGD with the paper's own hyper-parameters (docs/METHOD.md#es-hyper-parameters); Adam with a smaller step. */
 const settings: Record<string, { sphere: EsConfigInput; ellipsoid: EsConfigInput; sphereTol: number; ellipsoidTol: number }> = {
   sgd: { sphere: { popSize: 100 }, ellipsoid: { popSize: 100 }, sphereTol: 0.05, ellipsoidTol: 0.2 },
   adam: {
@@ -88,7 +88,7 @@ describe.each(ES_VARIANTS)('OpenAI-ES contract: %s', (variant) => {
   });
 });
 
-describe('OpenAI-ES details (spec §2)', () => {
+describe('OpenAI-ES details (docs/METHOD.md#evolution-strategy)', () => {
   it('samples mirrored pairs, interleaved: candidates 2k and 2k+1 share an offset with opposite signs', () => {
     const state = init({ popSize: 8, noiseTableSize: TABLE_SIZE }, new Float32Array(10));
     const c = ask(state);
@@ -140,7 +140,7 @@ describe('OpenAI-ES details (spec §2)', () => {
       state = tell(state, [1, 0], table);
       seen[g] = [state.lr, state.sigma];
     }
-    // Closed form, and the spec's (truncated) table: g=100 α=0.1211 σ=0.0905; g=300 0.0445, 0.0741; g=500 0.0163, 0.0606.
+    // Closed form, and docs/METHOD.md#step-size-schedules: g=100 α=0.1211 σ=0.0905; g=300 0.0445, 0.0741; g=500 0.0163, 0.0606.
     for (const g of [100, 300, 500]) {
       expect(seen[g]![0]).toBeCloseTo(0.2 * 0.995 ** g, 12);
       expect(seen[g]![1]).toBeCloseTo(0.1 * 0.999 ** g, 12);

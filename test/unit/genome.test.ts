@@ -10,7 +10,7 @@ const hebbian = (rule: (typeof RULE_NAMES)[number] = 'ABCD_lr', init: 'uni' | 'n
   kind: 'hebbian', rule, indexing: 'corrected', init, normalise: false,
 });
 
-describe('parameter counts (spec §7)', () => {
+describe('parameter counts (docs/METHOD.md#parameter-counts)', () => {
   it('quadruped: 12 288 synapses, 61 440 ABCD_lr coefficients, 12 288 static weights', () => {
     expect(synapseCount(QUADRUPED_MLP)).toBe(12_288);
     expect(genomeLayout(QUADRUPED_MLP, hebbian()).size).toBe(61_440);

@@ -16,7 +16,7 @@ describe("the editor's legs", () => {
       ['front left', 'front_left_foot'],
       ['back left', 'front_right_foot'],
       ['back right', 'left_back_foot'],
-      ['front right', 'right_back_foot'], // spec §4: leg 4 at (+x, −y) is the front-right leg
+      ['front right', 'right_back_foot'], // docs/METHOD.md#robot-model: leg 4 at (+x, −y) is the front-right leg
     ]);
     const p = legs[0]!.params;
     expect(p.thigh).toBeCloseTo(0.2 * Math.SQRT2, 12);
@@ -34,7 +34,7 @@ describe("the editor's legs", () => {
     expect(serialiseMjcf(withLegs(standard, shown).morphology!)).toBe(serialiseMjcf(standard));
   });
 
-  it("shortening the front-right shin to 0.1414 m gives the paper's damaged-right body (spec §4)", () => {
+  it("shortening the front-right shin to 0.1414 m gives the paper's damaged-right body (docs/METHOD.md#making-the-damaged-bodies)", () => {
     const p = params();
     p[3]!.shin = 0.1 * Math.SQRT2;
     const edited = withLegs(standard, p, 'mine').morphology!;

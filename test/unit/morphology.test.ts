@@ -6,11 +6,11 @@ import { bodies, capsuleLength, geomVolume, orderedJoints, type Geom, type Morph
 
 const preset = (name: string): string => readFileSync(new URL(`../../resources/morphologies/${name}.xml`, import.meta.url), 'utf8');
 const standard = parseMjcf(preset('standard'));
-const DENSITY = 1000; // pybullet ignores MJCF density and uses 1000 kg/m³ (spec §3.2, A8)
+const DENSITY = 1000; // pybullet ignores MJCF density and uses 1000 kg/m³ (docs/METHOD.md#robot-model)
 const mass = (m: Morphology): number => bodies(m).reduce((s, b) => s + b.geoms.reduce((t, g) => t + DENSITY * geomVolume(g), 0), 0);
 const geoms = (m: Morphology): Map<string, Geom> => new Map(bodies(m).flatMap((b) => b.geoms.map((g) => [g.name, g] as const)));
 
-describe('morphology presets (spec §3.2, §4)', () => {
+describe('morphology presets (docs/METHOD.md#morphologies)', () => {
   it('the standard ant has 13 bodies, the 8 hinges in action order, the 4 feet and 8 motors of gear 150', () => {
     expect(bodies(standard)).toHaveLength(13);
     expect(orderedJoints(standard).map((j) => j.name)).toEqual(['hip_1', 'ankle_1', 'hip_2', 'ankle_2', 'hip_3', 'ankle_3', 'hip_4', 'ankle_4']);

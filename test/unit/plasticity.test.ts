@@ -6,7 +6,7 @@ import { RandomStream } from '../../src/core/random';
 
 /**
  * An independent, deliberately naive reference: weights as nested arrays of doubles, Δw written exactly as the
- * spec's table (§1.1) with the coefficient row found as §1.2 describes, one synapse at a time.
+ * table of docs/METHOD.md#hebbian-rules with the coefficient row found as docs/METHOD.md#coefficient-indexing describes, one synapse at a time.
  */
 function naiveDelta(rule: RuleName, h: Float32Array, row: number, K: number, pre: number, post: number): number {
   const c = (k: number): number => h[row * K + k]!;
@@ -94,7 +94,7 @@ describe.each(variants)('fused Hebbian kernel vs naive per-synapse loop: $name',
     net.resetWeights(w0);
     const naive = new NaiveNet(spec, rule, indexing, normalise, w0);
 
-    // The reference lifetime (§1.8): T forward passes, an update after each but the last.
+    // The reference lifetime (docs/METHOD.md#update-timing): T forward passes, an update after each but the last.
     const T = 15;
     for (let t = 0; t < T; t++) {
       const x = Array.from({ length: spec.sizes[0]! }, () => rng.uniform(-2, 2));

@@ -13,7 +13,7 @@ function frame(edit: (car: Float64Array) => void): RaceFrame {
 }
 const px = (img: Uint8Array, row: number, col: number): number[] => Array.from(img.subarray((row * 96 + col) * 3, (row * 96 + col) * 3 + 3));
 
-describe('racing rasteriser (§5.5)', () => {
+describe('racing rasteriser (docs/METHOD.md#rasteriser)', () => {
   it('grass away from the checks and the hull at the car centre (48, row 71)', () => {
     const img = new Rasteriser().render(frame(() => {}));
     // Pixel (10, row 10): world (−24.1, 31.6) at zoom 16.2: check column −2 but row 1 (odd) ⇒ plain grass.
@@ -46,7 +46,7 @@ describe('score digits', () => {
   });
 });
 
-describe('INTER_AREA resample (§5.6)', () => {
+describe('INTER_AREA resample (docs/METHOD.md#resample)', () => {
   it('matches a naive exact-overlap area filter, in swapaxes(0,2) order (c, x, y)', () => {
     const img = new Uint8Array(96 * 96 * 3);
     let s = 12345;

@@ -3,7 +3,7 @@ import { RandomStream } from '../../src/core/random';
 import { TRACK_DETAIL_STEP, TRACK_WIDTH } from '../../src/core/envs/racing/constants';
 import { closeLoop, generateTrack, kerbFlags } from '../../src/core/envs/racing/track';
 
-describe('racing track generation (spec §5.2)', () => {
+describe('racing track generation (docs/METHOD.md#track-generation)', () => {
   it('tile counts over 300 seeds match the reference distribution (mean 292, sd 23, range 217–372)', () => {
     const counts: number[] = [];
     for (let s = 0; s < 300; s++) counts.push(generateTrack(RandomStream.of(1000 + s)).tileCount);

@@ -30,7 +30,7 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
           process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}${blown}${tests.join('')}\n`);
         }
         const blownUp = generations.reduce((n, g) => n + g.blownUp, 0);
-        if (blownUp > 0) process.stdout.write(`${blownUp} lifetimes ended on a non-finite state and scored ${BLOWN_UP_FITNESS} (docs/METHOD.md)\n`);
+        if (blownUp > 0) process.stdout.write(`${blownUp} lifetimes ended on a non-finite state and scored ${BLOWN_UP_FITNESS} (docs/METHOD.md#non-finite-state)\n`);
       }
       return;
     }

@@ -1,7 +1,7 @@
 /**
  * Rule inspection: a Hebbian genome decoded synapse by synapse into its rule's coefficients (A, B, C, D, η, …, as
  * the rule names them), per layer, with histograms, and the share of synapses whose rule is effectively off
- * (docs/METHOD.md, rule inspection). Each synapse is counted once, through the run's indexing, so under the
+ * (docs/METHOD.md#rule-inspection). Each synapse is counted once, through the run's indexing, so under the
  * `original` indexing a row shared by several synapses counts once per synapse.
  */
 import { layerShapes, type MlpSpec } from '../nn/mlp';

@@ -1,5 +1,5 @@
 /**
- * OpenAI-ES exactly as the reference code (spec §2), with an evosax-style interface over plain-data state:
+ * OpenAI-ES exactly as the reference code (docs/METHOD.md#evolution-strategy), with an evosax-style interface over plain-data state:
  * `init` → state, `ask(state)` → candidates, `tell(state, fitness)` → next state. All randomness is a pure
  * function of (config.seed, generation, pair), so a state restored from bytes continues exactly as if never
  * stopped, and the number of workers that evaluate the candidates cannot matter.
@@ -46,7 +46,7 @@ export function init(configInput: EsConfigInput, theta0: Float32Array): EsState 
 }
 
 /**
- * The population of the current generation, mirrored and interleaved (spec §2 step 1):
+ * The population of the current generation, mirrored and interleaved (docs/METHOD.md#mirrored-sampling):
  * candidates 2k and 2k+1 share noise slice k with signs + and −.
  */
 export function ask(state: EsState): Candidate[] {
@@ -75,7 +75,7 @@ export function perturb(theta: Float32Array, sigma: number, eps: Float32Array, c
 }
 
 /**
- * The L2 fitness penalty of the reference (spec §2 step 2): coefficient · mean(θ_i²) over the penalised range
+ * The L2 fitness penalty of the reference (docs/METHOD.md#l2-penalty): coefficient · mean(θ_i²) over the penalised range
  * [start, start + length) of the candidate's parameters.
  */
 export function l2Penalty(params: Float32Array, coefficient: number, start = 0, length = params.length - start): number {

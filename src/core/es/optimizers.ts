@@ -19,7 +19,7 @@ export interface Optimizer {
   step(theta: Float32Array, g: Float64Array, lr: number, state: OptimizerState, config: EsConfig): void;
 }
 
-/** Plain gradient ascent, the reference code's update: θ ← θ + α·g (spec §2 step 4). */
+/** Plain gradient ascent, the reference code's update: θ ← θ + α·g (docs/METHOD.md#es-update). */
 const sgd: Optimizer = {
   name: 'sgd',
   init: () => ({ t: 0, m: new Float64Array(0), v: new Float64Array(0) }),

@@ -1,5 +1,5 @@
 /**
- * Fitness shaping of the reference ES (spec §2 step 3, A13): centred ranks r/(P−1) − 0.5, then standardised to
+ * Fitness shaping of the reference ES (docs/METHOD.md#fitness-shaping): centred ranks r/(P−1) − 0.5, then standardised to
  * zero mean and unit (population) standard deviation.
  *
  * Ties get the average of their ranks (the reference's unstable argsort orders them arbitrarily). With mirrored

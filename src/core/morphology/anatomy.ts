@@ -3,7 +3,7 @@
  * leg is a hinge fixed to the torso (the hip) with one more hinge below it (the ankle). Legs are named by where the
  * ankle sits relative to the torso and the walking direction +x, and taken in the ant's order — front left, back
  * left, back right, front right (ant.xml's legs 1–4, counter-clockwise seen from above) — which is the order of
- * the policy's actions (hip, then ankle, per leg) and of its foot contacts (spec §3.3, §3.5).
+ * the policy's actions (hip, then ankle, per leg) and of its foot contacts (docs/METHOD.md#quadruped-actions, docs/METHOD.md#quadruped-observation).
  */
 import { bodies, type Body, type Morphology } from './model';
 

@@ -6,7 +6,7 @@
  *
  * The legs are anatomy.ts's: a hinge fixed to the torso (the hip) and the hinge below it (the ankle), named by
  * where they sit relative to the walking direction +x, since the MJCF's body names need not say (the ant's
- * `right_back_foot` is the front-right leg, spec §4), in the ant's order.
+ * `right_back_foot` is the front-right leg, docs/METHOD.md#robot-model), in the ant's order.
  */
 import { findLegs, type LegLabel } from './anatomy';
 import { removeLowerLeg, setGear, setJointRange, setRadius, setSegmentLength } from './edit';

@@ -1,5 +1,5 @@
 /**
- * The convolutional front end of the pixel task (docs/METHOD.md, "The car's policy"): square multi-channel input,
+ * The convolutional front end of the pixel task (docs/METHOD.md#the-cars-policy): square multi-channel input,
  * each layer a convolution without padding or bias → tanh → 2×2 max pooling with stride 2 (floor, as PyTorch's
  * MaxPool2d(2, 2): an odd last row or column is dropped). Its weights are evolved and never plastic.
  *

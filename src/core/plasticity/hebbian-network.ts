@@ -17,7 +17,7 @@ import { coefficientRow, type Indexing, type RuleDef } from './rules';
 export interface HebbianNetworkOptions {
   readonly rule: RuleDef;
   readonly indexing: Indexing;
-  /** Divide each layer by its max |w| after every update (spec §1.7: the car does, the quadruped does not). */
+  /** Divide each layer by its max |w| after every update (docs/METHOD.md#networks: the car does, the quadruped does not). */
   readonly normalise: boolean;
 }
 
@@ -28,7 +28,7 @@ interface ActivationSet {
 }
 
 /**
- * An MLP whose every synapse follows its own plasticity rule (spec §1.3, §1.8).
+ * An MLP whose every synapse follows its own plasticity rule (docs/METHOD.md#pre-and-post-synaptic-activity, docs/METHOD.md#update-timing).
  *
  * The update of step t uses the activities of forward pass t and must land before forward pass t+1. We defer it
  * and fuse it into the next forward pass, so each step sweeps every weight matrix once (kernels.wat,
@@ -78,7 +78,7 @@ export class HebbianNetwork {
 
   /**
    * Loads a genome's coefficients: rows of K = rule.coefficients values from `offset`, the three layers'
-   * synapses concatenated in order, each synapse's row found by the configured indexing (spec §1.2).
+   * synapses concatenated in order, each synapse's row found by the configured indexing (docs/METHOD.md#coefficient-indexing).
    */
   setCoefficients(h: Float32Array, offset = 0): void {
     const { rule, indexing } = this.options;

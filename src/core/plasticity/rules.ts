@@ -1,5 +1,5 @@
 /**
- * The nine synapse-specific plasticity rules of the reference code (spec §1.1), in one registry.
+ * The nine synapse-specific plasticity rules of the reference code (docs/METHOD.md#hebbian-rules), in one registry.
  *
  * Every rule is an affine function of pre·post, pre and post, so each compiles to effective per-synapse terms
  * (a, b, c, d) with Δw = a·pre·post + b·pre + c·post + d. One fused kernel then serves all nine rules; the rules
@@ -102,7 +102,7 @@ export function ruleDef(name: string): RuleDef {
 }
 
 /**
- * How a synapse (pre i, post j) of a layer finds its coefficient row (spec §1.2).
+ * How a synapse (pre i, post j) of a layer finds its coefficient row (docs/METHOD.md#coefficient-indexing).
  * - `corrected` (default, reference code after 2020-10-13): row = layerOffset + i·nOut + j — one rule per synapse.
  * - `original` (first release, arXiv v1): row = layerOffset + i + j — synapses with equal i+j share a rule.
  */

@@ -1,5 +1,5 @@
 /**
- * The car's policy (docs/METHOD.md, "The car's policy"): 3×84×84 pixels → the evolved, never plastic conv stack →
+ * The car's policy (docs/METHOD.md#the-cars-policy): 3×84×84 pixels → the evolved, never plastic conv stack →
  * 648 features → the fully connected 648 → 128 → 64 → 3 network, Hebbian (plastic under any rule, max-abs
  * normalised after every update) or static → actions (steer tanh, gas sigmoid, brake sigmoid).
  *

@@ -24,7 +24,7 @@ export interface Segment {
   readonly length: number;
   /**
    * Whether the L2 fitness penalty covers this segment: rule coefficients and static weights, and the conv weights
-   * of a static network (all its parameters), but not the conv weights beside a Hebbian rule (docs/METHOD.md).
+   * of a static network (all its parameters), but not the conv weights beside a Hebbian rule (docs/METHOD.md#l2-penalty).
    */
   readonly penalised: boolean;
   /** The ES's starting distribution: N(0, 1), or PyTorch's default layer init U(±1/√fan_in). */
@@ -75,7 +75,7 @@ export function segmentStart(layout: GenomeLayout, kind: SegmentKind): number {
 }
 
 /**
- * The ES's starting centre (spec §1.9, §2): rule coefficients, co-evolved initial weights and a Hebbian network's
+ * The ES's starting centre (docs/METHOD.md#initial-centre): rule coefficients, co-evolved initial weights and a Hebbian network's
  * conv weights N(0, 1); a static network's weights as PyTorch initialises a fresh Linear or Conv2d layer,
  * U(−1/√fan_in, 1/√fan_in) (fan_in = inputs per output: a conv layer's in-channels × kernel²).
  */

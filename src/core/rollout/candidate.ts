@@ -1,5 +1,5 @@
 /**
- * The fitness of one ES candidate (spec §2, §4): the mean over the run's training morphologies of one full
+ * The fitness of one ES candidate (docs/METHOD.md#training-fitness): the mean over the run's training morphologies of one full
  * lifetime each, minus the L2 penalty on the genome's penalised segments. Episode seeds derive from (run seed,
  * generation, candidate, morphology) only, so the result cannot depend on which worker computes it.
  */

@@ -1,5 +1,5 @@
 /**
- * Damage schedules: perturbations applied during one lifetime (spec §6.4). Times are policy steps t (after the
+ * Damage schedules: perturbations applied during one lifetime (docs/METHOD.md#damage-experiments). Times are policy steps t (after the
  * burn-in), as in the paper's "actuators frozen from t = 300 to 400".
  */
 import { z } from 'zod';
@@ -13,12 +13,12 @@ const indices = z.array(z.int().min(0).max(1_000_000)).min(1).max(1024);
 
 /**
  * During a freeze, the post activity the output layer's Hebbian update sees: the network's own outputs (the body
- * is clamped, the network is not) or the applied, frozen actions. docs/METHOD.md says why 'network' is the default.
+ * is clamped, the network is not) or the applied, frozen actions. docs/METHOD.md#actuator-freeze says why 'network' is the default.
  */
 export const HEBBIAN_SEES = ['network', 'applied'] as const;
 export type HebbianSees = (typeof HEBBIAN_SEES)[number];
 
-/** The paper's freeze: "saturating all its outputs to 1.0" (spec §6.4, corrected). */
+/** The paper's freeze: "saturating all its outputs to 1.0" (docs/METHOD.md#actuator-freeze). */
 export const FREEZE_VALUE = 1;
 
 export const damageEventSchema = z.discriminatedUnion('kind', [
@@ -94,7 +94,7 @@ export function describeDamageEvent(e: DamageEvent): string {
 
 /**
  * Checks indices against the body (its actuator count) and network (its layer sizes) a schedule will run on. The
- * car refuses a freeze: holding steer, gas and brake at one value is no damage to its network (docs/METHOD.md).
+ * car refuses a freeze: holding steer, gas and brake at one value is no damage to its network (docs/METHOD.md#damage-experiments).
  */
 export function checkDamage(schedule: DamageSchedule, actuators: number, layerSizes: readonly number[], task: EnvName = 'quadruped'): void {
   const layers = layerSizes.length - 1;

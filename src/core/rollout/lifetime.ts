@@ -1,6 +1,6 @@
 /**
- * One lifetime (spec §1.8): a policy living in an env from reset to early stop, scored by the sum of the env's
- * fitness term. Optional damage schedule and recording. The reference's quirks are kept on purpose (A4): the
+ * One lifetime (docs/METHOD.md#lifetime): a policy living in an env from reset to early stop, scored by the sum of the env's
+ * fitness term. Optional damage schedule and recording. The reference's quirks are kept on purpose: the
  * first forward pass sees the stale reset observation, the burn-in counts towards the step limit, and falls are
  * ignored until t > earlyStopAfter.
  */
@@ -21,7 +21,7 @@ export interface Protocol {
   readonly negativePatience: number;
 }
 
-/** AntBulletEnv-v0 as the reference runs it: 40 burn-in steps, 1000 in all, stop after t > 200 (spec §1.8). */
+/** AntBulletEnv-v0 as the reference runs it: 40 burn-in steps, 1000 in all, stop after t > 200 (docs/METHOD.md#lifetime). */
 export const QUADRUPED_PROTOCOL: Protocol = { burnIn: 40, maxEnvSteps: 1000, earlyStopAfter: 200, negativePatience: 30 };
 
 /**
@@ -34,7 +34,7 @@ export const RACING_PROTOCOL: Protocol = { burnIn: 0, maxEnvSteps: 1000, earlySt
  * The fitness of a lifetime whose state became non-finite (observation, reward, action or weights): it ends at
  * once and scores this, whatever it had summed. Below anything a finite lifetime of these bodies reaches (the
  * fastest gait found makes ~2.5 progress per step: 960 steps of it backwards is −2 400), so such a candidate
- * ranks last; ES ranks, so the exact value only moves the logged means (docs/METHOD.md).
+ * ranks last; ES ranks, so the exact value only moves the logged means (docs/METHOD.md#non-finite-state).
  */
 export const BLOWN_UP_FITNESS = -10_000;
 
@@ -246,7 +246,7 @@ class Recorder {
   }
 }
 
-/** Runs one lifetime of `policy` in `env` (spec §1.8) and returns Σ fitness term. */
+/** Runs one lifetime of `policy` in `env` (docs/METHOD.md#lifetime) and returns Σ fitness term. */
 export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, options: LifetimeOptions = {}): LifetimeResult {
   const protocol = options.protocol ?? QUADRUPED_PROTOCOL;
   if (policy.outputSize !== env.actionSize) {
@@ -262,7 +262,7 @@ export function runLifetime(env: Env, policy: Policy, streams: LifetimeStreams, 
   recorder?.frame(observation);
 
   const action = new Float32Array(env.actionSize);
-  // The burn-in's observations are discarded: the first forward pass sees the reset observation (A4).
+  // The burn-in's observations are discarded: the first forward pass sees the reset observation (docs/METHOD.md#lifetime).
   const first = observation.slice();
   let envSteps = 0;
   while (envSteps < protocol.burnIn && envSteps < protocol.maxEnvSteps) {

@@ -1,5 +1,5 @@
 /**
- * The paper's perturbation experiments as recipes (spec §6.4): each expands into conditions — damage schedules
+ * The paper's perturbation experiments as recipes (docs/METHOD.md#damage-experiments): each expands into conditions — damage schedules
  * run over the same seeds — and a summary of what happened. A condition's lifetime with seed s is exactly the
  * episode `hebb record` (or the GUI) would store with seed s and that schedule, so any point can be replayed.
  *

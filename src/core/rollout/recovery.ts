@@ -1,11 +1,11 @@
 /**
- * Recovery after a perturbation (docs/METHOD.md, "Recovery"): per lifetime, the policy steps after the
+ * Recovery after a perturbation (docs/METHOD.md#recovery-after-damage): per lifetime, the policy steps after the
  * perturbation ends until the speed over the last `window` steps — all of them after it — is back to `threshold` ×
  * the same lifetime's speed over the `window` steps before it started. Pure: progress traces in, numbers out.
  */
 import type { Recipe } from './recipes';
 
-/** Trailing window of the speeds, in policy steps (50 × 0.0165 s = 0.83 s: whole strides, see docs/METHOD.md). */
+/** Trailing window of the speeds, in policy steps (50 × 0.0165 s = 0.83 s: whole strides, see docs/METHOD.md#recovery-after-damage). */
 export const RECOVERY_WINDOW = 50;
 /** Share of the pre-damage speed to regain (the paper's question: does it walk again?). */
 export const RECOVERY_THRESHOLD = 0.8;

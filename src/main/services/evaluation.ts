@@ -1,5 +1,5 @@
 /**
- * Evaluation of a run's ES centre on chosen morphologies, and the paper's comparison table (spec §6.3): rows are
+ * Evaluation of a run's ES centre on chosen morphologies, and the paper's comparison table (docs/METHOD.md#evaluation): rows are
  * runs grouped by everything but their seed and name, columns morphologies, cells mean ± std over all episodes.
  */
 import type { Comparison, ComparisonCell } from '../../common/model';

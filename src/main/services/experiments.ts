@@ -1,5 +1,5 @@
 /**
- * Damage experiments (spec §6.4): a recipe's conditions run as whole lifetimes of each run's ES centre, over the
+ * Damage experiments (docs/METHOD.md#damage-experiments): a recipe's conditions run as whole lifetimes of each run's ES centre, over the
  * same seeds, in a worker thread; summarised per condition (Σ progress and distance per seed, the mean
  * cumulative-progress curve, speeds around the perturbation, per-seed recovery) and stored as one self-contained row.
  */

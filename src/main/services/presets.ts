@@ -1,5 +1,5 @@
 /**
- * The built-in morphologies shipped in resources/morphologies (spec §4), read from disk. The path resolves the
+ * The built-in morphologies shipped in resources/morphologies (docs/METHOD.md#morphologies), read from disk. The path resolves the
  * same from src/main/services (tsx) and from the bundled out/main.
  */
 import { readFileSync } from 'node:fs';

@@ -146,7 +146,7 @@ function rulesBlock(report: RuleReport): string {
   const layers = report.runs[0]?.layers ?? [];
   const rows = report.runs.flatMap((r) => r.layers.map((l, k) => [`#${r.runId} ${esc(r.name)}`, `W${k + 1}`, esc(r.rule), String(l.synapses), `${l.off} (${num(100 * l.offShare)} %)`]));
   return [
-    `<p>A synapse's rule is off when its update's strength (max |a|, |b|, |c|, |d|) is below ${report.offRelative} × its layer's median (docs/METHOD.md).</p>`,
+    `<p>A synapse's rule is off when its update's strength (max |a|, |b|, |c|, |d|) is below ${report.offRelative} × its layer's median (docs/METHOD.md#rule-inspection).</p>`,
     table(['run', 'layer', 'rule', 'synapses', 'off'], rows),
     ...layers.map((_, k) => `<h3>W${k + 1}</h3>${chart(coefficientOption(report, k, 'A'), 260)}${chart(strengthOption(report, k), 260)}`),
   ].join('');

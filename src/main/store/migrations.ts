@@ -6,7 +6,7 @@ import { raiseSequence, rebuildTable } from './rebuild';
 import { rowCrcMigration } from './row-checks';
 
 export const MIGRATIONS: readonly string[] = [
-  // 1: the data model of DESIGN.md.
+  // 1: the first data model.
   `
   CREATE TABLE runs (
     id INTEGER PRIMARY KEY,

@@ -1,11 +1,11 @@
 /**
- * From a morphology to the rigid bodies the simulator needs, the way pybullet loads an MJCF (spec §3.2, A7, A8):
+ * From a morphology to the rigid bodies the simulator needs, the way pybullet loads an MJCF (docs/METHOD.md#robot-model):
  * every MJCF body is a link of mass 1000 kg/m³ × geometric volume with the box inertia of its geoms' AABB about
  * its centre of mass; bodies without a joint are fixed to their parent, so they are merged into the parent's
  * rigid body (exactly rigid, as a fixed joint is meant to be). A merged body's inertia tensor is combined by the
  * parallel-axis theorem and diagonalised, because Bullet wants principal axes.
  *
- * Pure data, no physics engine: it is tested on its own against the spec's mass table.
+ * Pure data, no physics engine: it is tested on its own against the mass table of docs/METHOD.md#robot-model.
  */
 import { bodies, geomVolume, REFERENCE_GEAR, type Body, type Geom, type HingeJoint, type Morphology } from '../../morphology/model';
 import { antInterface } from '../../morphology/anatomy';
@@ -14,9 +14,9 @@ import {
   symmetricEigen, QUAT_IDENTITY, type M3, type Quat, type V3,
 } from '../../math/rigid';
 
-/** pybullet ignores MJCF density and uses water's (spec A8). */
+/** pybullet ignores MJCF density and uses water's (docs/METHOD.md#robot-model). */
 export const DENSITY = 1000;
-/** Torque per unit action: power 2.5 × power_coef 100 (spec §3.3). */
+/** Torque per unit action: power 2.5 × power_coef 100 (docs/METHOD.md#quadruped-actions). */
 export const TORQUE_PER_ACTION = 250;
 
 /** A geom placed in its rigid body's principal frame. */

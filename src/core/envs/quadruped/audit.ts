@@ -194,7 +194,7 @@ export interface LifetimeAudit extends PhysicsFigures {
   /** Metres from the end of the burn-in (as every lifetime's distance). */
   readonly distance: number;
   readonly steps: number;
-  /** Σ of the reference's electricity cost (−rewards[2], spec §3.6) over the policy's steps, and per metre. */
+  /** Σ of the reference's electricity cost (−rewards[2], docs/METHOD.md#quadruped-rewards) over the policy's steps, and per metre. */
   readonly electricity: number;
   readonly electricityPerMetre: number;
 }

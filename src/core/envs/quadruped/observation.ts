@@ -1,5 +1,5 @@
 /**
- * What the quadruped observes (spec §3.5): the parts' state read from the world after a step, and from it the
+ * What the quadruped observes (docs/METHOD.md#quadruped-observation): the parts' state read from the world after a step, and from it the
  * 28-d observation as AntBulletEnv-v0 computes it — torso height, the angle to the walk target, the torso's
  * velocity in its yaw frame, roll and pitch, joint positions and speeds, and foot contacts — with the potential
  * the progress reward is the change of. Every buffer is this instance's: two envs in one thread share nothing.
@@ -9,7 +9,7 @@ import type { Assembly } from './assembly';
 import { CONTROL_DT, type World } from './world';
 
 export const OBSERVATION_SIZE = 28;
-/** The walk target (spec §3.5). */
+/** The walk target (docs/METHOD.md#quadruped-observation). */
 export const TARGET_X = 1000;
 export const TARGET_Y = 0;
 /** Per part, the state floats read after each step: position, orientation (x, y, z, w), linear and angular velocity. */
@@ -24,7 +24,7 @@ export class QuadrupedObservation {
   readonly jointSpeed: Float64Array;
   /** The observation, clipped to ±5. */
   readonly observation = new Float32Array(OBSERVATION_SIZE);
-  /** The same before the clip (the electricity and joints-at-limit rewards are computed from it, spec §3.6). */
+  /** The same before the clip (the electricity and joints-at-limit rewards are computed from it, docs/METHOD.md#quadruped-rewards). */
   readonly raw = new Float64Array(OBSERVATION_SIZE);
   /** Height and x of the torso's centre of mass, as of the last `compute`. */
   torsoZ = 0;
@@ -149,7 +149,7 @@ export class QuadrupedObservation {
     return -Math.hypot(TARGET_X - this.mean2[0]!, TARGET_Y - this.mean2[1]!) / CONTROL_DT;
   }
 
-  /** x̄, ȳ: mean over the parts' centres of mass and the floor at the origin (spec §3.5, quirk A6). */
+  /** x̄, ȳ: mean over the parts' centres of mass and the floor at the origin (docs/METHOD.md#quadruped-observation). */
   private meanXY(): void {
     const st = this.state;
     const com = this.scratch3;
@@ -167,7 +167,7 @@ export class QuadrupedObservation {
   }
 }
 
-/** pybullet's getEulerFromQuaternion (spec §3.5), written into out as (roll, pitch, yaw). */
+/** pybullet's getEulerFromQuaternion (docs/METHOD.md#quadruped-observation), written into out as (roll, pitch, yaw). */
 export function eulerFromQuaternion(x: number, y: number, z: number, w: number, out: Float64Array): void {
   const s = -2 * (x * z - w * y);
   if (s <= -0.99999) {

@@ -37,7 +37,7 @@ export interface PhysicsSettings {
 /**
  * 1: Bullet 2.82's solver defaults with 10 iterations, limits with stop ERP 0.9 and bounce 1 (every run trained
  *    before the parity work).
- * 2: pybullet's values where the spec names one (§3.1): contact ERP 0.9 through the velocity as pybullet's
+ * 2: pybullet's values where docs/METHOD.md#quadruped-simulation names one: contact ERP 0.9 through the velocity as pybullet's
  *    multibody solver applies it, warm starting 0.1, slop 1e-5, joint speeds capped at 100 rad/s; and its joint
  *    limits inelastic as pybullet's, pushed back with ERP 0.5 (version 1's bounced elastically; see PHYSICS.md).
  */

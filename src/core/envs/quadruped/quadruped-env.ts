@@ -1,9 +1,9 @@
 /**
- * The quadruped: AntBulletEnv-v0 (pybullet 2.6.6) rebuilt on ammo.js (spec §3; engine choice in docs/PHYSICS.md).
+ * The quadruped: AntBulletEnv-v0 (pybullet 2.6.6) rebuilt on ammo.js (docs/METHOD.md#quadruped-environment; engine choice in docs/PHYSICS.md).
  *
  * pybullet simulates the ant as a Featherstone multibody; no ammo.js build has one, so the ant is one
  * btRigidBody per rigid part joined by hinges (world.ts). Masses, inertias, torques, friction, the observation
- * (observation.ts), rewards and termination follow the spec; absolute distances differ from pybullet. This file
+ * (observation.ts), rewards and termination follow docs/METHOD.md; absolute distances differ from pybullet. This file
  * runs episodes: reset, torques, rewards, contacts, and what the env exposes about its state.
  *
  * Every reset rebuilds the dynamics world from scratch, so an episode is a pure function of (morphology, seed,
@@ -31,9 +31,9 @@ const normaliseQuat = (q: Quat): Quat => {
   return [q[0] / n, q[1] / n, q[2] / n, q[3] / n];
 };
 
-/** Torso height at or below which the ant has fallen (spec §3.6–3.7). */
+/** Torso height at or below which the ant has fallen (docs/METHOD.md#quadruped-termination). */
 export const FALLEN_Z = 0.26;
-/** Joint position noise at reset, radians (spec §3.4). */
+/** Joint position noise at reset, radians (docs/METHOD.md#quadruped-reset). */
 export const RESET_NOISE = 0.1;
 
 export const REWARD_TERMS = ['alive', 'progress', 'electricity', 'joints_at_limit', 'feet_collision'] as const;
@@ -98,7 +98,7 @@ export class QuadrupedEnv implements Env {
   private readonly axisParent: Float64Array;
   private readonly axisChild: Float64Array;
   private readonly torque: Float64Array;
-  /** Foot contact flags, observed one step late (spec §3.5). */
+  /** Foot contact flags, observed one step late (docs/METHOD.md#quadruped-observation). */
   private readonly feetContact: Float32Array;
   private readonly partContact: Uint8Array;
   private readonly scratch3 = new Float64Array(3);
@@ -187,7 +187,7 @@ export class QuadrupedEnv implements Env {
     }
     const joints = this.assembly.joints;
     // Torques (like gravity) are applied once and held over the control step's sub-steps: one stepSimulation
-    // call runs them all and clears the forces only at its end (spec §3.1, §3.3). The sub-step count is a power
+    // call runs them all and clears the forces only at its end (docs/METHOD.md#quadruped-actions). The sub-step count is a power
     // of two, so 0.0165 is an exact multiple of the sub-step in float32 too and every call runs all of them.
     for (let n = 0; n < nJ; n++) {
       const tau = this.torque[n]!;
@@ -212,7 +212,7 @@ export class QuadrupedEnv implements Env {
     let work = 0;
     let effort = 0;
     let atLimit = 0;
-    // From the state before the observation's clip to ±5, as the reference computes them (spec §3.6).
+    // From the state before the observation's clip to ±5, as the reference computes them (docs/METHOD.md#quadruped-rewards).
     const raw = observer.raw;
     for (let n = 0; n < nJ; n++) {
       const a = action[n]!;
@@ -229,7 +229,7 @@ export class QuadrupedEnv implements Env {
     return this.result;
   }
 
-  /** Torso centre-of-mass x now minus at reset: the target lies along +x (spec §3.6). */
+  /** Torso centre-of-mass x now minus at reset: the target lies along +x (docs/METHOD.md#quadruped-rewards). */
   forwardDistance(): number {
     this.assertReady();
     return this.observer.torsoX - this.startX;

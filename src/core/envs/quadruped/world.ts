@@ -12,16 +12,16 @@ import type { AmmoModule } from './ammo';
 import type { Assembly } from './assembly';
 import { configureSolver, type PhysicsSettings } from './physics';
 
-/** Control step (spec §3.1); the physics version sets how many sub-steps it is simulated in. */
+/** Control step (docs/METHOD.md#quadruped-simulation); the physics version sets how many sub-steps it is simulated in. */
 export const CONTROL_DT = 0.0165;
 export const GRAVITY = 9.8;
 
-/** Contact properties (spec §3.1): Bullet multiplies the two friction coefficients (1.5 × 0.8 = 1.2). */
+/** Contact properties (docs/METHOD.md#quadruped-simulation): Bullet multiplies the two friction coefficients (1.5 × 0.8 = 1.2). */
 const ROBOT_FRICTION = 1.5;
 const GROUND_FRICTION = 0.8;
 const GROUND_RESTITUTION = 0.5;
 const DAMPING = 0.04;
-/** Collision groups: robot parts collide with the ground only, never with each other (spec §3.1). */
+/** Collision groups: robot parts collide with the ground only, never with each other (docs/METHOD.md#quadruped-simulation). */
 const GROUND_GROUP = 1;
 const ROBOT_GROUP = 2;
 const DISABLE_DEACTIVATION = 4;
@@ -52,7 +52,7 @@ export interface World {
   readonly motionStates: AmmoNs.btDefaultMotionState[];
 }
 
-/** One collision configuration per ammo.js instance (3.5 MB each; STACK-NOTES). */
+/** One collision configuration per ammo.js instance (3.5 MB each, measured when the stack was chosen). */
 const collisionConfigs = new WeakMap<AmmoModule, AmmoNs.btDefaultCollisionConfiguration>();
 
 type WithFunctions = AmmoModule & { addFunction(fn: (world: number, timeStep: number) => void, signature: string): number };

@@ -1,7 +1,7 @@
 /**
  * CarRacing-v0 (gym 0.17.2) constants: the world, the track generator and the car's geometry. One module, so the
  * physics (car.ts), the track generator (track.ts) and the rasteriser (raster.ts) cannot drift apart. World units
- * are gym's (raw car coordinates × SIZE); see docs/METHOD.md for the sources.
+ * are gym's (raw car coordinates × SIZE); see docs/METHOD.md#car-constants for the sources.
  */
 
 // The state image and the window it is squeezed from.

@@ -1,5 +1,5 @@
 /**
- * Software rasteriser for CarRacing-v0's 96×96 state image (spec §5.5), drawn only from a RaceFrame.
+ * Software rasteriser for CarRacing-v0's 96×96 state image (docs/METHOD.md#rasteriser), drawn only from a RaceFrame.
  * World → window (1000×800, y up) by the camera; window → state pixels by the squeezed viewport
  * (px = X·0.096, py = Y·0.12), rows flipped. Polygons are filled without anti-aliasing: a pixel is covered when
  * its centre lies inside, half-open in x and y (left/bottom inclusive), like GL's rule. Allocation-free per frame.

@@ -1,5 +1,5 @@
 /**
- * The observation pipeline (spec §5.6): cv2.resize(96×96 → 84×84, INTER_AREA), which for the non-integer scale
+ * The observation pipeline (docs/METHOD.md#resample): cv2.resize(96×96 → 84×84, INTER_AREA), which for the non-integer scale
  * 96/84 is an area-weighted box filter rounded back to uint8; then /255 and swapaxes(0,2). swapaxes(0,2) of HWC
  * (y, x, c) is (c, x, y): the output index is c·84·84 + x·84 + y (x-major inside a channel, NOT row-major CHW).
  */

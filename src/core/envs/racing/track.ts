@@ -1,5 +1,5 @@
 /**
- * CarRacing-v0 track generation (gym 0.17.2 `_create_track`, spec §5.2): 12 jittered checkpoints, a march that
+ * CarRacing-v0 track generation (gym 0.17.2 `_create_track`, docs/METHOD.md#track-generation): 12 jittered checkpoints, a march that
  * steers toward them for up to 2 500 steps of 3.5, one lap cut out between the last two passes through the start
  * angle, rejection if the ends do not meet, kerbs on sustained hard turns. A pure function of the random stream.
  */

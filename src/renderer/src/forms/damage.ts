@@ -31,7 +31,7 @@ export const DAMAGE_KINDS: { kind: DamageKind; label: string }[] = [
   { kind: 'actuatorStrength', label: 'scale motor strength from t' },
 ];
 
-/** The two readings of the paper's freeze for the Hebbian update (docs/METHOD.md), as the forms offer them. */
+/** The two readings of the paper's freeze for the Hebbian update (docs/METHOD.md#actuator-freeze), as the forms offer them. */
 export const HEBBIAN_SEES_OPTIONS: { value: HebbianSees; label: string }[] = [
   { value: 'network', label: "the network's outputs" },
   { value: 'applied', label: 'the held value' },
@@ -62,7 +62,7 @@ export function rowsToSchedule(rows: readonly DamageRow[]): DamageScheduleInput 
   }) as DamageScheduleInput;
 }
 
-/** The paper's perturbations (spec §6.4) as one-click schedules. */
+/** The paper's perturbations (docs/METHOD.md#damage-experiments) as one-click schedules. */
 export const DAMAGE_PRESETS: { name: string; rows: () => DamageRow[] }[] = [
   { name: `Actuators held at ${formatValue(FREEZE_VALUE)}, t 300–400`, rows: () => [{ ...newRow('freezeActuators'), from: 300, to: 400 }] },
   { name: 'A third of the weights zeroed at t 300', rows: () => [{ ...newRow('zeroWeights'), at: 300, fraction: 1 / 3 }] },

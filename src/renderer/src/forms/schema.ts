@@ -24,7 +24,7 @@ export interface JsonSchema {
 
 export const RUN_SCHEMA = z.toJSONSchema(runConfigFields, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
-/** Fields of the quadruped only: hidden, and left out of the config, when a run races (docs/METHOD.md, the car's task). */
+/** Fields of the quadruped only: hidden, and left out of the config, when a run races (docs/METHOD.md#the-cars-task). */
 const QUADRUPED_FIELDS = new Set(['morphologies', 'heldout', 'physics']);
 
 /** Whether top-level field `key` applies to a run of task `env` (the draft's `env`). */

@@ -7,7 +7,7 @@
  * correspondence (physics +y and Babylon +z both point away from a viewer looking along +x from the side),
  * so world points are computed in physics coordinates and swapped; no quaternion is converted.
  *
- * Deep imports only: the @babylonjs/core barrel costs seconds to load (STACK-NOTES).
+ * Deep imports only: the @babylonjs/core barrel costs seconds to load (measured when the stack was chosen).
  */
 import { ArcRotateCamera } from '@babylonjs/core/Cameras/arcRotateCamera';
 import { Engine } from '@babylonjs/core/Engines/engine';
