@@ -28,7 +28,7 @@ interface ActivationSet {
 }
 
 /**
- * An MLP whose every synapse follows its own plasticity rule (docs/METHOD.md#pre-and-post-synaptic-activity, docs/METHOD.md#update-timing).
+ * An MLP whose every synapse follows its own plasticity rule (docs/METHOD.md#pre-and-post-activity, docs/METHOD.md#update-timing).
  *
  * The update of step t uses the activities of forward pass t and must land before forward pass t+1. We defer it
  * and fuse it into the next forward pass, so each step sweeps every weight matrix once (kernels.wat,
