@@ -24,7 +24,7 @@ export const TRACK_COLOURS = {
 /** World units across the canvas when following the car. */
 const FOLLOW_SPAN = 70;
 /** World units of margin around the track in the whole-track view. */
-const MARGIN = 8;
+const MARGIN = 20;
 /** The scale bar's length (world units). */
 const BAR = 50;
 
@@ -64,16 +64,10 @@ export class TrackScene {
     this.cache.width = this.cache.height = 0;
   }
 
-  /** The world point under a canvas pixel (CSS px from its top left): for tests and pointer readouts. */
-  toWorld(px: number, py: number): [number, number] {
+  /** The current world → canvas mapping as "k,ox,oy" (CSS px per unit; where the origin lands), for tests. */
+  get transform(): string {
     const v = this.view();
-    return [(px - v.ox) / v.k, (v.oy - py) / v.k];
-  }
-
-  /** The canvas pixel (CSS px) of a world point. */
-  toScreen(x: number, y: number): [number, number] {
-    const v = this.view();
-    return [v.ox + v.k * x, v.oy - v.k * y];
+    return `${v.k.toFixed(4)},${v.ox.toFixed(2)},${v.oy.toFixed(2)}`;
   }
 
   show(frame: number): void {
@@ -126,7 +120,7 @@ export class TrackScene {
       ctx.drawImage(this.cache, 0, 0);
     }
     this.toWorldUnits(ctx, v);
-    this.drawTouched(ctx);
+    this.drawTouched(ctx, v);
     this.drawPath(ctx, v);
     this.drawCar(ctx, v);
     this.drawScaleBar(ctx, v);
@@ -145,8 +139,8 @@ export class TrackScene {
     const k = P / 20;
     for (let x = -20; x < 20; x += 2) for (let y = -20; y < 20; y += 2) ctx.fillRect(k * x, k * y, k, k);
     const track = this.replay.track;
-    ctx.fillStyle = TRACK_COLOURS.road;
-    for (let i = 0; i < track.tileCount; i++) this.quad(ctx, track.tiles, 8 * i);
+    this.tileStyle(ctx, TRACK_COLOURS.road, v);
+    for (let i = 0; i < track.tileCount; i++) this.quad(ctx, track.tiles, 8 * i, true);
     for (let i = 0; i < track.kerbCount; i++) {
       const c = track.kerbColours;
       ctx.fillStyle = css([c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!]);
@@ -162,18 +156,27 @@ export class TrackScene {
     ctx.stroke();
   }
 
-  private quad(ctx: CanvasRenderingContext2D, q: Float64Array, o: number): void {
+  /** One quad; `seal` also strokes it in its own colour, so anti-aliasing leaves no seams between adjacent tiles. */
+  private quad(ctx: CanvasRenderingContext2D, q: Float64Array, o: number, seal = false): void {
     ctx.beginPath();
     ctx.moveTo(q[o]!, q[o + 1]!);
     for (let j = 1; j < 4; j++) ctx.lineTo(q[o + 2 * j]!, q[o + 2 * j + 1]!);
     ctx.closePath();
     ctx.fill();
+    if (seal) ctx.stroke();
   }
 
-  private drawTouched(ctx: CanvasRenderingContext2D): void {
+  /** Fill and seam stroke in one colour, the stroke a pixel wide at the view's scale. */
+  private tileStyle(ctx: CanvasRenderingContext2D, colour: string, v: View): void {
+    ctx.fillStyle = colour;
+    ctx.strokeStyle = colour;
+    ctx.lineWidth = 1 / v.k;
+  }
+
+  private drawTouched(ctx: CanvasRenderingContext2D, v: View): void {
     const r = this.replay;
-    ctx.fillStyle = TRACK_COLOURS.touched;
-    for (let i = 0; i < r.track.tileCount; i++) if (r.painted(i, this.frame)) this.quad(ctx, r.track.tiles, 8 * i);
+    this.tileStyle(ctx, TRACK_COLOURS.touched, v);
+    for (let i = 0; i < r.track.tileCount; i++) if (r.painted(i, this.frame)) this.quad(ctx, r.track.tiles, 8 * i, true);
   }
 
   private drawPath(ctx: CanvasRenderingContext2D, v: View): void {
