@@ -121,6 +121,7 @@ export class TrackScene {
     }
     this.toWorldUnits(ctx, v);
     this.drawTouched(ctx, v);
+    this.drawStartLine(ctx, v);
     this.drawPath(ctx, v);
     this.drawCar(ctx, v);
     this.drawScaleBar(ctx, v);
@@ -146,14 +147,6 @@ export class TrackScene {
       ctx.fillStyle = css([c[3 * i]!, c[3 * i + 1]!, c[3 * i + 2]!]);
       this.quad(ctx, track.kerbs, 8 * i);
     }
-    // The start line: tile 0's leading edge (its first two corners).
-    const t = track.tiles;
-    ctx.strokeStyle = '#ffffff';
-    ctx.lineWidth = 3 / v.k;
-    ctx.beginPath();
-    ctx.moveTo(t[0]!, t[1]!);
-    ctx.lineTo(t[2]!, t[3]!);
-    ctx.stroke();
   }
 
   /** One quad; `seal` also strokes it in its own colour, so anti-aliasing leaves no seams between adjacent tiles. */
@@ -177,6 +170,17 @@ export class TrackScene {
     const r = this.replay;
     this.tileStyle(ctx, TRACK_COLOURS.touched, v);
     for (let i = 0; i < r.track.tileCount; i++) if (r.painted(i, this.frame)) this.quad(ctx, r.track.tiles, 8 * i, true);
+  }
+
+  /** Tile 0's leading edge (its first two corners), over the touched tiles that would hide it. */
+  private drawStartLine(ctx: CanvasRenderingContext2D, v: View): void {
+    const t = this.replay.track.tiles;
+    ctx.strokeStyle = '#ffffff';
+    ctx.lineWidth = 3 / v.k;
+    ctx.beginPath();
+    ctx.moveTo(t[0]!, t[1]!);
+    ctx.lineTo(t[2]!, t[3]!);
+    ctx.stroke();
   }
 
   private drawPath(ctx: CanvasRenderingContext2D, v: View): void {
