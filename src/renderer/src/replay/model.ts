@@ -11,6 +11,7 @@ import { bodies, type Morphology, type Vec3 } from '../../../core/morphology/mod
 import { findLegs, LEG_ORDER } from '../../../core/morphology/anatomy';
 import { describeDamageEvent, type DamageEvent } from '../../../core/rollout/damage';
 import type { Recording } from '../../../core/rollout/lifetime';
+import { WeightSnapshots, type SnapshotAt, type WeightFrames } from './snapshots';
 
 const POSE = 7;
 
@@ -32,6 +33,25 @@ export interface DamageWindow {
   readonly fromFrame: number;
   /** Exclusive; for events that last to the end, the frame count. */
   readonly toFrame: number;
+}
+
+/**
+ * Damage events as spans of frames: policy step t acts in the step into frame t + burnIn + 1; an event without an
+ * end lasts to the last frame, a weight zeroing marks the one frame it happens in.
+ */
+export function damageWindows(damage: readonly DamageEvent[], burnIn: number, frames: number): DamageWindow[] {
+  const frameOf = (t: number): number => Math.min(frames, t + burnIn + 1);
+  return damage.map((e): DamageWindow => {
+    const label = describeDamageEvent(e);
+    switch (e.kind) {
+      case 'freezeActuators':
+        return { kind: e.kind, label, fromFrame: frameOf(e.from), toFrame: frameOf(e.to) };
+      case 'zeroWeights':
+        return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frameOf(e.at) + 1 };
+      default:
+        return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frames };
+    }
+  });
 }
 
 /** A morphology's shapes, per body in `bodies()` (pose) order. */
@@ -80,7 +100,7 @@ export function actionLabels(m: Morphology, actionSize: number): string[] {
   return Array.from({ length: actionSize }, (_, i) => named[i] ?? `action ${i}`);
 }
 
-export class Replay {
+export class Replay implements WeightFrames {
   readonly frames: number;
   /** What each action drives, in action order (`actionLabels`). */
   readonly actionLabels: readonly string[];
@@ -92,6 +112,7 @@ export class Replay {
   private readonly cumulative: Float64Array;
   /** The action of frame 0 (nothing was applied yet). */
   private readonly noAction: Float32Array;
+  private readonly snapshots: WeightSnapshots;
 
   private constructor(readonly recording: Recording, shapes: ReplayShape[], feet: number[], damage: DamageWindow[], fitnessTerm: number, labels: string[]) {
     this.frames = recording.envSteps + 1;
@@ -102,6 +123,7 @@ export class Replay {
     const terms = recording.rewardTerms.length;
     this.cumulative = new Float64Array(this.frames);
     this.noAction = new Float32Array(recording.actionSize);
+    this.snapshots = new WeightSnapshots(recording);
     for (let f = 1; f < this.frames; f++) {
       const counted = f - 1 >= recording.burnIn ? recording.rewards[(f - 1) * terms + fitnessTerm]! : 0;
       this.cumulative[f] = this.cumulative[f - 1]! + counted;
@@ -116,20 +138,12 @@ export class Replay {
       throw new Error(`the MJCF's bodies [${names.join(', ')}] are not the recording's [${recording.bodyNames.join(', ')}]`);
     }
     const shapes = shapesOf(morphology);
-    const frames = recording.envSteps + 1;
-    const frameOf = (t: number): number => Math.min(frames, t + recording.burnIn + 1);
-    const windows = damage.map((e): DamageWindow => {
-      const label = describeDamageEvent(e);
-      switch (e.kind) {
-        case 'freezeActuators':
-          return { kind: e.kind, label, fromFrame: frameOf(e.from), toFrame: frameOf(e.to) };
-        case 'zeroWeights':
-          return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frameOf(e.at) + 1 };
-        default:
-          return { kind: e.kind, label, fromFrame: frameOf(e.at), toFrame: frames };
-      }
-    });
+    const windows = damageWindows(damage, recording.burnIn, recording.envSteps + 1);
     return new Replay(recording, shapes, feetOf(morphology), windows, Math.max(0, fitnessTerm), actionLabels(morphology, recording.actionSize));
+  }
+
+  get layerSizes(): readonly number[] {
+    return this.recording.layerSizes;
   }
 
   private check(frame: number): void {
@@ -185,48 +199,19 @@ export class Replay {
 
   /** Layer `l`'s matrix in every snapshot, in time order (views). */
   layerSnapshots(l: number): Float32Array[] {
-    const sizes = this.recording.layerSizes;
-    if (!Number.isInteger(l) || l < 0 || l >= sizes.length - 1) throw new RangeError(`layer must be in [0, ${sizes.length - 2}], got ${l}`);
-    let offset = 0;
-    for (let k = 0; k < l; k++) offset += sizes[k + 1]! * sizes[k]!;
-    const n = sizes[l + 1]! * sizes[l]!;
-    return Array.from(this.recording.weightSteps, (_, s) => {
-      const at = s * this.recording.synapses + offset;
-      return this.recording.weights.subarray(at, at + n);
-    });
+    return this.snapshots.layer(l);
   }
 
   /** Which snapshot is in force at this frame (−1: none yet); cheap and allocation-free, for "did it change?". */
   snapshotIndex(frame: number): number {
-    const t = this.policyStep(frame);
-    const steps = this.recording.weightSteps;
-    if (t === null || steps.length === 0 || steps[0]! > t) return -1;
-    let lo = 0;
-    let hi = steps.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (steps[mid]! <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return this.snapshots.indexAt(this.policyStep(frame));
   }
 
   /**
-   * The weight snapshot in force at this frame: the latest taken at or before its policy step (binary search), as
-   * one [out][in] matrix view per layer; null before the first snapshot or when none were recorded.
+   * The weight snapshot in force at this frame: the latest taken at or before its policy step, as one [out][in]
+   * matrix view per layer; null before the first snapshot or when none were recorded.
    */
-  weights(frame: number): { step: number; layers: Float32Array[] } | null {
-    const lo = this.snapshotIndex(frame);
-    if (lo < 0) return null;
-    const steps = this.recording.weightSteps;
-    const sizes = this.recording.layerSizes;
-    const layers: Float32Array[] = [];
-    let at = lo * this.recording.synapses;
-    for (let l = 1; l < sizes.length; l++) {
-      const n = sizes[l]! * sizes[l - 1]!;
-      layers.push(this.recording.weights.subarray(at, at + n));
-      at += n;
-    }
-    return { step: steps[lo]!, layers };
+  weights(frame: number): SnapshotAt | null {
+    return this.snapshots.at(this.snapshotIndex(frame));
   }
 }

@@ -4,10 +4,10 @@
  * runs every animation frame: going through Vue's reactivity there would cost a render per frame and hide the
  * work from the frame-time measurement.
  */
-import { divergingLut, episodeScale, heatmapScale, maxAbs, paintHeatmap } from './heatmap';
 import type { Replay } from './model';
+import { WeightPainter, type ScaleMode } from './weights-painter';
 
-export type ScaleMode = 'episode' | 'step';
+export type { ScaleMode } from './weights-painter';
 
 export interface PanelElements {
   readonly readout: HTMLElement;
@@ -18,33 +18,13 @@ export interface PanelElements {
   readonly snapshot: HTMLElement;
 }
 
-interface Layer {
-  readonly ctx: CanvasRenderingContext2D;
-  readonly image: ImageData;
-  readonly pixels: Uint32Array;
-  readonly episodeScale: number;
-}
-
 export class ReplayPanel {
-  private readonly lut = divergingLut();
-  private readonly layers: Layer[];
+  private readonly weights: WeightPainter;
   private readonly actionsCtx: CanvasRenderingContext2D;
-  private shownSnapshot = -2;
-  private shownScale: ScaleMode | null = null;
   private readonly startX: number;
 
-  constructor(private readonly replay: Replay, private readonly els: PanelElements, public scale: ScaleMode = 'episode') {
-    const sizes = replay.recording.layerSizes;
-    this.layers = els.heatmaps.map((canvas, l) => {
-      canvas.width = sizes[l]!;
-      canvas.height = sizes[l + 1]!;
-      const scale = heatmapScale(canvas.width, canvas.height);
-      canvas.style.width = `${scale * canvas.width}px`;
-      canvas.style.height = `${scale * canvas.height}px`;
-      const ctx = canvas.getContext('2d')!;
-      const image = ctx.createImageData(canvas.width, canvas.height);
-      return { ctx, image, pixels: new Uint32Array(image.data.buffer), episodeScale: episodeScale(replay.layerSnapshots(l)) };
-    });
+  constructor(private readonly replay: Replay, private readonly els: PanelElements, scale: ScaleMode = 'episode') {
+    this.weights = new WeightPainter(replay, els.heatmaps, els.snapshot, scale);
     this.actionsCtx = els.actions.getContext('2d')!;
     this.startX = replay.pose(0, 0)[0]!;
   }
@@ -60,7 +40,15 @@ export class ReplayPanel {
     for (const w of r.damage) if (frame >= w.fromFrame && frame < w.toFrame) damage += (damage ? '; ' : '') + w.label;
     this.els.damage.textContent = damage;
     this.drawActions(r.action(frame));
-    this.drawWeights(frame);
+    this.weights.show(frame);
+  }
+
+  get scale(): ScaleMode {
+    return this.weights.scale;
+  }
+
+  set scale(m: ScaleMode) {
+    this.weights.scale = m;
   }
 
   private drawActions(action: Float32Array): void {
@@ -78,24 +66,4 @@ export class ReplayPanel {
       ctx.fillRect(w >= 0 ? mid : mid + w, i * row + 2, Math.abs(w), row - 4);
     }
   }
-
-  /** Repaints the heat-maps only when the snapshot in force (or the scale mode) changes. */
-  private drawWeights(frame: number): void {
-    const key = this.replay.snapshotIndex(frame);
-    if (key === this.shownSnapshot && this.scale === this.shownScale) return;
-    this.shownSnapshot = key;
-    this.shownScale = this.scale;
-    const snap = this.replay.weights(frame);
-    this.els.snapshot.textContent = snap ? `weights at t = ${snap.step}` : 'no weights yet (burn-in)';
-    this.layers.forEach((layer, l) => {
-      if (snap) {
-        const w = snap.layers[l]!;
-        paintHeatmap(layer.pixels, w, this.scale === 'episode' ? layer.episodeScale : Math.max(1e-6, maxAbs(w)), this.lut);
-      } else {
-        layer.pixels.fill(this.lut[128]!);
-      }
-      layer.ctx.putImageData(layer.image, 0, 0);
-    });
-  }
-
 }
