@@ -40,6 +40,7 @@ export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
 export class Store {
   /** The connection, for tests that inspect or damage the file on purpose; the workbench goes through the methods. */
   readonly db: Database.Database;
+  // One repository per table family; those named …Records / …Rows are named apart from the facade's methods.
   private readonly runs: RunRepository;
   private readonly checkpoints: CheckpointRepository;
   private readonly generationRecords: GenerationRepository;
