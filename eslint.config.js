@@ -1,5 +1,5 @@
 // Lint rules that hold the architecture in place: core stays pure and deterministic (no Math.random, no I/O,
-// no Electron), and raw ipcMain / ipcRenderer stay in the two IPC adapter files.
+// no Electron), raw ipcMain / ipcRenderer stay in the two IPC adapter files, and SQL stays in src/main/store.
 import js from '@eslint/js';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
@@ -21,6 +21,26 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Use the typed API in src/common; raw IPC lives only in src/main/ipc.ts and src/preload/index.ts.' }] },
+      ],
+    },
+  },
+  {
+    // SQL stays in the store: the rest of the workbench goes through Store's methods, never its connection.
+    files: ['src/**/*.ts', 'src/**/*.vue'],
+    ignores: ['src/main/store/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', importNames: ['ipcMain', 'ipcRenderer'], message: 'Use the typed API in src/common; raw IPC lives only in src/main/ipc.ts and src/preload/index.ts.' },
+            { name: 'better-sqlite3', message: 'SQLite lives in src/main/store: add a Store method for what you need.' },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name='store'][property.name='db']", message: 'Go through Store\'s methods (add one for what you need), not its connection.' },
       ],
     },
   },

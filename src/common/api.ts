@@ -79,6 +79,12 @@ export interface Estimate {
   readonly basis: string;
 }
 
+/** An ES centre that can be replayed or evaluated: checkpoint `generation`; `best` if it produced the best generation. */
+export interface KeptCentre {
+  readonly generation: number;
+  readonly best: boolean;
+}
+
 export interface RunDetail {
   readonly run: RunSummary;
   readonly generations: GenerationRecord[];
@@ -86,7 +92,7 @@ export interface RunDetail {
    * The ES centres that can be replayed or evaluated, oldest first: generation 0's (recomputed from the seed), the
    * kept checkpoints, the best generation's marked; the last is the trained centre once the run has finished.
    */
-  readonly checkpoints: { generation: number; best: boolean }[];
+  readonly checkpoints: KeptCentre[];
   /** Held-out tests during training (run config `heldout`), by generation. */
   readonly heldout: HeldoutRecord[];
   readonly evaluations: EvaluationRow[];
@@ -101,6 +107,8 @@ const paperRequest = z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).de
 export const REQUESTS = {
   'runs.list': z.object({}).strict(),
   'runs.get': runRef,
+  /** Just `runs.get`'s checkpoints: what a centre picker needs, without the run's generations and tests. */
+  'runs.checkpoints': runRef,
   /** Generations from `from` on (for incremental chart updates). */
   'runs.generations': z.object({ id, from: z.int().min(0).default(0) }).strict(),
   /** `config` is a run config (core/config; errors name `run.<field>`). */
@@ -232,6 +240,7 @@ export type ParsedRequestOf<C extends Channel> = z.output<(typeof REQUESTS)[C]>;
 export interface Responses {
   'runs.list': RunSummary[];
   'runs.get': RunDetail;
+  'runs.checkpoints': KeptCentre[];
   'runs.generations': GenerationRecord[];
   'runs.create': { id: number };
   'runs.pause': RunSummary;

@@ -230,6 +230,19 @@ describe('runs, generations and checkpoints', () => {
     expect(() => store.listRuns()).toThrow(/runs\.tags of run \d+ is not a list of strings/);
   });
 
+  it("one test's evaluations (one per body) land together or not at all", () => {
+    const run = store.createRun({ name: 'r', config: {}, seed: 3 });
+    const on = (morphology: string, fitness: number[]): Parameters<Store['addEvaluations']>[0][number] =>
+      ({ runId: run.id, generation: 2, morphology, seen: morphology === 'standard', fitness, distance: fitness.map((f) => f / 10) });
+    // The second body's NaN is refused after the first body's row was written: that row must go too.
+    expect(() => store.addEvaluations([on('standard', [1, 3]), on('short-shin', [2, Number.NaN])])).toThrow('fitness[1] is NaN');
+    expect(store.evaluations(run.id)).toEqual([]);
+    const rows = store.addEvaluations([on('standard', [1, 3]), on('short-shin', [4])]);
+    // mean and std by hand: [1, 3] → 2 ± 1 (population std, as summarise), [4] → 4 ± 0.
+    expect(store.evaluations(run.id)).toEqual(rows);
+    expect(rows.map((e) => [e.morphology, e.seen, e.episodes, e.mean, e.std])).toEqual([['standard', true, 2, 2, 1], ['short-shin', false, 1, 4, 0]]);
+  });
+
   it('status changes are checked by the schema', () => {
     const run = store.createRun({ name: 'r', config: {}, seed: 3 });
     store.setRunStatus(run.id, 'failed', 'worker died three times');

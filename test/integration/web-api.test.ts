@@ -5,7 +5,7 @@ import { MAX_MJCF_CHARS } from '../../src/core/morphology/limits';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
 import type { WebServer } from '../../src/main/server';
 import type { Workbench } from '../../src/main/services/workbench';
-import type { Store } from '../../src/main/store/store';
+import type { GenerationRecord, Store } from '../../src/main/store/store';
 import { startApiServer, type ApiServer } from '../support/api-server';
 
 const TINY = { name: 'tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 2, morphologies: ['standard'], seed: 3 };
@@ -263,5 +263,38 @@ describe('web mode API', () => {
     expect(JSON.stringify(over.envelope)).toContain('mjcf');
     expect(JSON.stringify(over.envelope)).toContain(String(MAX_MJCF_CHARS));
     await value('morphologies.delete', { name: 'padded' });
+  });
+
+  it("answers runs.checkpoints with just the kept centres, generation 0's first, the best generation's marked; bad requests name the field", async () => {
+    // Constructed in the store (finished, so the queue leaves them alone): generation g's commit stores checkpoint
+    // g + 1, the default keeps the latest three, and the centre that produced the best mean stays.
+    const record = (generation: number, mean: number): GenerationRecord => ({
+      generation, mean, max: mean, min: mean, std: 0, perMorphology: { standard: mean }, lr: 0.2, sigma: 0.1, envSteps: 10, wallMs: 1, blownUp: 0,
+    });
+    const run = (means: number[]): number => {
+      const { id } = store.createRun({ name: 'centres', config: TINY, seed: 3, status: 'finished' });
+      means.forEach((mean, g) => store.commitGeneration(id, record(g, mean), new Uint8Array([g + 1])));
+      return id;
+    };
+    const untrained = run([]);
+    const middle = run([1, 5, 2, 3, 2, 1]); // generation 1 best: checkpoint 1 (its centre) kept beside 4, 5, 6
+    const first = run([5, 1, 1, 1, 1]); // generation 0 best: its centre is the initial one, never stored
+    expect(await value('runs.checkpoints', { id: untrained })).toEqual([{ generation: 0, best: false }]);
+    expect(await value('runs.checkpoints', { id: middle })).toEqual([
+      { generation: 0, best: false }, { generation: 1, best: true }, { generation: 4, best: false }, { generation: 5, best: false }, { generation: 6, best: false },
+    ]);
+    expect(await value('runs.checkpoints', { id: first })).toEqual([
+      { generation: 0, best: true }, { generation: 3, best: false }, { generation: 4, best: false }, { generation: 5, best: false },
+    ]);
+
+    const missing = await call('runs.checkpoints', { id: 99_999 });
+    expect(missing.status).toBe(404);
+    expect(missing.envelope).toMatchObject({ ok: false, error: { kind: 'not-found', message: 'no run with id 99999' } });
+    for (const body of [{ id: 'one' }, { id: 0 }, {}, { id: middle, generations: true }]) {
+      const bad = await call('runs.checkpoints', body);
+      expect(bad.status).toBe(400);
+      expect(bad.envelope).toMatchObject({ ok: false, error: { kind: 'invalid', issues: [{ path: expect.stringMatching(/^request(\.id)?$/) as unknown }] } });
+    }
+    for (const id of [untrained, middle, first]) store.deleteRun(id);
   });
 });

@@ -87,8 +87,8 @@ async function pcaCommand(argv: readonly string[], open: (args: ParsedArgs) => S
     const csv = flag(args, 'csv', 'string');
     const svg = flag(args, 'svg', 'string');
     const t = await weightTrajectories(store, id, { morphology, lifetimes, stride, damage, layers, generation: flag(args, 'generation', 'int') });
-    if (csv !== undefined) writeOut(trajectoryCsv(t), csv, store.db.name);
-    if (svg !== undefined) writeOut(renderSvg(attractorOption(t), { width: 1200, height: 860 }), svg, store.db.name);
+    if (csv !== undefined) writeOut(trajectoryCsv(t), csv, store.path);
+    if (svg !== undefined) writeOut(renderSvg(attractorOption(t), { width: 1200, height: 860 }), svg, store.path);
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(t)}\n`);
     else printTrajectories(t);
   } finally {

@@ -57,7 +57,7 @@ export function exportCommand(argv: readonly string[], open: (args: ParsedArgs) 
     const text = format === 'csv'
       ? generationsCsv(generations, heldout)
       : `${JSON.stringify({ run, generations, heldout, evaluations: store.evaluations(id), episodes: store.episodes(id) }, null, 1)}\n`;
-    writeOut(text, flag(args, 'out', 'string'), store.db.name);
+    writeOut(text, flag(args, 'out', 'string'), store.path);
   } finally {
     store.close();
   }

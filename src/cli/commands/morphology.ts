@@ -57,7 +57,7 @@ export function morphologyCommand(argv: readonly string[], open: (args: ParsedAr
         return;
       }
       case 'export':
-        writeOut(store.morphology(target!).mjcf, flag(args, 'out', 'string'), store.db.name);
+        writeOut(store.morphology(target!).mjcf, flag(args, 'out', 'string'), store.path);
         return;
     }
   } finally {

@@ -101,9 +101,8 @@ export async function evaluateRun(store: Store, runId: number, options: Evaluate
     progress,
   );
   // Stored together: an evaluation is either all there or not at all.
-  return store.db.transaction(() =>
-    morphologies.map((m, i) =>
-      store.addEvaluation({ runId, generation, morphology: m.name, seen: config.morphologies.includes(m.name), fitness: results[i]!.fitness, distance: results[i]!.distance })))();
+  return store.addEvaluations(morphologies.map((m, i) =>
+    ({ runId, generation, morphology: m.name, seen: config.morphologies.includes(m.name), fitness: results[i]!.fitness, distance: results[i]!.distance })));
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import {
-  isChannel, REQUESTS, requestFieldPath, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type ParsedRequestOf, type ResponseOf, type RunSummary,
+  isChannel, REQUESTS, requestFieldPath, type ApiErrorBody, type Channel, type Envelope, type EventName, type Events, type KeptCentre, type ParsedRequestOf, type ResponseOf, type RunSummary,
 } from '../../common/api';
 import type { RunRow } from '../../common/model';
 import { ConfigError, peopleErrors, runConfig } from '../../core/config';
@@ -75,10 +75,11 @@ export class Workbench {
       },
       'runs.get': ({ id }) => {
         const generations = store.generations(id);
-        const kept = store.keptCheckpoints(id);
-        // Generation 0's centre is never stored (it is recomputed), so it is the best when no stored one is.
-        const initial = { generation: 0, best: generations.length > 0 && !kept.some((c) => c.best) };
-        return { run: this.summaryOf(id), generations, checkpoints: [initial, ...kept], heldout: store.heldout(id), evaluations: store.evaluations(id) };
+        return { run: this.summaryOf(id), generations, checkpoints: this.centres(id, generations.length > 0), heldout: store.heldout(id), evaluations: store.evaluations(id) };
+      },
+      'runs.checkpoints': ({ id }) => {
+        store.getRun(id);
+        return this.centres(id, (store.runStats(id).get(id)?.generations ?? 0) > 0);
       },
       'runs.generations': ({ id, from }) => {
         store.getRun(id);
@@ -159,6 +160,13 @@ export class Workbench {
   async close(): Promise<void> {
     await this.queue.close();
     await this.directory?.close();
+  }
+
+  /** The centres of run `id` that can be replayed or evaluated: generation 0's, then the kept checkpoints. */
+  private centres(id: number, trained: boolean): KeptCentre[] {
+    const kept = this.store.keptCheckpoints(id);
+    // Generation 0's centre is never stored (it is recomputed), so it is the best when no stored one is.
+    return [{ generation: 0, best: trained && !kept.some((c) => c.best) }, ...kept];
   }
 
   private summaryOf(id: number): RunSummary {

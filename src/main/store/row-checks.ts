@@ -4,9 +4,13 @@
  * columns results are made of (not status, owner, tags or notes, which change as runs are managed), written by
  * triggers through a SQL function of ours and verified on every read. Blobs (checkpoints, trajectories) carry
  * their own CRC-32 (core/binary), so their bytes are not covered twice.
+ *
+ * Also the checks every repository shares: a row read back matches its checksum and its JSON columns parse, and
+ * numbers about to be written are finite.
  */
 import type Database from 'better-sqlite3';
 import { crc32 } from '../../core/crc32';
+import { StoreError } from './store-error';
 
 /** The checked columns of each table, and its key (to name a corrupt row and to address it in the triggers). */
 export const CHECKED = {
@@ -62,4 +66,40 @@ export function rowProblem(table: CheckedTable, row: Readonly<Record<string, unk
 /** A SQL condition true for the rows of `table` whose checksum does not match (for checks inside aggregates). */
 export function corruptCondition(table: CheckedTable, alias: string = table): string {
   return `${alias}.crc IS NOT workbench_crc(${CHECKED[table].columns.map((c) => `${alias}.${c}`).join(', ')})`;
+}
+
+// --- reading rows back (used by every repository) -----------------------------------------------------------
+
+/** Refuses a row whose values do not match its checksum (a flipped bit in the file), naming it. */
+export function checked<T extends object>(table: CheckedTable, row: T): T {
+  const problem = rowProblem(table, row as Record<string, unknown>);
+  if (problem) throw new StoreError(problem);
+  return row;
+}
+
+/** Non-finite numbers would be stored as NULL (or fail a NOT NULL column): refuse them, naming which. */
+export function requireFinite(what: string, values: Readonly<Record<string, number>>): void {
+  const bad = Object.entries(values).filter(([, v]) => !Number.isFinite(v));
+  if (bad.length > 0) throw new StoreError(`${what} was not stored: ${bad.map(([k, v]) => `${k} is ${v}`).join(', ')} (not a finite number)`);
+}
+
+/** A JSON column's value; `where` names the column and row in the error. */
+export function parseJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new StoreError(`${where} is not valid JSON (corrupt row)`);
+  }
+}
+
+/** A JSON column holding a list of numbers. */
+export function numberList(text: string, where: string): number[] {
+  const list = parseJson(text, where);
+  if (!Array.isArray(list) || !list.every((f) => typeof f === 'number')) throw new StoreError(`${where} is not a list of numbers (corrupt row)`);
+  return list as number[];
+}
+
+/** A blob column's bytes as a Uint8Array over the same memory (better-sqlite3 returns a Buffer). */
+export function blobBytes(blob: Buffer): Uint8Array {
+  return new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength);
 }

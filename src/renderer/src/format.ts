@@ -51,7 +51,7 @@ export interface CentreChoice {
 }
 
 /**
- * The centres a user can replay or evaluate, from `runs.get`'s checkpoints: the latest first (the default), then
+ * The centres a user can replay or evaluate, from `runs.checkpoints`: the latest first (the default), then
  * generation 0's and every other kept one, oldest first, the best generation's marked. The centre of generation g
  * is the one whose candidates produced g's record, i.e. the centre after generation g − 1's update.
  */
