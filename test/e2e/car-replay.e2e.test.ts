@@ -23,6 +23,7 @@ let page: Page;
 let recording: Recording;
 let track: Track;
 let episodeId: number;
+let runId: number;
 
 type Dataset = Record<string, string | undefined>;
 const dataset = (): Promise<Dataset> => page.getByTestId('car-replay').evaluate((el) => ({ ...(el as unknown as { dataset: Dataset }).dataset }));
@@ -80,6 +81,7 @@ beforeAll(async () => {
   // The whole lifetime (no early stop), weights every 50 steps (the car's default).
   const episode = await wb.api<{ id: number; envSteps: number }>('episodes.record', { runId: run.id, seed: 3 });
   episodeId = episode.id;
+  runId = run.id;
   const { origin, searchParams } = new URL(wb.url);
   const res = await fetch(`${origin}/api/episodes.trajectory`, {
     method: 'POST', headers: { 'content-type': 'application/json', 'x-workbench-token': searchParams.get('token')! }, body: JSON.stringify({ id: episodeId }),
@@ -268,5 +270,17 @@ describe('car replay', () => {
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'car-replay-end.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1260 } });
     copyFileSync(join(ARTIFACTS, 'car-replay-end.png'), join(ROOT, 'docs/images/car-replay.png'));
+  });
+
+  it("records a car lifetime from the run page's form, with no body to choose, and opens its replay", async () => {
+    await page.goto(`${wb.url}#/runs/${runId}`);
+    const form = page.getByTestId('record-form');
+    await form.waitFor();
+    expect(await form.locator('select[name=morphology]').count()).toBe(0);
+    await form.locator('input[name=seed]').fill('5');
+    await form.getByTestId('record').click();
+    await page.locator('[data-testid=car-replay][data-ready=true]').waitFor({ timeout: 120_000 });
+    expect(page.url()).not.toContain(`#/episodes/${episodeId}`);
+    expect(await page.getByRole('alert').count()).toBe(0);
   });
 });

@@ -8,6 +8,11 @@ export function policyOf(r: Pick<RunSummary, 'config'>): string {
   return p?.kind === 'hebbian' ? `hebbian ${p.rule ?? ''}` : (p?.kind ?? '?');
 }
 
+/** The run's task: the quadruped (also for configs stored before the car existed) or the racing car. */
+export function envOf(r: Pick<RunSummary, 'config'>): 'quadruped' | 'racing' {
+  return (r.config as { env?: string }).env === 'racing' ? 'racing' : 'quadruped';
+}
+
 export function morphologiesOf(r: Pick<RunSummary, 'config'>): string {
   return ((r.config as { morphologies?: string[] }).morphologies ?? []).join(', ');
 }
