@@ -37,6 +37,21 @@ async function fillRun(name: string, pop: string, seed: string, policy = 'hebbia
   await dialog.locator('#field-es-noiseTableSize').fill('1048576');
 }
 
+
+/**
+ * The x-axis tick labels of an ECharts SVG: the horizontally centred labels (text-anchor middle) sharing the
+ * lowest row that holds more than one of them (the axis name sits alone on its own row).
+ */
+function generationTicks(svg: string): string[] {
+  const rows = new Map<number, string[]>();
+  for (const m of svg.matchAll(/<text[^>]*text-anchor="middle"[^>]*transform="translate\(([-\d.]+) ([-\d.]+)\)"[^>]*>([^<]*)<\/text>/g)) {
+    const y = Number(m[2]);
+    rows.set(y, [...(rows.get(y) ?? []), m[3]!]);
+  }
+  const axis = [...rows].filter(([, labels]) => labels.length > 1).sort(([a], [b]) => b - a)[0];
+  return axis?.[1] ?? [];
+}
+
 describe('the workbench in web mode', () => {
   it('rejects bad input in the new-run dialog, field by field, in words for people, and creates nothing', async () => {
     const consoleErrors: string[] = [];
@@ -205,7 +220,10 @@ describe('the workbench in web mode', () => {
     expect(csv.filter((l) => l.startsWith('static,3,')).length).toBe(3);
     expect(csv.filter((l) => l.startsWith('hebbian ABCD_lr,1,')).length).toBe(3);
     const [svg] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-svg').click()]);
-    expect(readFileSync((await svg.path())!, 'utf8')).toContain('<svg');
+    const svgText = readFileSync((await svg.path())!, 'utf8');
+    expect(svgText).toContain('<svg');
+    // Integer generation ticks that end where the data ends (3 generations: 0, 1, 2 — never 0.5 or 3).
+    expect(generationTicks(svgText)).toEqual(['0', '1', '2']);
     const [png] = await Promise.all([page.waitForEvent('download'), compare.getByTestId('export-png').click()]);
     expect(readFileSync((await png.path())!).subarray(1, 4).toString()).toBe('PNG');
     await wb.shot(page, 'compare');
