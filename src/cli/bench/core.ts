@@ -24,7 +24,7 @@ function ruleUpdate(): Benchmark {
   rng.fillNormal(h);
   const w0 = new Float32Array(SYNAPSES);
   rng.fillUniform(w0, -0.1, 0.1);
-  const net = new HebbianNetwork(QUADRUPED_MLP, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise: false });
+  const net = new HebbianNetwork(QUADRUPED_MLP, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise: 'none' });
   net.setCoefficients(h);
   const obs = observations();
   return {
