@@ -235,6 +235,14 @@ export type RunConfigInput = z.input<typeof runConfigFields>;
  */
 export const runConfigSchema = z.preprocess(withEnvDefaults, runConfigFields);
 
+/**
+ * A stored policy's `normalise` as a mode: configs stored before the modes existed (runs, exports, Redis jobs of that
+ * version) held a boolean, true for max-abs. Anything else is returned as it is, for the schema to judge.
+ */
+export function normaliseModeOf(value: unknown): unknown {
+  return value === true ? 'maxabs' : value === false ? 'none' : value;
+}
+
 export function runConfig(input: unknown): RunConfig {
   return parseConfig(runConfigSchema, input, 'run');
 }
@@ -243,9 +251,8 @@ function withEnvDefaults(input: unknown): unknown {
   if (typeof input !== 'object' || input === null) return input;
   const run = { ...(input as Record<string, unknown>) };
   let policy = run['policy'] as { kind?: unknown; normalise?: unknown } | null | undefined;
-  // Configs stored before the normalisation modes (runs, exports, Redis jobs of that version) held a boolean.
   if (typeof policy === 'object' && policy !== null && typeof policy.normalise === 'boolean') {
-    policy = { ...policy, normalise: policy.normalise ? 'maxabs' : 'none' };
+    policy = { ...policy, normalise: normaliseModeOf(policy.normalise) };
     run['policy'] = policy;
   }
   if (run['env'] !== 'racing') return run;
