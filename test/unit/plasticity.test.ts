@@ -143,21 +143,26 @@ describe.each(variants)('fused Hebbian kernel vs naive per-synapse loop: $name',
   });
 });
 
+/** The kernel network and the naive loop from the same ABCD_lr coefficients N(0, 0.5) and U(±0.1) initial weights. */
+function abcdPair(spec: MlpSpec, normalise: NormaliseMode, rng: RandomStream): { h: Float32Array; net: HebbianNetwork; naive: NaiveNet } {
+  const S = spec.sizes.slice(1).reduce((n, out, l) => n + out * spec.sizes[l]!, 0);
+  const h = new Float32Array(S * 5);
+  rng.fillNormal(h, 0, 0.5);
+  const w0 = new Float32Array(S);
+  rng.fillUniform(w0, -0.1, 0.1);
+  const net = new HebbianNetwork(spec, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise });
+  net.setCoefficients(h);
+  net.resetWeights(w0);
+  return { h, net, naive: new NaiveNet(spec, 'ABCD_lr', 'corrected', normalise, w0) };
+}
+
 // The real networks: the quadruped's 28→128→64→8 and the car's plastic 648→128→64→3 (82 944 synapses in its first
 // layer, where zscore's float32 row sums feed a float64 layer total).
 const REAL = [QUADRUPED_MLP, CAR_FC_MLP].flatMap((spec) => MODES.map((normalise) => ({ name: `${spec.sizes.join('→')}, normalise ${normalise}`, spec, normalise })));
 describe.each(REAL)('the full-size network vs the naive loop: $name', ({ spec, normalise }) => {
   it('6 steps of ABCD_lr, outputs and final weights', () => {
     const rng = RandomStream.of(31, spec.sizes[0]!, MODES.indexOf(normalise));
-    const S = spec.sizes.slice(1).reduce((n, out, l) => n + out * spec.sizes[l]!, 0);
-    const h = new Float32Array(S * 5);
-    rng.fillNormal(h, 0, 0.5);
-    const w0 = new Float32Array(S);
-    rng.fillUniform(w0, -0.1, 0.1);
-    const net = new HebbianNetwork(spec, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise });
-    net.setCoefficients(h);
-    net.resetWeights(w0);
-    const naive = new NaiveNet(spec, 'ABCD_lr', 'corrected', normalise, w0);
+    const { h, net, naive } = abcdPair(spec, normalise, rng);
     for (let t = 0; t < 6; t++) {
       const x = Array.from({ length: spec.sizes[0]! }, () => rng.uniform(-1, 1));
       const out = net.step(x);
@@ -184,15 +189,7 @@ describe.each(MODES)('normalise %s: weights read, zeroed and frozen mid-lifetime
     // Widths 7 and 9 leave padding lanes; ABCD_lr with N(0, 0.5) coefficients moves weights past ±1 within steps.
     const spec: MlpSpec = { sizes: [7, 9, 6, 3], hidden: 'tanh', output: 'tanh' };
     const rng = RandomStream.of(77, MODES.indexOf(normalise));
-    const S = 7 * 9 + 9 * 6 + 6 * 3;
-    const h = new Float32Array(S * 5);
-    rng.fillNormal(h, 0, 0.5);
-    const w0 = new Float32Array(S);
-    rng.fillUniform(w0, -0.1, 0.1);
-    const net = new HebbianNetwork(spec, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise });
-    net.setCoefficients(h);
-    net.resetWeights(w0);
-    const naive = new NaiveNet(spec, 'ABCD_lr', 'corrected', normalise, w0);
+    const { h, net, naive } = abcdPair(spec, normalise, rng);
     const zeroed = [0, 5, 8, 40, 62]; // of layer 0 ([out][in]): row 0, row 0, row 1, row 5, the last
     let clipped = false;
     for (let t = 0; t < 12; t++) {
