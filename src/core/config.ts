@@ -8,6 +8,14 @@ import { INDEXINGS, RULE_NAMES } from './plasticity/rules';
 
 const activation = z.enum(['tanh', 'linear']);
 
+/**
+ * What a Hebbian network does to each layer's weights after every update (policy `normalise`; docs/METHOD.md,
+ * Weight normalisation): nothing (the paper's quadruped), divide by max |w| (the paper's car, EvoJAX), z-score
+ * (w − mean)/√(var + 1e-5) or clip to [−1, 1] (Leung et al. 2025).
+ */
+export const NORMALISE_MODES = ['none', 'maxabs', 'zscore', 'clip'] as const;
+export type NormaliseMode = (typeof NORMALISE_MODES)[number];
+
 /** A Hebbian network's lifetime-initial weights (policy `init`). */
 export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
 export type InitMode = (typeof INIT_MODES)[number];
@@ -26,8 +34,11 @@ export const policySpecSchema = z.discriminatedUnion('kind', [
     indexing: z.enum(INDEXINGS).default('corrected').describe('Synapse → coefficient row mapping (corrected, or the first release)'),
     /** Lifetime-initial weights: U(−0.1, 0.1), N(0, 0.024²), or evolved with the rule (docs/METHOD.md#initial-weights). */
     init: z.enum(INIT_MODES).default('uni').describe('Lifetime-initial weights: uniform U(±0.1), normal, or co-evolved'),
-    /** Per-layer max-abs weight normalisation after each update (docs/METHOD.md#the-cars-network). */
-    normalise: z.boolean().default(false).describe('Scale each layer to max |w| = 1 after every update'),
+    /**
+     * Per-layer weight normalisation after each update (docs/METHOD.md#weight-normalisation). Configs stored before the modes existed say
+     * `true` / `false`: runConfigSchema reads them as `maxabs` / `none` (withEnvDefaults).
+     */
+    normalise: z.enum(NORMALISE_MODES).default('none').describe('After every update, per layer: none, w / max |w|, (w − mean)/√(var + 1e-5), or clip to [−1, 1]'),
   }),
   z.object({ kind: z.literal('static') }),
 ]);
@@ -189,7 +200,7 @@ export const runConfigFields = z.object({
    * current version; runs stored before versions existed were trained with version 1 and say so (migration 6).
    */
   physics: z.int().min(1).max(CURRENT_PHYSICS).default(CURRENT_PHYSICS).describe('Physics version the run is trained and replayed with'),
-  policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }),
+  policy: policySpecSchema.default({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' }),
   morphologies: morphologyList
     .default(DEFAULT_TRAINING_MORPHOLOGIES)
     .describe('Bodies every candidate lives on once per generation (fitness is the mean)'),
@@ -218,21 +229,37 @@ export type RunConfigInput = z.input<typeof runConfigFields>;
 /**
  * The run config as every boundary parses it (the API, `runConfig`): a racing run's omitted fields take the car's
  * defaults, not the quadruped's — no morphologies, and a Hebbian policy max-abs normalises its weights after every
- * update (as the paper's car does). `runConfigFields` is the same without them, for forms generated from its fields.
+ * update (`normalise: 'maxabs'`, as the paper's car does); and a stored config's boolean `normalise` reads as the mode
+ * it ran (true → maxabs, false → none). `runConfigFields` is the same without them, for forms generated from its
+ * fields.
  */
 export const runConfigSchema = z.preprocess(withEnvDefaults, runConfigFields);
+
+/**
+ * A stored policy's `normalise` as a mode: configs stored before the modes existed (runs, exports, Redis jobs of that
+ * version) held a boolean, true for max-abs. Anything else is returned as it is, for the schema to judge.
+ */
+export function normaliseModeOf(value: unknown): unknown {
+  return value === true ? 'maxabs' : value === false ? 'none' : value;
+}
 
 export function runConfig(input: unknown): RunConfig {
   return parseConfig(runConfigSchema, input, 'run');
 }
 
 function withEnvDefaults(input: unknown): unknown {
-  if (typeof input !== 'object' || input === null || (input as { env?: unknown }).env !== 'racing') return input;
+  if (typeof input !== 'object' || input === null) return input;
   const run = { ...(input as Record<string, unknown>) };
+  let policy = run['policy'] as { kind?: unknown; normalise?: unknown } | null | undefined;
+  if (typeof policy === 'object' && policy !== null && typeof policy.normalise === 'boolean') {
+    policy = { ...policy, normalise: normaliseModeOf(policy.normalise) };
+    run['policy'] = policy;
+  }
+  if (run['env'] !== 'racing') return run;
   run['morphologies'] ??= [];
-  const policy = (run['policy'] ?? { kind: 'hebbian' }) as { kind?: unknown; normalise?: unknown } | null;
+  policy ??= { kind: 'hebbian' };
   if (typeof policy === 'object' && policy !== null && policy.kind === 'hebbian' && policy.normalise === undefined) {
-    run['policy'] = { ...policy, normalise: true };
+    run['policy'] = { ...policy, normalise: 'maxabs' };
   }
   return run;
 }

@@ -82,23 +82,24 @@ describe('the workbench in web mode', () => {
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
 
-  it('shows a racing run only the fields of the car, with its Hebbian normalisation on', async () => {
+  it('shows a racing run only the fields of the car, with its Hebbian normalisation maxabs', async () => {
     await page.getByTestId('new-run').click();
     const dialog = page.getByTestId('new-run-dialog');
     const quadrupedOnly = dialog.locator('[data-path="morphologies"], [data-path="heldout"], [data-path="physics"]');
     expect(await quadrupedOnly.count()).toBe(3);
-    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(false);
+    expect(await dialog.locator('#field-policy-normalise').inputValue()).toBe('none');
+    expect((await dialog.locator('#field-policy-normalise option').allTextContents()).map((t) => t.trim())).toEqual(['none', 'maxabs', 'zscore', 'clip']);
     await dialog.locator('#field-env').selectOption('racing');
     await dialog.locator('[data-path="morphologies"]').waitFor({ state: 'detached' });
     expect(await quadrupedOnly.count()).toBe(0);
-    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(true);
+    expect(await dialog.locator('#field-policy-normalise').inputValue()).toBe('maxabs');
     // The draft is a valid racing config: no field complains about the hidden bodies.
     await dialog.locator('#field-name').fill('car');
     expect(await dialog.locator('[data-error-for]').count()).toBe(0);
     await wb.shot(page, 'new-run-dialog-racing');
     await dialog.locator('#field-env').selectOption('quadruped');
     await dialog.locator('[data-path="morphologies"]').waitFor();
-    expect(await dialog.locator('#field-policy-normalise').isChecked()).toBe(false);
+    expect(await dialog.locator('#field-policy-normalise').inputValue()).toBe('none');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     expect(await wb.api<unknown[]>('runs.list', {})).toEqual([]);
   });
@@ -243,7 +244,7 @@ describe('the workbench in web mode', () => {
     const detail = page.getByTestId('run-detail');
     await detail.getByText('gui car').first().waitFor();
     await detail.getByTestId('detail-status').getByText('finished').waitFor({ timeout: 90_000 });
-    const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { env: string; morphologies: string[]; policy: { normalise: boolean } };
-    expect([config.env, config.morphologies, config.policy.normalise]).toEqual(['racing', [], true]);
+    const config = JSON.parse((await detail.getByTestId('config').textContent())!) as { env: string; morphologies: string[]; policy: { normalise: string } };
+    expect([config.env, config.morphologies, config.policy.normalise]).toEqual(['racing', [], 'maxabs']);
   });
 });

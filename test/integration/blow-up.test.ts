@@ -18,7 +18,7 @@ import { createRun, ensurePresets, train } from '../../src/main/training/coordin
 import { EvaluatorPool } from '../../src/main/training/evaluator-pool';
 import type { CandidateResult } from '../../src/main/training/protocol';
 
-const SPEC: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'coevolve', normalise: false };
+const SPEC: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'coevolve', normalise: 'none' };
 const RUN_SEED = 11;
 const POP = 8;
 /** Observation 10 is ankle 1's normalised position: (q − 1.1345)/0.6109 ∈ [−2.02, −1.69] at reset (q ~ U(±0.1)). */

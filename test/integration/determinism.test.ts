@@ -5,8 +5,8 @@ import { bytesOf, inChildProcess } from './fixtures/child-process';
 import { closedLoopLifetime } from './fixtures/closed-loop-lifetime';
 
 const specs: [string, PolicySpec][] = [
-  ['Hebbian ABCD_lr', { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false }],
-  ['Hebbian ABCD_lr, normalised', { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'normal', normalise: true }],
+  ['Hebbian ABCD_lr', { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' }],
+  ['Hebbian ABCD_lr, normalised', { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'normal', normalise: 'maxabs' }],
   ['static', { kind: 'static' }],
 ];
 

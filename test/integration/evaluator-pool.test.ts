@@ -12,7 +12,7 @@ import { presetXml } from '../../src/main/services/presets';
 import { EvaluatorPool } from '../../src/main/training/evaluator-pool';
 import type { CandidateResult, WorkerInit } from '../../src/main/training/protocol';
 
-const SPEC: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false };
+const SPEC: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' };
 const MORPHOLOGIES = (['standard', 'damaged-right'] as const).map((name) => ({ name, mjcf: presetXml(name) }));
 const RUN_SEED = 21;
 

@@ -12,7 +12,7 @@ import { removeLowerLeg } from '../../src/core/morphology/edit';
 import { BLOWN_UP_FITNESS, lifetimeStreams, runLifetime, WHOLE_LIFETIME, type Recording } from '../../src/core/rollout/lifetime';
 import { ConstructedStart, preset, quadruped } from './fixtures/quadruped';
 
-const HEBBIAN: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false };
+const HEBBIAN: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' };
 const STATIC: PolicySpec = { kind: 'static' };
 const policyFor = (spec: PolicySpec, seed = 1): Policy =>
   makePolicy(QUADRUPED_MLP, spec, initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(seed, Domain.initialCentre)));
@@ -172,7 +172,7 @@ describe('damage schedules (docs/METHOD.md#damage-experiments)', () => {
     // One plastic layer 28 → 8 with Δw_ji = post_j (ABCD_lr with C = η = 1, A = B = D = 0) from w = 0.01: every
     // weight of row j is 0.01 + Σ_{s<t} post_j(s), so the snapshots reveal exactly which post the update used.
     const net = { sizes: [28, 8], hidden: 'tanh', output: 'tanh' } as const;
-    const spec: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'coevolve', normalise: false };
+    const spec: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'coevolve', normalise: 'none' };
     const genome = new Float32Array(genomeLayout(net, spec).size);
     for (let s = 0; s < 28 * 8; s++) {
       genome[5 * s + 2] = 1; // C

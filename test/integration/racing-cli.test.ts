@@ -46,8 +46,8 @@ describe('hebb with --env racing', () => {
     expect(lines.every((l) => l.env_steps >= 8 * 22 && l.blown_up === 0)).toBe(true);
     expect(train(join(dir, `${policy}-1.db`), policy, '1').status).toBe(0);
     expect(records(join(dir, `${policy}-1.db`))).toEqual(records(join(dir, `${policy}-2.db`)));
-    const shown = JSON.parse(hebb('runs', 'show', '1', '--db', join(dir, `${policy}-2.db`), '--json').stdout) as { config: { env: string; morphologies: string[]; policy: { normalise?: boolean } } };
-    expect([shown.config.env, shown.config.morphologies, shown.config.policy.normalise]).toEqual(['racing', [], policy === 'hebbian' ? true : undefined]);
+    const shown = JSON.parse(hebb('runs', 'show', '1', '--db', join(dir, `${policy}-2.db`), '--json').stdout) as { config: { env: string; morphologies: string[]; policy: { normalise?: string } } };
+    expect([shown.config.env, shown.config.morphologies, shown.config.policy.normalise]).toEqual(['racing', [], policy === 'hebbian' ? 'maxabs' : undefined]);
   }, SLOW);
 
   it('a racing run killed with SIGKILL mid-generation and resumed ends identical to an uninterrupted one', async () => {

@@ -11,7 +11,7 @@ const SIZES = [648, 128, 64, 3];
 describe('car genome (parameter counts)', () => {
   const hebbian = CAR_HEBBIAN;
   it("CAR_HEBBIAN is the paper's car: ABCD_lr, corrected indexing, U(±0.1) initial weights, max-abs normalisation", () => {
-    expect(CAR_HEBBIAN).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true });
+    expect(CAR_HEBBIAN).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'maxabs' });
   });
 
   it('Hebbian ABCD_lr: 456 640 penalised coefficients, then 162 + 1 200 conv weights, not penalised', () => {

@@ -12,7 +12,7 @@ describe('experiment config', () => {
 
   it('defaults a Hebbian policy to ABCD_lr, corrected indexing, U(−0.1, 0.1) init, no normalisation', () => {
     expect(parseConfig(policySpecSchema, { kind: 'hebbian' }, 'policy')).toEqual({
-      kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false,
+      kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none',
     });
   });
 
@@ -60,9 +60,10 @@ describe('run config per task', () => {
   it('a racing run has no morphologies and its Hebbian policy normalises by max-abs unless told otherwise', () => {
     const car = runConfig({ name: 'car', env: 'racing' });
     expect(car.morphologies).toEqual([]);
-    expect(car.policy).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true });
-    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', rule: 'A', normalise: undefined } }).policy).toMatchObject({ rule: 'A', normalise: true });
-    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', normalise: false } }).policy).toMatchObject({ normalise: false });
+    expect(car.policy).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'maxabs' });
+    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', rule: 'A', normalise: undefined } }).policy).toMatchObject({ rule: 'A', normalise: 'maxabs' });
+    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', normalise: 'none' } }).policy).toMatchObject({ normalise: 'none' });
+    expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'hebbian', normalise: 'zscore' } }).policy).toMatchObject({ normalise: 'zscore' });
     expect(runConfig({ name: 'car', env: 'racing', policy: { kind: 'static' } }).policy).toEqual({ kind: 'static' });
     // The API parses with the schema itself: the same car defaults at that boundary.
     expect(runConfigSchema.parse({ name: 'car', env: 'racing' })).toEqual(car);
@@ -70,7 +71,31 @@ describe('run config per task', () => {
     expect(runConfig(car)).toEqual(car);
     // The quadruped keeps its defaults.
     const walker = runConfig({ name: 'walker' });
-    expect([walker.env, walker.morphologies, walker.policy.kind === 'hebbian' && walker.policy.normalise]).toEqual(['quadruped', ['standard', 'damaged-right'], false]);
+    expect([walker.env, walker.morphologies, walker.policy.kind === 'hebbian' && walker.policy.normalise]).toEqual(['quadruped', ['standard', 'damaged-right'], 'none']);
+  });
+
+  it('reads a config stored before the normalisation modes: normalise true is maxabs, false is none', () => {
+    // As the store, an export or a Redis job of that version holds it: every field written out, normalise a boolean.
+    const old = (env: 'quadruped' | 'racing', normalise: boolean): Record<string, unknown> => ({
+      name: 'old', env, physics: 1, policy: { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise },
+      morphologies: env === 'racing' ? [] : ['standard', 'damaged-right'], es: esConfig({ popSize: 10 }), generations: 3, seed: 4,
+      heldout: { morphologies: [], every: 10, episodes: 5 }, checkpoints: { keep: 'latest', count: 3 },
+    });
+    const modeOf = (input: unknown): unknown => {
+      const { policy } = runConfig(input);
+      return policy.kind === 'hebbian' ? policy.normalise : undefined;
+    };
+    expect([modeOf(old('quadruped', false)), modeOf(old('quadruped', true)), modeOf(old('racing', true)), modeOf(old('racing', false))])
+      .toEqual(['none', 'maxabs', 'maxabs', 'none']);
+    // The API's schema reads them alike, and an old config parses to exactly the config a new one spelling the mode
+    // does: the same run, the same hashes (Redis job and run keys are sha256 of the parsed config).
+    expect(runConfigSchema.parse(old('racing', true))).toEqual(runConfig({ ...old('racing', true), policy: { ...(old('racing', true)['policy'] as object), normalise: 'maxabs' } }));
+    expect(runConfig(old('quadruped', false))).toEqual(runConfig({ ...old('quadruped', false), policy: { ...(old('quadruped', false)['policy'] as object), normalise: 'none' } }));
+  });
+
+  it('refuses an unknown normalisation, naming the field and the modes', () => {
+    expect(() => runConfig({ name: 'x', policy: { kind: 'hebbian', normalise: 'l2' } })).toThrow(/^run\.policy\.normalise: must be one of none, maxabs, zscore, clip$/);
+    expect(() => runConfig({ name: 'x', policy: { kind: 'hebbian', normalise: 1 } })).toThrow(/^run\.policy\.normalise: must be one of none, maxabs, zscore, clip$/);
   });
 
   it('refuses bodies for the car and no bodies for the quadruped, naming the field', () => {

@@ -7,7 +7,7 @@ import { makePolicy } from '../../src/core/policy/make-policy';
 import { RandomStream } from '../../src/core/random';
 
 const hebbian = (rule: (typeof RULE_NAMES)[number] = 'ABCD_lr', init: 'uni' | 'normal' | 'coevolve' = 'uni'): PolicySpec => ({
-  kind: 'hebbian', rule, indexing: 'corrected', init, normalise: false,
+  kind: 'hebbian', rule, indexing: 'corrected', init, normalise: 'none',
 });
 
 describe('parameter counts (docs/METHOD.md#parameter-counts)', () => {

@@ -6,7 +6,7 @@ import type { PolicySpec } from '../../src/core/policy/genome';
 
 const NET: MlpSpec = { sizes: [2, 3], hidden: 'tanh', output: 'tanh' };
 const hebbian = (rule: string, indexing: 'corrected' | 'original' = 'corrected'): PolicySpec =>
-  ({ kind: 'hebbian', rule, indexing, init: 'uni', normalise: false }) as PolicySpec;
+  ({ kind: 'hebbian', rule, indexing, init: 'uni', normalise: 'none' }) as PolicySpec;
 
 describe('rule inspection', () => {
   // ABCD_lr: row r holds A = 10r, B = 10r+1, C = 10r+2, η = 10r+3, D = 10r+4.

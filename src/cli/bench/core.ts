@@ -1,4 +1,5 @@
 /** Benchmarks of the pure core: network kernels and ES bookkeeping on the paper's quadruped sizes. */
+import { NORMALISE_MODES, type NormaliseMode } from '../../core/config';
 import { ask, createNoiseTable, init, tell } from '../../core/es';
 import { QUADRUPED_MLP, StaticMlp, synapseCount } from '../../core/nn/mlp';
 import { HebbianNetwork } from '../../core/plasticity/hebbian-network';
@@ -18,19 +19,28 @@ function observations(): Float32Array[] {
   });
 }
 
-function ruleUpdate(): Benchmark {
+/** What the weights undergo after every update, in the benches' descriptions. */
+export const AFTER_UPDATE: Readonly<Record<NormaliseMode, string>> = {
+  none: 'no normalisation',
+  maxabs: 'max-abs normalisation',
+  zscore: 'z-score normalisation',
+  clip: 'clipping to [−1, 1]',
+};
+
+/** `rule_update_ns_per_synapse` is the quadruped's setting (no normalisation); the other modes carry a suffix. */
+function ruleUpdate(normalise: NormaliseMode): Benchmark {
   const rng = RandomStream.of(1, 2);
   const h = new Float32Array(SYNAPSES * 5);
   rng.fillNormal(h);
   const w0 = new Float32Array(SYNAPSES);
   rng.fillUniform(w0, -0.1, 0.1);
-  const net = new HebbianNetwork(QUADRUPED_MLP, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise: false });
+  const net = new HebbianNetwork(QUADRUPED_MLP, { rule: RULES.ABCD_lr, indexing: 'corrected', normalise });
   net.setCoefficients(h);
   const obs = observations();
   return {
-    key: 'rule_update_ns_per_synapse',
+    key: normalise === 'none' ? 'rule_update_ns_per_synapse' : `rule_update_ns_per_synapse_${normalise}`,
     unit: 'ns',
-    description: 'ABCD_lr on 28→128→64→8: fused forward + Hebbian update, per synapse per step',
+    description: `ABCD_lr on 28→128→64→8: fused forward + Hebbian update, ${AFTER_UPDATE[normalise]}, per synapse per step`,
     measure: () => {
       const ns = timeNs(() => {
         for (let lifetime = 0; lifetime < 5; lifetime++) {
@@ -82,4 +92,4 @@ function noiseTable(): Benchmark {
   };
 }
 
-export const coreBenchmarks = (): Benchmark[] => [ruleUpdate(), mlpForward(), esTell(), noiseTable()];
+export const coreBenchmarks = (): Benchmark[] => [...NORMALISE_MODES.map(ruleUpdate), mlpForward(), esTell(), noiseTable()];

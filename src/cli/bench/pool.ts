@@ -9,7 +9,7 @@ import type { WorkerInit } from '../../main/training/protocol';
 import type { Benchmark } from './registry';
 
 export function poolBenchmarks(): Benchmark[] {
-  const spec: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false };
+  const spec: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' };
   const noise = createNoiseTable(1, 1 << 20);
   const state = init({ popSize: 32, noiseTableSize: noise.size }, initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre)));
   const theta = new SharedArrayBuffer(state.theta.length * 4);

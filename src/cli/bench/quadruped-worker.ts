@@ -11,7 +11,7 @@ import { centrePolicy } from './quadruped';
 
 const ammo = await loadAmmo();
 const envs = PRESET_NAMES.map((name) => new QuadrupedEnv(ammo, loadPreset(name)));
-const spec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false } as const;
+const spec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' } as const;
 const policy = centrePolicy(spec);
 envs.forEach((env, m) => runLifetime(env, policy, lifetimeStreams(1, m)));
 parentPort!.postMessage('ready');

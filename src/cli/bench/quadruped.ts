@@ -129,7 +129,7 @@ function workerRss(): Benchmark {
 
 export function quadrupedBenchmarks(ammo: AmmoModule): Benchmark[] {
   const env = new QuadrupedEnv(ammo, loadPreset('standard'));
-  const hebbian: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: false };
+  const hebbian: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' };
   return [
     physics(env),
     rollout(env, { kind: 'static' }, 'quadruped_static_rollout_steps_per_s', 'static network'),

@@ -2,12 +2,14 @@
  * Benchmarks of the car's policy alone, on fixed 84×84 pixel inputs — no env, no physics, no rasteriser: the conv
  * front end, the plastic fully connected part, and whole Hebbian and static policy steps.
  */
+import type { NormaliseMode } from '../../core/config';
 import { CAR_CONV, ConvNet } from '../../core/nn/conv';
 import { CAR_NET } from '../../core/nn/mlp';
 import { CAR_HEBBIAN, type CarPolicy } from '../../core/policy/car-policy';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../core/policy/genome';
 import { makePolicy } from '../../core/policy/make-policy';
 import { Domain, RandomStream } from '../../core/random';
+import { AFTER_UPDATE } from './core';
 import { timeNs, type Benchmark } from './registry';
 
 const STEPS = 1000; // one lifetime at most
@@ -43,17 +45,18 @@ function cnnForward(): Benchmark {
   };
 }
 
-function fcStep(): Benchmark {
-  const policy = carCentrePolicy(CAR_HEBBIAN);
+/** `racing_hebbian_fc_step_us` is the paper's car (max-abs); the other modes carry a suffix. */
+function fcStep(normalise: NormaliseMode): Benchmark {
+  const policy = carCentrePolicy({ ...CAR_HEBBIAN, normalise });
   const features = Array.from({ length: 8 }, (_, k) => {
     const f = new Float32Array(648);
     RandomStream.of(1, 7, k).fillUniform(f, -1, 1);
     return f;
   });
   return {
-    key: 'racing_hebbian_fc_step_us',
+    key: normalise === 'maxabs' ? 'racing_hebbian_fc_step_us' : `racing_hebbian_fc_step_us_${normalise}`,
     unit: 'µs',
-    description: 'car plastic 648→128→64→3 alone: fused ABCD_lr update + max-abs normalisation + forward, per step',
+    description: `car plastic 648→128→64→3 alone: fused ABCD_lr update + ${AFTER_UPDATE[normalise]} + forward, per step`,
     measure: () => {
       policy.reset(RandomStream.of(1, 8));
       return timeNs(() => {
@@ -82,7 +85,7 @@ function policySteps(spec: PolicySpec, key: string, what: string): Benchmark {
 
 export const racingPolicyBenchmarks = (): Benchmark[] => [
   cnnForward(),
-  fcStep(),
+  ...(['maxabs', 'none', 'zscore', 'clip'] as const).map(fcStep),
   policySteps(CAR_HEBBIAN, 'racing_hebbian_policy_steps_per_s', 'Hebbian ABCD_lr car'),
   policySteps({ kind: 'static' }, 'racing_static_policy_steps_per_s', 'static car'),
 ];

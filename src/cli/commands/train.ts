@@ -1,6 +1,6 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
 import { generationText } from '../../common/generations';
-import { ConfigError, ENV_NAMES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { ConfigError, ENV_NAMES, NORMALISE_MODES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
 import { RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
@@ -20,6 +20,11 @@ export const TRAIN_FLAGS = {
   policy: { kind: 'string', value: 'hebbian|static', help: 'Hebbian network (evolved plasticity rule) or static network (evolved weights)', default: RUN_DEFAULTS.policy.kind },
   rule: { kind: 'string', value: RULE_NAMES.join('|'), help: 'the plasticity rule, Hebbian only', default: HEBBIAN_DEFAULTS?.rule ?? '' },
   init: { kind: 'string', value: INIT_MODES.join('|'), help: 'initial weights of each lifetime, Hebbian only', default: HEBBIAN_DEFAULTS?.init ?? '' },
+  normalise: {
+    kind: 'string', value: NORMALISE_MODES.join('|'),
+    help: 'each layer after every update, Hebbian only: as is, ÷ max |w|, (w − mean)/√(var + 1e-5), or clipped to [−1, 1] (docs/METHOD.md)',
+    absent: 'none for the quadruped, maxabs for the car (the paper\'s settings)',
+  },
   morphologies: { kind: 'list', value: 'A,B', help: 'bodies to train on (names of stored morphologies; the quadruped only)', default: RUN_DEFAULTS.morphologies },
   pop: { kind: 'int', help: 'population size (even: candidates come in mirrored pairs)', default: RUN_DEFAULTS.es.popSize },
   generations: { kind: 'int', help: 'generations to train', default: RUN_DEFAULTS.generations },
@@ -38,7 +43,7 @@ export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FL
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
-  'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init',
+  'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init', 'run.policy.normalise': '--normalise',
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
@@ -54,15 +59,15 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
   put('sigma', flag(args, 'sigma', 'number'));
   put('lr', flag(args, 'lr', 'number'));
   put('optimizer', flag(args, 'optimizer', 'string'));
-  if (policyKind === 'static' && (args.flags.has('rule') || args.flags.has('init'))) {
-    throw new UsageError('--rule and --init apply to --policy hebbian only');
+  if (policyKind === 'static' && (args.flags.has('rule') || args.flags.has('init') || args.flags.has('normalise'))) {
+    throw new UsageError('--rule, --init and --normalise apply to --policy hebbian only');
   }
   const heldout = flag(args, 'heldout', 'list');
   for (const name of ['heldout-every', 'heldout-episodes']) {
     if (args.flags.has(name) && heldout === undefined) throw new UsageError(`--${name} needs --heldout (the bodies to test on)`);
   }
   const policy = policyKind === 'hebbian'
-    ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string') }
+    ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string'), normalise: flag(args, 'normalise', 'string') }
     : { kind: policyKind };
   return {
     name: flag(args, 'name', 'string') ?? `run ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,

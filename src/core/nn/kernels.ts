@@ -11,6 +11,16 @@ interface KernelExports {
     w: number, e: number, prevPre: number, prevPost: number,
     pre: number, out: number, inPadded: number, nOut: number,
   ): void;
+  /** hebbianForwardUnscaled with every updated weight clamped to [−1, 1]. */
+  hebbianForwardClipped(
+    w: number, e: number, prevPre: number, prevPost: number,
+    pre: number, out: number, inPadded: number, nOut: number,
+  ): void;
+  /** The update of true weights s·w + b; writes Σw and Σw² (padding lanes included) as float64 at `stats`. */
+  hebbianForwardAffine(
+    w: number, e: number, s: number, b: number, prevPre: number, prevPost: number,
+    pre: number, out: number, inPadded: number, nOut: number, stats: number,
+  ): void;
   convPoolColumns(
     input: number, taps: number, nTaps: number, w: number, nOut: number,
     pooled: number, groups: number, inRowBytes: number,
@@ -92,6 +102,12 @@ export class KernelArena {
   alloc(n: number): F32Buffer {
     const ptr = this.reserve(n);
     return { ptr, view: new Float32Array(this.memory.buffer, ptr, n) };
+  }
+
+  /** A zeroed, 16-byte-aligned buffer of n float64s (results a kernel writes for JavaScript). */
+  allocF64(n: number): { readonly ptr: number; readonly view: Float64Array } {
+    const ptr = this.reserve(2 * n);
+    return { ptr, view: new Float64Array(this.memory.buffer, ptr, n) };
   }
 
   /** A zeroed, 16-byte-aligned buffer of n int32s. */

@@ -15,6 +15,12 @@
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
+  ;; The same sum of the four lanes in float64: (l0 + l1) + (l2 + l3).
+  (func $hsum64 (param $v v128) (result f64)
+    (f64.add
+      (f64.add (f64.promote_f32 (f32x4.extract_lane 0 (local.get $v))) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $v))))
+      (f64.add (f64.promote_f32 (f32x4.extract_lane 2 (local.get $v))) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $v))))))
+
   ;; out[j] = Σ_i w[j][i] · pre[i]
   (func (export "matvec")
     (param $w i32) (param $pre i32) (param $out i32) (param $inPadded i32) (param $nOut i32)
@@ -71,7 +77,9 @@
             (v128.store (local.get $w) (local.get $v))
             (local.set $acc
               (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $pre) (local.get $g))))))
-            (local.set $mx (f32x4.max (local.get $mx) (f32x4.abs (local.get $v))))
+            ;; pmax is one instruction (max's NaN rules cost a sequence); a NaN weight is ignored here but makes its
+            ;; neuron's pre-activation NaN, which ends the lifetime.
+            (local.set $mx (f32x4.pmax (local.get $mx) (f32x4.abs (local.get $v))))
             (local.set $w (i32.add (local.get $w) (i32.const 16)))
             (local.set $e (i32.add (local.get $e) (i32.const 64)))
             (local.set $g (i32.add (local.get $g) (i32.const 16)))
@@ -118,6 +126,98 @@
         (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $rows))))
+
+  ;; hebbianForwardUnscaled with clipping (policy normalise `clip`): each updated weight is clamped to [−1, 1] as it
+  ;; is written, so the weights stored are the true ones and no pass is added. pmax/pmin in this operand order keep
+  ;; a NaN (it then ends the lifetime through its neuron's pre-activation).
+  (func (export "hebbianForwardClipped")
+    (param $w i32) (param $e i32) (param $prevPre i32) (param $prevPost i32)
+    (param $pre i32) (param $out i32) (param $inPadded i32) (param $nOut i32)
+    (local $j i32) (local $g i32) (local $rowBytes i32)
+    (local $y v128) (local $acc v128) (local $v v128)
+    (local.set $rowBytes (i32.shl (local.get $inPadded) (i32.const 2)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $j) (local.get $nOut)))
+        (local.set $y (f32x4.splat (f32.load (i32.add (local.get $prevPost) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $g (i32.const 0))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $g) (local.get $rowBytes)))
+            (local.set $v
+              (f32x4.add
+                (f32x4.add
+                  (v128.load (local.get $w))
+                  (f32x4.mul
+                    (v128.load (i32.add (local.get $prevPre) (local.get $g)))
+                    (f32x4.add (f32x4.mul (v128.load (local.get $e)) (local.get $y)) (v128.load offset=16 (local.get $e)))))
+                (f32x4.add (f32x4.mul (v128.load offset=32 (local.get $e)) (local.get $y)) (v128.load offset=48 (local.get $e)))))
+            (local.set $v
+              (f32x4.pmin
+                (f32x4.pmax (local.get $v) (v128.const f32x4 -1 -1 -1 -1))
+                (v128.const f32x4 1 1 1 1)))
+            (v128.store (local.get $w) (local.get $v))
+            (local.set $acc
+              (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $pre) (local.get $g))))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $e (i32.add (local.get $e) (i32.const 64)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (br $cols)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows))))
+
+  ;; The Hebbian step for weights held as an affine map of the stored ones (policy normalise `zscore`): the true
+  ;; weight is s·w + b, so for every synapse
+  ;;   w ← (s·w + b) + x_i·(a·y_j + b') + (c·y_j + d),   out[j] += w · pre[i]
+  ;; and Σw, Σw² over the layer are written to stats[0], stats[1] (float64) for the caller's next (s, b). Row sums are
+  ;; float32 per lane (a row is at most a few hundred groups), added in float64. Padding lanes come out as b (zero
+  ;; weight and terms): the caller subtracts them from the sums and zeroes them again.
+  (func (export "hebbianForwardAffine")
+    (param $w i32) (param $e i32) (param $s f32) (param $b f32) (param $prevPre i32) (param $prevPost i32)
+    (param $pre i32) (param $out i32) (param $inPadded i32) (param $nOut i32) (param $stats i32)
+    (local $j i32) (local $g i32) (local $rowBytes i32)
+    (local $S v128) (local $B v128) (local $y v128) (local $acc v128) (local $v v128) (local $sv v128) (local $sq v128)
+    (local $sum f64) (local $sumSq f64)
+    (local.set $S (f32x4.splat (local.get $s)))
+    (local.set $B (f32x4.splat (local.get $b)))
+    (local.set $rowBytes (i32.shl (local.get $inPadded) (i32.const 2)))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $j) (local.get $nOut)))
+        (local.set $y (f32x4.splat (f32.load (i32.add (local.get $prevPost) (i32.shl (local.get $j) (i32.const 2))))))
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $sv (v128.const f32x4 0 0 0 0))
+        (local.set $sq (v128.const f32x4 0 0 0 0))
+        (local.set $g (i32.const 0))
+        (block $colsDone
+          (loop $cols
+            (br_if $colsDone (i32.ge_u (local.get $g) (local.get $rowBytes)))
+            (local.set $v
+              (f32x4.add
+                (f32x4.add
+                  (f32x4.add (f32x4.mul (v128.load (local.get $w)) (local.get $S)) (local.get $B))
+                  (f32x4.mul
+                    (v128.load (i32.add (local.get $prevPre) (local.get $g)))
+                    (f32x4.add (f32x4.mul (v128.load (local.get $e)) (local.get $y)) (v128.load offset=16 (local.get $e)))))
+                (f32x4.add (f32x4.mul (v128.load offset=32 (local.get $e)) (local.get $y)) (v128.load offset=48 (local.get $e)))))
+            (v128.store (local.get $w) (local.get $v))
+            (local.set $acc
+              (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (v128.load (i32.add (local.get $pre) (local.get $g))))))
+            (local.set $sv (f32x4.add (local.get $sv) (local.get $v)))
+            (local.set $sq (f32x4.add (local.get $sq) (f32x4.mul (local.get $v) (local.get $v))))
+            (local.set $w (i32.add (local.get $w) (i32.const 16)))
+            (local.set $e (i32.add (local.get $e) (i32.const 64)))
+            (local.set $g (i32.add (local.get $g) (i32.const 16)))
+            (br $cols)))
+        (f32.store (i32.add (local.get $out) (i32.shl (local.get $j) (i32.const 2))) (call $hsum (local.get $acc)))
+        (local.set $sum (f64.add (local.get $sum) (call $hsum64 (local.get $sv))))
+        (local.set $sumSq (f64.add (local.get $sumSq) (call $hsum64 (local.get $sq))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $rows)))
+    (f64.store (local.get $stats) (local.get $sum))
+    (f64.store offset=8 (local.get $stats) (local.get $sumSq)))
 
   ;; Convolution (no padding, no bias) fused with 2×2 max pooling, stride 2, floor: pooled (p, q) is the max of conv
   ;; outputs (2p + dy, 2q + dx). The caller applies tanh to the pooled values (tanhInPlace): tanh is increasing, so

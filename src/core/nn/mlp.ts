@@ -69,13 +69,21 @@ export function synapseCount(spec: MlpSpec): number {
   return layerShapes(spec).reduce((n, s) => n + s.nIn * s.nOut, 0);
 }
 
-/** Scales the first n pre-activations by `scale` and applies the activation, in place. */
 /**
- * Applies the activation to n pre-activations in place; returns whether they were all finite (their float64 sum
- * is finite exactly when each is, since float32 values cannot overflow it). tanh would hide an infinity.
+ * Maps the first n pre-activations z to z·scale + shift and applies the activation, in place; returns whether they
+ * were all finite (their float64 sum is finite exactly when each is, since float32 values cannot overflow it). tanh
+ * would hide an infinity. (scale, shift) is a lazily normalised layer's affine map (HebbianNetwork).
  */
-export function activate(v: Float32Array, n: number, act: Activation, scale: number): boolean {
+export function activate(v: Float32Array, n: number, act: Activation, scale: number, shift = 0): boolean {
   let sum = 0;
+  if (shift !== 0) {
+    for (let j = 0; j < n; j++) {
+      const z = v[j]! * scale + shift;
+      sum += z;
+      v[j] = act === 'tanh' ? Math.tanh(z) : z;
+    }
+    return Number.isFinite(sum);
+  }
   if (act === 'tanh') {
     for (let j = 0; j < n; j++) {
       const z = v[j]!;
@@ -119,11 +127,12 @@ export function loadLayer(shape: LayerShape, flat: ArrayLike<number>, offset: nu
   }
 }
 
-/** Copies a padded weight buffer out as [out][in], times `scale`. */
-export function storeLayer(shape: LayerShape, from: Float32Array, scale: number, out: Float32Array): void {
+/** Copies a padded weight buffer out as [out][in], times `scale`, plus `shift`. */
+export function storeLayer(shape: LayerShape, from: Float32Array, scale: number, out: Float32Array, shift = 0): void {
   const { nIn, nOut, inPadded } = shape;
   for (let j = 0; j < nOut; j++) {
-    for (let i = 0; i < nIn; i++) out[j * nIn + i] = from[j * inPadded + i]! * scale;
+    if (shift === 0) for (let i = 0; i < nIn; i++) out[j * nIn + i] = from[j * inPadded + i]! * scale;
+    else for (let i = 0; i < nIn; i++) out[j * nIn + i] = from[j * inPadded + i]! * scale + shift;
   }
 }
 

@@ -1,3 +1,4 @@
+import type { NormaliseMode } from '../config';
 import { KernelArena, type F32Buffer } from '../nn/kernels';
 import {
   activate,
@@ -17,8 +18,21 @@ import { coefficientRow, type Indexing, type RuleDef } from './rules';
 export interface HebbianNetworkOptions {
   readonly rule: RuleDef;
   readonly indexing: Indexing;
-  /** Divide each layer by its max |w| after every update (docs/METHOD.md#networks: the car does, the quadruped does not). */
-  readonly normalise: boolean;
+  /**
+   * What each layer's weights undergo after every update: nothing, ÷ max |w| (the paper's car),
+   * (w − mean)/√(var + 1e-5), or clamping to [−1, 1] (Leung et al. 2025; docs/METHOD.md#weight-normalisation).
+   */
+  readonly normalise: NormaliseMode;
+}
+
+/** Added to the variance before its square root (Leung et al.'s `eps`). */
+const ZSCORE_EPSILON = 1e-5;
+
+/** Float64 sum of the values (a layer's input activities). */
+function sum(v: Float32Array): number {
+  let total = 0;
+  for (let i = 0; i < v.length; i++) total += v[i]!;
+  return total;
 }
 
 /** Two activation sets, swapped each step so the previous step's activities stay readable without copying. */
@@ -34,8 +48,11 @@ interface ActivationSet {
  * and fuse it into the next forward pass, so each step sweeps every weight matrix once (kernels.wat,
  * `hebbianForward`). A lifetime of T forward passes therefore performs T−1 updates, as in the reference.
  *
- * Normalisation is lazy: the true weights of layer l are scale[l]·stored; after an update, 1/max|w| scales the
- * layer's pre-activations and becomes the next scale, so no extra pass over the weights is needed.
+ * Normalisation adds no pass over the weights. The true weights of layer l are scale[l]·stored + shift[l]:
+ * - maxabs: the update pass returns max |w|; 1/max|w| scales the layer's pre-activations and becomes the next scale.
+ * - zscore: the update pass returns Σw and Σw²; with mean m and sd = √(var + 1e-5) (var unbiased, as torch.var in
+ *   Leung et al.'s code), scale 1/sd and shift −m/sd. A pre-activation is then scale·Σw·x + shift·Σx.
+ * - clip: the update pass clamps each weight as it writes it (stored = true).
  */
 export class HebbianNetwork {
   readonly shapes: readonly LayerShape[];
@@ -44,6 +61,9 @@ export class HebbianNetwork {
   /** Effective rule terms (a, b, c, d) per synapse, grouped by four synapses as a[4] b[4] c[4] d[4]. */
   private readonly terms: F32Buffer[];
   private readonly scale: Float64Array;
+  private readonly shift: Float64Array;
+  /** zscore: Σw and Σw² of the layer just updated, written by the kernel. */
+  private readonly stats: { readonly ptr: number; readonly view: Float64Array };
   private current: ActivationSet;
   private previous: ActivationSet;
   /** Zero input and throw-away output for a standalone update (flushUpdate). */
@@ -62,10 +82,12 @@ export class HebbianNetwork {
     this.shapes = layerShapes(spec);
     const widest = Math.max(...this.shapes.map((s) => Math.max(s.inPadded, s.nOut)));
     const synapseFloats = this.shapes.reduce((n, s) => n + 5 * s.nOut * s.inPadded + 8, 0);
-    this.arena = new KernelArena(synapseFloats + 2 * activationFloats(spec) + 2 * widest + 8);
+    this.arena = new KernelArena(synapseFloats + 2 * activationFloats(spec) + 2 * widest + 12);
     this.weights = this.shapes.map((s) => this.arena.alloc(s.nOut * s.inPadded));
     this.terms = this.shapes.map((s) => this.arena.alloc(4 * s.nOut * s.inPadded));
     this.scale = new Float64Array(this.shapes.length).fill(1);
+    this.shift = new Float64Array(this.shapes.length);
+    this.stats = this.arena.allocF64(2);
     const makeSet = (): ActivationSet => {
       const buffers = allocActivations(this.arena, spec);
       return { buffers, views: unpaddedViews(buffers, spec) };
@@ -104,6 +126,7 @@ export class HebbianNetwork {
   resetWeights(flat: ArrayLike<number>, offset = 0): void {
     this.shapes.forEach((s, l) => loadLayer(s, flat, offset, this.weights[l]!.view));
     this.scale.fill(1);
+    this.shift.fill(0);
     this.pending = false;
     this.finite = true;
   }
@@ -120,27 +143,16 @@ export class HebbianNetwork {
     this.previous = prev;
     this.current = cur;
     cur.views[0]!.set(input);
-    const { matvec, hebbianForward, hebbianForwardUnscaled } = this.arena.kernels;
-    const normalise = this.options.normalise;
+    const matvec = this.arena.kernels.matvec;
     const L = this.shapes.length;
     for (let l = 0; l < L; l++) {
       const s = this.shapes[l]!;
-      const w = this.weights[l]!.ptr;
       const pre = cur.buffers[l]!.ptr;
       const out = cur.buffers[l + 1]!;
-      let scale = this.scale[l]!;
-      if (update && !normalise) {
-        // Without normalisation the scale stays 1.
-        hebbianForwardUnscaled(w, this.terms[l]!.ptr, prev.buffers[l]!.ptr, prev.buffers[l + 1]!.ptr, pre, out.ptr, s.inPadded, s.nOut);
-      } else if (update) {
-        const e = this.terms[l]!.ptr;
-        const maxAbs = hebbianForward(w, e, scale, prev.buffers[l]!.ptr, prev.buffers[l + 1]!.ptr, pre, out.ptr, s.inPadded, s.nOut);
-        scale = maxAbs > 0 ? 1 / maxAbs : 1;
-        this.scale[l] = scale;
-      } else {
-        matvec(w, pre, out.ptr, s.inPadded, s.nOut);
-      }
-      if (!activate(out.view, s.nOut, s.activation, scale)) this.finite = false;
+      if (update) this.updateLayer(l, prev.buffers[l]!.ptr, prev.buffers[l + 1]!.ptr, pre, out.ptr);
+      else matvec(this.weights[l]!.ptr, pre, out.ptr, s.inPadded, s.nOut);
+      const shift = this.shift[l]!;
+      if (!activate(out.view, s.nOut, s.activation, this.scale[l]!, shift === 0 ? 0 : shift * sum(cur.views[l]!))) this.finite = false;
     }
     this.pending = true;
     return cur.views[L]!;
@@ -154,21 +166,80 @@ export class HebbianNetwork {
     if (!this.pending) return;
     this.pending = false;
     if (!this.plastic) return;
-    const { hebbianForward } = this.arena.kernels;
     const cur = this.current;
-    this.shapes.forEach((s, l) => {
-      const maxAbs = hebbianForward(
-        this.weights[l]!.ptr, this.terms[l]!.ptr, this.scale[l]!, cur.buffers[l]!.ptr, cur.buffers[l + 1]!.ptr,
-        this.zeros.ptr, this.discard.ptr, s.inPadded, s.nOut,
-      );
-      this.scale[l] = this.options.normalise && maxAbs > 0 ? 1 / maxAbs : 1;
-    });
+    for (let l = 0; l < this.shapes.length; l++) {
+      this.updateLayer(l, cur.buffers[l]!.ptr, cur.buffers[l + 1]!.ptr, this.zeros.ptr, this.discard.ptr);
+    }
+  }
+
+  /**
+   * Layer l's update from the activities (prevPre, prevPost), fused with the forward pass of `pre` into `out`
+   * (raw Σ stored·pre: activate applies scale and shift), then its normalisation as the next (scale, shift).
+   */
+  private updateLayer(l: number, prevPre: number, prevPost: number, pre: number, out: number): void {
+    const { inPadded, nOut } = this.shapes[l]!;
+    const w = this.weights[l]!.ptr;
+    const e = this.terms[l]!.ptr;
+    const k = this.arena.kernels;
+    switch (this.options.normalise) {
+      case 'none':
+        k.hebbianForwardUnscaled(w, e, prevPre, prevPost, pre, out, inPadded, nOut);
+        return;
+      case 'clip':
+        k.hebbianForwardClipped(w, e, prevPre, prevPost, pre, out, inPadded, nOut);
+        return;
+      case 'maxabs': {
+        const maxAbs = k.hebbianForward(w, e, this.scale[l]!, prevPre, prevPost, pre, out, inPadded, nOut);
+        this.scale[l] = maxAbs > 0 ? 1 / maxAbs : 1;
+        return;
+      }
+      case 'zscore':
+        k.hebbianForwardAffine(w, e, this.scale[l]!, this.shift[l]!, prevPre, prevPost, pre, out, inPadded, nOut, this.stats.ptr);
+        this.standardise(l);
+    }
+  }
+
+  /**
+   * zscore: the next (scale, shift) from the sums the update pass wrote. Padding lanes came out as the old shift
+   * (zero weight, zero terms): they are taken out of the sums and zeroed again. Kept as float32 values, the
+   * precision the kernel applies them in, so reads of the weights agree with the forward pass.
+   */
+  private standardise(l: number): void {
+    const { nIn, nOut, inPadded } = this.shapes[l]!;
+    const pads = nOut * (inPadded - nIn);
+    const padValue = Math.fround(this.shift[l]!);
+    const n = nIn * nOut;
+    const total = this.stats.view[0]! - pads * padValue;
+    const mean = total / n;
+    // Unbiased, as torch.var; one synapse has no spread.
+    const variance = n > 1 ? Math.max(0, (this.stats.view[1]! - pads * padValue * padValue - total * mean) / (n - 1)) : 0;
+    const sd = Math.sqrt(variance + ZSCORE_EPSILON);
+    this.scale[l] = Math.fround(1 / sd);
+    this.shift[l] = Math.fround(-mean / sd);
+    if (pads > 0) {
+      const weights = this.weights[l]!.view;
+      for (let j = 0; j < nOut; j++) weights.fill(0, j * inPadded + nIn, (j + 1) * inPadded);
+    }
+  }
+
+  /** Stores layer l's true weights as they are (scale 1, shift 0), so that a stored 0 is a true 0. */
+  private materialise(l: number): void {
+    const scale = this.scale[l]!;
+    const shift = this.shift[l]!;
+    if (scale === 1 && shift === 0) return;
+    const { nIn, nOut, inPadded } = this.shapes[l]!;
+    const weights = this.weights[l]!.view;
+    for (let j = 0; j < nOut; j++) {
+      for (let i = j * inPadded, end = i + nIn; i < end; i++) weights[i] = weights[i]! * scale + shift;
+    }
+    this.scale[l] = 1;
+    this.shift[l] = 0;
   }
 
   /** Writes the true weights of layer l as [out][in] into `out`, applying any pending update first. */
   readWeights(l: number, out: Float32Array): void {
     this.flushUpdate();
-    storeLayer(this.shapes[l]!, this.weights[l]!.view, this.scale[l]!, out);
+    storeLayer(this.shapes[l]!, this.weights[l]!.view, this.scale[l]!, out, this.shift[l]);
   }
 
   /**
@@ -176,12 +247,14 @@ export class HebbianNetwork {
    * (a snapshot must not change the lifetime it observes).
    */
   usedWeights(l: number, out: Float32Array): void {
-    storeLayer(this.shapes[l]!, this.weights[l]!.view, this.scale[l]!, out);
+    storeLayer(this.shapes[l]!, this.weights[l]!.view, this.scale[l]!, out, this.shift[l]);
   }
 
   /** Zeroes the listed synapses of layer l (indices into [out][in]) after applying any pending update. */
   zeroSynapses(l: number, synapses: ArrayLike<number>): void {
     this.flushUpdate();
+    // Under zscore a stored 0 would read as the shift; maxabs's pure scale keeps zeros zero.
+    if (this.shift[l] !== 0) this.materialise(l);
     zeroPadded(this.shapes[l]!, this.weights[l]!.view, synapses);
   }
 

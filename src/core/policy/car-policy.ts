@@ -1,7 +1,8 @@
 /**
  * The car's policy (docs/METHOD.md#the-cars-policy): 3×84×84 pixels → the evolved, never plastic conv stack →
- * 648 features → the fully connected 648 → 128 → 64 → 3 network, Hebbian (plastic under any rule, max-abs
- * normalised after every update) or static → actions (steer tanh, gas sigmoid, brake sigmoid).
+ * 648 features → the fully connected 648 → 128 → 64 → 3 network, Hebbian (plastic under any rule, normalised after
+ * every update as the policy's `normalise` says: max-abs for the paper's car) or static → actions (steer tanh, gas
+ * sigmoid, brake sigmoid).
  *
  * The Hebbian update's post activity of the output layer is the raw output, not the squashed action (as in the
  * reference for CarRacing), so the fully connected part is the ordinary policy with a linear output layer and the
@@ -20,7 +21,7 @@ export const CAR_ACTIONS = 3;
  * The paper's Hebbian car: ABCD_lr, corrected indexing, U(±0.1) lifetime-initial weights and — unlike the
  * quadruped, and unlike the policy schema's default — max-abs normalisation after every update.
  */
-export const CAR_HEBBIAN: Extract<PolicySpec, { kind: 'hebbian' }> = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true };
+export const CAR_HEBBIAN: Extract<PolicySpec, { kind: 'hebbian' }> = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'maxabs' };
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 

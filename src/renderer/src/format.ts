@@ -1,11 +1,15 @@
 /** Display helpers shared by the views. */
 import type { Estimate, RunSummary } from '../../common/api';
 export { generationText } from '../../common/generations';
+import { normaliseModeOf } from '../../core/config';
 import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
 
+/** "hebbian ABCD_lr", with the weight normalisation when there is one: "hebbian ABCD_lr, zscore". */
 export function policyOf(r: Pick<RunSummary, 'config'>): string {
-  const p = (r.config as { policy?: { kind?: string; rule?: string } }).policy;
-  return p?.kind === 'hebbian' ? `hebbian ${p.rule ?? ''}` : (p?.kind ?? '?');
+  const p = (r.config as { policy?: { kind?: string; rule?: string; normalise?: unknown } }).policy;
+  if (p?.kind !== 'hebbian') return p?.kind ?? '?';
+  const mode = normaliseModeOf(p.normalise);
+  return `hebbian ${p.rule ?? ''}${typeof mode === 'string' && mode !== 'none' ? `, ${mode}` : ''}`;
 }
 
 /** The run's task: the quadruped (also for configs stored before the car existed) or the racing car. */
