@@ -50,6 +50,7 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
       'hebb train --name ant-hebbian --policy hebbian --rule ABCD_lr --morphologies standard,damaged-right --pop 100 --generations 150 --workers 2 --seed 1',
       'hebb train --name held --heldout damaged-left --heldout-every 10 --heldout-episodes 5 --queue',
       'hebb train --name car --env racing --policy hebbian --pop 8 --generations 2 --workers 2',
+      'hebb train --name car-held --env racing --heldout-tracks --heldout-every 10 --heldout-episodes 5 --queue',
     ],
   },
   { name: 'resume', usage: 'RUN [options]', flags: RESUME_FLAGS, run: resumeCommand, summary: 'continue a run from its last checkpoint', examples: ['hebb resume 1 --workers 2'], docs: 'README.md#training-from-the-command-line' },

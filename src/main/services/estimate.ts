@@ -8,7 +8,7 @@ import { CAR_HEBBIAN } from '../../core/policy/car-policy';
 import { PAPER_TASKS, type Estimate, type PaperTask } from '../../common/api';
 import { lifetimesPerCandidate } from '../../core/tasks';
 import type { Store } from '../store/store';
-import { heldoutDue } from '../training/heldout';
+import { heldoutColumns, heldoutDue } from '../training/heldout';
 
 export interface Throughput {
   /** Env steps per second of a generation's wall time (the evaluator pool's speed, coordination included). */
@@ -54,7 +54,7 @@ export function lifetimesOf(config: RunConfig): number {
   const training = config.generations * config.es.popSize * lifetimesPerCandidate(config);
   let tests = 0;
   for (let g = 0; g < config.generations; g++) if (heldoutDue(config, g)) tests++;
-  return training + tests * config.heldout.episodes * config.heldout.morphologies.length;
+  return training + tests * config.heldout.episodes * heldoutColumns(config).length;
 }
 
 /** Seconds `config` would take at `throughput`. */
