@@ -129,7 +129,8 @@ export const REQUESTS = {
    * Queues the paper's experiment, per task in `tasks` (quadruped, racing; default both): Hebbian and static runs
    * over the given seeds — the quadruped's on standard + damaged-right, their centres tested on damaged-left (5
    * lifetimes every 10 generations) as they train; the car's with the paper's settings (population 200, 300
-   * generations, the Hebbian car max-abs normalised). The quadruped's runs are queued first.
+   * generations, the Hebbian car max-abs normalised), tested on unseen tracks likewise. The quadruped's runs are
+   * queued first.
    */
   'runs.reproducePaper': paperRequest,
   /**

@@ -75,12 +75,14 @@ describe("the paper's experiment as run configs", () => {
       // Population 200, 300 generations, α 0.2 × 0.995, σ 0.1 × 0.999 (train_hebb.py / train_static.py defaults).
       expect([car.es.popSize, car.generations, car.es.lr, car.es.lrDecay, car.es.sigma, car.es.sigmaDecay, car.es.optimizer]).toEqual([200, 300, 0.2, 0.995, 0.1, 0.999, 'sgd']);
       expect(car.morphologies).toEqual([]);
+      expect(car.heldout).toEqual({ morphologies: [], tracks: true, every: 10, episodes: 5 });
     }
     // The Hebbian car: ABCD_lr, U(±0.1) initial weights each lifetime, each FC layer ÷ max |w| after every update.
     expect(configs[4]!.policy).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true });
     expect(configs[5]!.policy).toEqual({ kind: 'static' });
-    // One lifetime per candidate: 300 × 200 = 60 000 a car run; the quadruped's 300 × 200 × 2 plus 31 tests of 5.
-    expect(lifetimesOf(configs[4]!)).toBe(60_000);
+    // One lifetime per candidate: 300 × 200 = 60 000 a car run, the quadruped's 300 × 200 × 2; both plus 31 tests
+    // of 5 (generations 0, 10, …, 290 and the last, 299).
+    expect(lifetimesOf(configs[4]!)).toBe(60_000 + 31 * 5);
     expect(lifetimesOf(configs[0]!)).toBe(120_000 + 31 * 5);
   });
 

@@ -76,7 +76,8 @@ const CAR_PAPER_GENERATIONS = 300;
 /**
  * The paper's experiment, per seed: for the quadruped Hebbian and static runs on standard + damaged-right, tested on
  * damaged-left as they train; for the car (CarRacing-v0 from pixels) the Hebbian network of the paper (CAR_HEBBIAN:
- * ABCD_lr with per-layer max-abs normalisation) and the static one. All quadruped runs first, then the car's.
+ * ABCD_lr with per-layer max-abs normalisation) and the static one, tested on unseen tracks as they train. All
+ * quadruped runs first, then the car's.
  */
 export function paperConfigs(seeds: readonly number[], generations?: number, tasks: readonly PaperTask[] = PAPER_TASKS): RunConfig[] {
   const kinds = ['hebbian', 'static'] as const;
@@ -91,6 +92,7 @@ export function paperConfigs(seeds: readonly number[], generations?: number, tas
       runConfig({
         name: `paper car ${kind} seed ${seed}`, env: 'racing', policy: kind === 'hebbian' ? CAR_HEBBIAN : { kind }, seed,
         es: CAR_PAPER_ES, generations: generations ?? CAR_PAPER_GENERATIONS,
+        heldout: { tracks: true, every: 10, episodes: 5 }, // the generalisation curve on tracks no training lifetime drives
       })));
   return PAPER_TASKS.filter((t) => tasks.includes(t)).flatMap((t) => (t === 'quadruped' ? quadruped() : car()));
 }
