@@ -15,7 +15,7 @@ export const REPRODUCE_FLAGS = {
   ...STORE_FLAGS,
   tasks: { kind: 'list', value: PAPER_TASKS.join(','), help: 'which of the paper\'s tasks: the quadruped, the car (racing) or both', default: [...PAPER_TASKS] },
   seeds: { kind: 'string', value: '1,2,3', help: 'training seeds: a Hebbian and a static run each, per task (at most 10; ranges like 1-5)', default: '1,2,3' },
-  generations: { kind: 'int', help: "shorten every run to this many generations (default: the paper's 300)", absent: '300' },
+  generations: { kind: 'int', help: 'shorten every run to this many generations', absent: "the paper's 300" },
   estimate: { kind: 'boolean', help: 'only print what the runs would cost on this machine; queue nothing' },
   json: { kind: 'boolean', help: 'print JSON instead of text' },
 } as const satisfies FlagTable;
