@@ -18,6 +18,7 @@ import { morphologyCommand, MORPHOLOGY_FLAGS } from './commands/morphology';
 import { INTERRUPT_FLAGS, interruptCommand, WORK_FLAGS, workCommand } from './commands/queue';
 import { recordCommand, RECORD_FLAGS } from './commands/record';
 import { reportCommand, REPORT_FLAGS } from './commands/report';
+import { reproduceCommand, REPRODUCE_FLAGS } from './commands/reproduce';
 import { RUNS_FLAGS, runsCommand } from './commands/runs';
 import { serveCommand, SERVE_FLAGS } from './commands/serve';
 import { RESUME_FLAGS, resumeCommand, TRAIN_FLAGS, trainCommand } from './commands/train';
@@ -50,9 +51,14 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
       'hebb train --name ant-hebbian --policy hebbian --rule ABCD_lr --morphologies standard,damaged-right --pop 100 --generations 150 --workers 2 --seed 1',
       'hebb train --name held --heldout damaged-left --heldout-every 10 --heldout-episodes 5 --queue',
       'hebb train --name car --env racing --policy hebbian --pop 8 --generations 2 --workers 2',
+      'hebb train --name car-held --env racing --heldout-tracks --heldout-every 10 --heldout-episodes 5 --queue',
     ],
   },
   { name: 'resume', usage: 'RUN [options]', flags: RESUME_FLAGS, run: resumeCommand, summary: 'continue a run from its last checkpoint', examples: ['hebb resume 1 --workers 2'], docs: 'README.md#training-from-the-command-line' },
+  {
+    name: 'reproduce', usage: '[options]', flags: REPRODUCE_FLAGS, run: reproduceCommand, summary: "queue the paper's experiment: Hebbian and static runs per seed, the quadruped's and/or the car's",
+    examples: ['hebb reproduce --tasks racing --seeds 1,2,3 --estimate', 'hebb reproduce --seeds 1-3'], docs: 'docs/USER-GUIDE.md#runs',
+  },
   { name: 'work', usage: '[options]', flags: WORK_FLAGS, run: workCommand, summary: 'train the queued runs one after another', examples: ['hebb work --workers 2'], docs: 'README.md#training-from-the-command-line' },
   { name: 'pause', usage: 'RUN [options]', flags: INTERRUPT_FLAGS, run: interruptCommand('paused'), summary: 'pause a run after its generation in flight (from any shell)', examples: ['hebb pause 2'], docs: 'README.md#training-from-the-command-line' },
   { name: 'stop', usage: 'RUN [options]', flags: INTERRUPT_FLAGS, run: interruptCommand('stopped'), summary: 'stop a run after its generation in flight (from any shell)', examples: ['hebb stop 2'], docs: 'README.md#training-from-the-command-line' },

@@ -4,7 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
-import { runConfigSchema } from '../core/config';
+import { runConfigSchema, type EnvName } from '../core/config';
 import { MAX_MJCF_CHARS } from '../core/morphology/limits';
 import type { RuleReport, WeightTrajectories } from './analysis';
 import { damageScheduleSchema } from '../core/rollout/damage';
@@ -102,7 +102,16 @@ const id = z.int().min(1);
 const runRef = z.object({ id }).strict();
 
 /** Request schemas, one per channel. */
-const paperRequest = z.object({ seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]), generations: z.int().min(1).max(10_000).optional() }).strict();
+/** The paper's two tasks, as run configs name them (`env`); "Reproduce the paper" queues either or both. */
+export const PAPER_TASKS = ['quadruped', 'racing'] as const satisfies readonly EnvName[];
+export type PaperTask = (typeof PAPER_TASKS)[number];
+
+/** The paper's experiment: which tasks (default both), over which seeds, optionally shortened to `generations`. */
+const paperRequest = z.object({
+  seeds: z.array(z.int().min(0)).min(1).max(10).default([1, 2, 3]),
+  generations: z.int().min(1).max(10_000).optional(),
+  tasks: z.array(z.enum(PAPER_TASKS)).min(1).max(PAPER_TASKS.length).refine((t) => new Set(t).size === t.length, { message: 'must not repeat a task' }).default([...PAPER_TASKS]),
+}).strict();
 
 export const REQUESTS = {
   'runs.list': z.object({}).strict(),
@@ -125,8 +134,11 @@ export const REQUESTS = {
     .strict(),
   'runs.compare': z.object({ ids: z.array(id).min(1).max(100) }).strict(),
   /**
-   * Queues the paper's experiment: Hebbian and static runs over the given seeds on standard + damaged-right, their
-   * centres tested on damaged-left (5 lifetimes every 10 generations) as they train.
+   * Queues the paper's experiment, per task in `tasks` (quadruped, racing; default both): Hebbian and static runs
+   * over the given seeds — the quadruped's on standard + damaged-right, their centres tested on damaged-left (5
+   * lifetimes every 10 generations) as they train; the car's with the paper's settings (population 200, 300
+   * generations, the Hebbian car max-abs normalised), tested on unseen tracks likewise. The quadruped's runs are
+   * queued first.
    */
   'runs.reproducePaper': paperRequest,
   /**

@@ -168,11 +168,13 @@ const morphologyList = z
 
 /**
  * Held-out testing during training: after generation g (every `every`-th, and the last), the centre of generation g
- * lives `episodes` test lifetimes on each held-out body — the same lifetimes `hebb eval --generation g` runs, on
- * random streams disjoint from training's, so training is the same with or without it.
+ * lives `episodes` test lifetimes on each held-out body — or, for the car, on unseen tracks (`tracks`) — the same
+ * lifetimes `hebb eval --generation g` runs, on random streams disjoint from training's, so training is the same
+ * with or without it. `tracks` is optional (absent: off) so quadruped configs, stored or new, keep their shape.
  */
 export const heldoutSchema = z.object({
   morphologies: morphologyList.default([]).describe('Bodies the ES centre is tested on while it trains, never trained on (none: off)'),
+  tracks: z.boolean().optional().describe('Racing: test the ES centre on unseen tracks (the test streams hebb eval drives) while it trains'),
   every: z.int().min(1).max(1_000_000).default(10).describe('Test the centre of generation 0, every N-th generation after it, and the last'),
   episodes: z.int().min(1).max(1000).default(5).describe('Test lifetimes per held-out body each time'),
 });
@@ -214,9 +216,10 @@ export const runConfigFields = z.object({
     // The car is gym's one car and its tracks are drawn per lifetime: there are no bodies to choose or hold out.
     const noBodies = 'does not apply to a racing run (the car is fixed; every lifetime drives a new random track): leave it out';
     if (c.morphologies.length > 0) ctx.addIssue({ code: 'custom', message: noBodies, path: ['morphologies'] });
-    if (c.heldout.morphologies.length > 0) ctx.addIssue({ code: 'custom', message: `${noBodies}; test on unseen tracks with hebb eval`, path: ['heldout', 'morphologies'] });
+    if (c.heldout.morphologies.length > 0) ctx.addIssue({ code: 'custom', message: `${noBodies}; test on unseen tracks instead (heldout.tracks, hebb train --heldout-tracks)`, path: ['heldout', 'morphologies'] });
     return;
   }
+  if (c.heldout.tracks) ctx.addIssue({ code: 'custom', message: 'applies to racing runs only (a quadruped run is tested on held-out bodies: heldout.morphologies)', path: ['heldout', 'tracks'] });
   if (c.morphologies.length === 0) ctx.addIssue({ code: 'custom', message: 'must name at least one morphology', path: ['morphologies'] });
   if (c.heldout.morphologies.some((m) => c.morphologies.includes(m))) {
     ctx.addIssue({ code: 'custom', message: 'must not include a training morphology (held-out bodies are never trained on)', path: ['heldout', 'morphologies'] });

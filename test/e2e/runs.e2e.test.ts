@@ -83,4 +83,33 @@ describe('web mode in Chromium', () => {
     await wb.shot(page, 'compare-heldout');
     await page.context().close();
   }, 300_000);
+
+  it("the paper dialog chooses tasks and seeds, estimates them, and queues the car's runs", async () => {
+    const page = await wb.page();
+    await page.goto(wb.url);
+    await page.getByTestId('reproduce-paper').click();
+    const dialog = page.getByTestId('reproduce-dialog');
+    // Both tasks by default: 2 × 3 seeds × 2 tasks. Earlier tests trained only quadruped generations here, so the
+    // car's speed is unknown and no time is promised.
+    await dialog.getByTestId('paper-estimate').getByText(/^12 runs: [\d,]+ lifetimes; time unknown: quadruped runs: about [\d.]+ h, measured over .*; car runs: nothing measured yet/).waitFor();
+    await dialog.getByTestId('paper-task-quadruped').uncheck();
+    await dialog.getByTestId('paper-task-racing').uncheck();
+    await dialog.getByText('choose at least one task').waitFor();
+    expect(await page.getByTestId('queue-paper').isDisabled()).toBe(true);
+    await dialog.getByTestId('paper-task-racing').check();
+    await dialog.getByTestId('paper-seeds').fill('x');
+    await dialog.getByText('seeds: "x" is not a non-negative integer or a range like 1-5').waitFor();
+    await dialog.getByTestId('paper-seeds').fill('4');
+    // Car runs alone: 2 × (300 × 200 + 31 tests of 5) lifetimes.
+    await dialog.getByTestId('paper-estimate').getByText('2 runs: 120,310 lifetimes; time unknown: nothing measured yet: no car generation has been trained in this store').waitFor();
+    await wb.shot(page, 'reproduce-paper-dialog');
+    await page.getByTestId('queue-paper').click();
+    await dialog.waitFor({ state: 'detached' });
+    const queued = (await wb.api<{ id: number; name: string }[]>('runs.list', {})).filter((r) => r.name.startsWith('paper car'));
+    for (const r of queued) await wb.api('runs.stop', { id: r.id }); // set aside: a car generation of 200 is long
+    expect(queued.map((r) => r.name).sort()).toEqual(['paper car hebbian seed 4', 'paper car static seed 4']);
+    const config = (await wb.api<{ run: { config: { env: string; es: { popSize: number }; generations: number; policy: { normalise?: boolean } } } }>('runs.get', { id: queued.find((r) => r.name.includes('hebbian'))!.id })).run.config;
+    expect([config.env, config.es.popSize, config.generations, config.policy.normalise]).toEqual(['racing', 200, 300, true]);
+    await page.context().close();
+  });
 });

@@ -143,6 +143,9 @@ describe('hebb CLI', () => {
     [['--heldout', 'tripod'], "--heldout: no morphology named 'tripod'"],
     [['--heldout-every', '3'], '--heldout-every needs --heldout'],
     [['--heldout', 'damaged-left', '--heldout-episodes', '0'], '--heldout-episodes'],
+    [['--heldout-tracks'], '--heldout-tracks: applies to racing runs only'],
+    [['--env', 'racing', '--heldout', 'damaged-left'], '--heldout: does not apply to a racing run'],
+    [['--env', 'racing', '--heldout-episodes', '2'], '--heldout-episodes needs --heldout (the bodies to test on) or, for the car, --heldout-tracks'],
   ])('bad input %j exits 2 naming the flag and leaves the DB as it was', (flags, message) => {
     const db = join(dir, 'untouched.db');
     expect(hebb('runs', '--db', db).status).toBe(0);

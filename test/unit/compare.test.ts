@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GenerationRecord, HeldoutRecord } from '../../src/common/model';
 import { fitnessOption, heldoutCurves } from '../../src/renderer/src/charts';
 import { compareCsv, compareOption, configDiff, ema, groupColours, groupCurve, groupHeldoutCurve, heldoutCompareOption, logYBlocker, type CompareRun } from '../../src/renderer/src/compare';
-import { defaultDraft, issuesByField, validate } from '../../src/renderer/src/forms/schema';
+import { defaultDraft, forEnv, issuesByField, notApplying, validate } from '../../src/renderer/src/forms/schema';
 
 const gen = (generation: number, mean: number, wallMs = 1000): GenerationRecord => ({
   generation, mean, max: mean + 1, min: mean - 1, std: 0, perMorphology: {}, lr: 0.2, sigma: 0.1, envSteps: 1, wallMs, blownUp: 0,
@@ -108,6 +108,21 @@ describe('new-run form validation', () => {
 
   it('offers held-out testing, off by default (no bodies), every 10 generations, 5 lifetimes', () => {
     expect(defaultDraft()['heldout']).toEqual({ morphologies: [], every: 10, episodes: 5 });
+  });
+
+  it("keeps each task's held-out fields: bodies for the quadruped, unseen tracks for the car", () => {
+    // A draft edited under both tasks: whichever env is chosen, the other task's fields are left out of the config.
+    const draft = { ...defaultDraft(), name: 'x', heldout: { morphologies: ['damaged-left'], tracks: true, every: 2, episodes: 1 } };
+    const car = forEnv({ ...draft, env: 'racing' });
+    expect(car['heldout']).toEqual({ tracks: true, every: 2, episodes: 1 });
+    expect(['morphologies', 'physics'].filter((k) => k in car)).toEqual([]);
+    expect(validate(car)).toEqual({});
+    const ant = forEnv({ ...draft, env: 'quadruped' });
+    expect(ant['heldout']).toEqual({ morphologies: ['damaged-left'], every: 2, episodes: 1 });
+    expect(validate(ant)).toEqual({});
+    expect(notApplying('racing')).toContain('heldout.morphologies');
+    expect(notApplying('quadruped')).toEqual(['heldout.tracks']);
+    expect(validate({ name: 'x', heldout: { tracks: true } })).toEqual({ 'heldout.tracks': 'applies to racing runs only (a quadruped run is tested on held-out bodies: heldout.morphologies)' });
   });
 });
 

@@ -47,10 +47,15 @@ describe('score digits', () => {
 });
 
 describe('INTER_AREA resample (docs/METHOD.md#resample)', () => {
-  it('matches a naive exact-overlap area filter, in swapaxes(0,2) order (c, x, y)', () => {
+  const lcg = (seed: number): Uint8Array => {
     const img = new Uint8Array(96 * 96 * 3);
-    let s = 12345;
+    let s = seed;
     for (let i = 0; i < img.length; i++) { s = (s * 1103515245 + 12345) % 2147483648; img[i] = s % 256; }
+    return img;
+  };
+
+  it('matches a naive exact-overlap area filter, in swapaxes(0,2) order (c, x, y)', () => {
+    const img = lcg(12345);
     const out = new Float32Array(3 * OBS_SIZE * OBS_SIZE);
     resampleObservation(img, out);
     const k = 96 / 84;
@@ -64,5 +69,29 @@ describe('INTER_AREA resample (docs/METHOD.md#resample)', () => {
       const want = Math.round(sum / (k * k)) / 255;
       expect(Math.abs(out[c * 84 * 84 + x * 84 + y]! - want)).toBeLessThan(1.01 / 255);
     }
+  });
+
+  it('is the exact area average rounded half to even (cv::saturate_cast), ties included', () => {
+    // In units of 1/84 of a source pixel every overlap is an integer: source pixel s spans [84s, 84s + 84), output
+    // d spans [96d, 96d + 96). So the average is an exact fraction Σ oy·ox·p / 96², rounded here in integers.
+    const overlap = (s: number, d: number): number => Math.max(0, Math.min(84 * s + 84, 96 * d + 96) - Math.max(84 * s, 96 * d));
+    const flat = new Uint8Array(96 * 96 * 3).fill(255);
+    const stripes = new Uint8Array(96 * 96 * 3).map((_, i) => (Math.floor(i / 3) % 2 === 0 ? 1 : 0) * 255); // alternate columns
+    let ties = 0;
+    for (const img of [lcg(12345), lcg(777), flat, stripes]) {
+      const out = new Float32Array(3 * OBS_SIZE * OBS_SIZE);
+      resampleObservation(img, out);
+      for (let c = 0; c < 3; c++) for (let y = 0; y < 84; y++) for (let x = 0; x < 84; x++) {
+        let sum = 0;
+        for (let sy = 0; sy < 96; sy++) for (let sx = 0; sx < 96; sx++) sum += overlap(sy, y) * overlap(sx, x) * img[(sy * 96 + sx) * 3 + c]!;
+        let q = Math.floor(sum / 9216);
+        const r2 = 2 * (sum - 9216 * q);
+        if (r2 === 9216) ties++;
+        if (r2 > 9216 || (r2 === 9216 && q % 2 === 1)) q++;
+        const got = out[c * 84 * 84 + x * 84 + y]!;
+        if (got !== Math.fround(q / 255)) expect({ c, x, y, got: got * 255 }).toEqual({ c, x, y, got: q });
+      }
+    }
+    expect(ties).toBeGreaterThan(100); // the rounding of halves was exercised
   });
 });

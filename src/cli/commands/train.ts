@@ -16,7 +16,7 @@ const HEBBIAN_DEFAULTS = RUN_DEFAULTS.policy.kind === 'hebbian' ? RUN_DEFAULTS.p
 export const TRAIN_FLAGS = {
   ...STORE_FLAGS,
   name: { kind: 'string', help: "the run's name", absent: '"run YYYY-MM-DD HH:MM:SS", the time it is created' },
-  env: { kind: 'string', value: ENV_NAMES.join('|'), help: 'the task: the quadruped walking, or the car racing from pixels (no --morphologies, --heldout)', default: RUN_DEFAULTS.env },
+  env: { kind: 'string', value: ENV_NAMES.join('|'), help: 'the task: the quadruped walking, or the car racing from pixels (no --morphologies, --heldout; --heldout-tracks instead)', default: RUN_DEFAULTS.env },
   policy: { kind: 'string', value: 'hebbian|static', help: 'Hebbian network (evolved plasticity rule) or static network (evolved weights)', default: RUN_DEFAULTS.policy.kind },
   rule: { kind: 'string', value: RULE_NAMES.join('|'), help: 'the plasticity rule, Hebbian only', default: HEBBIAN_DEFAULTS?.rule ?? '' },
   init: { kind: 'string', value: INIT_MODES.join('|'), help: 'initial weights of each lifetime, Hebbian only', default: HEBBIAN_DEFAULTS?.init ?? '' },
@@ -34,9 +34,10 @@ export const TRAIN_FLAGS = {
   workers: WORKERS_FLAG,
   seed: { kind: 'int', help: 'keys the initial centre, the noise and every lifetime: same seed, same run', default: RUN_DEFAULTS.seed },
   queue: { kind: 'boolean', help: 'queue the run for `hebb work` instead of training it now' },
-  heldout: { kind: 'list', value: 'A,B', help: 'bodies, never trained on, to test the centre on while it trains', absent: 'no held-out tests' },
-  'heldout-every': { kind: 'int', help: 'with --heldout: test generation 0, every N-th after it and the last', default: RUN_DEFAULTS.heldout.every },
-  'heldout-episodes': { kind: 'int', help: 'with --heldout: test lifetimes per held-out body each time', default: RUN_DEFAULTS.heldout.episodes },
+  heldout: { kind: 'list', value: 'A,B', help: 'bodies, never trained on, to test the centre on while it trains (the quadruped)', absent: 'no held-out tests' },
+  'heldout-tracks': { kind: 'boolean', help: 'the car (--env racing): test the centre on unseen tracks while it trains (the tracks hebb eval drives)' },
+  'heldout-every': { kind: 'int', help: 'with --heldout or --heldout-tracks: test generation 0, every N-th after it and the last', default: RUN_DEFAULTS.heldout.every },
+  'heldout-episodes': { kind: 'int', help: 'with --heldout or --heldout-tracks: test lifetimes per held-out body (or on unseen tracks) each time', default: RUN_DEFAULTS.heldout.episodes },
   ...REDIS_FLAG,
 } as const satisfies FlagTable;
 export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
@@ -46,7 +47,7 @@ const FLAG_OF: Record<string, string> = {
   'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init', 'run.policy.normalise': '--normalise',
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
-  'run.heldout.morphologies': '--heldout', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
+  'run.heldout.morphologies': '--heldout', 'run.heldout.tracks': '--heldout-tracks', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
 };
 
 export function configFromFlags(args: ParsedArgs): RunConfigInput {
@@ -63,8 +64,9 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     throw new UsageError('--rule, --init and --normalise apply to --policy hebbian only');
   }
   const heldout = flag(args, 'heldout', 'list');
+  const tracks = flag(args, 'heldout-tracks', 'boolean');
   for (const name of ['heldout-every', 'heldout-episodes']) {
-    if (args.flags.has(name) && heldout === undefined) throw new UsageError(`--${name} needs --heldout (the bodies to test on)`);
+    if (args.flags.has(name) && heldout === undefined && !tracks) throw new UsageError(`--${name} needs --heldout (the bodies to test on) or, for the car, --heldout-tracks`);
   }
   const policy = policyKind === 'hebbian'
     ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string'), normalise: flag(args, 'normalise', 'string') }
@@ -77,7 +79,9 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     es,
     generations: flag(args, 'generations', 'int'),
     seed: flag(args, 'seed', 'int'),
-    ...(heldout ? { heldout: { morphologies: heldout, every: flag(args, 'heldout-every', 'int'), episodes: flag(args, 'heldout-episodes', 'int') } } : {}),
+    ...(heldout || tracks
+      ? { heldout: { ...(heldout ? { morphologies: heldout } : {}), ...(tracks ? { tracks } : {}), every: flag(args, 'heldout-every', 'int'), episodes: flag(args, 'heldout-episodes', 'int') } }
+      : {}),
   };
 }
 

@@ -85,7 +85,7 @@ export async function paperReport(store: Store, input: ReportInput): Promise<str
 
   parts.push(section('Learning curves over seeds', `<p>Population mean fitness per generation: per group the mean over its runs (seeds) with a ±std band, each run faint behind.</p>${chart(compareOption(runs, groups, 'generation'))}`, 'learning'));
   if (heldoutMorphologies(runs).length > 0) {
-    parts.push(section('Held-out curves', `<p>The ES centre of generation g tested on bodies the runs never train on, as they train: mean over seeds ± std.</p>${chart(heldoutCompareOption(runs, groups, 'generation'))}`, 'heldout'));
+    parts.push(section('Held-out curves', `<p>The ES centre of generation g tested, as the runs train, on bodies they never train on — or, for the car, on unseen tracks, which no training lifetime drives: mean over seeds ± std.</p>${chart(heldoutCompareOption(runs, groups, 'generation'))}`, 'heldout'));
   }
 
   // Seen / unseen: each run's latest evaluation per body, and the group pooled over its runs' lifetimes.

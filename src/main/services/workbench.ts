@@ -110,9 +110,9 @@ export class Workbench {
         status: [...this.engineStatus.values()],
       }),
       'runs.report': async ({ ids }) => ({ html: await paperReport(store, { runIds: ids, commit: sourceCommit(), generatedAt: new Date() }) }),
-      // Validate all six configs before queueing any, so a bad request queues nothing.
-      'runs.reproducePaper': ({ seeds, generations }) => ({ ids: paperConfigs(seeds, generations).map((c) => this.queue.enqueue(c).id) }),
-      'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations)),
+      // Validate every config before queueing any, so a bad request queues nothing.
+      'runs.reproducePaper': ({ seeds, generations, tasks }) => ({ ids: paperConfigs(seeds, generations, tasks).map((c) => this.queue.enqueue(c).id) }),
+      'runs.estimate': ({ config, paper }) => estimate(store, config !== undefined ? [runConfig(config)] : paperConfigs(paper!.seeds, paper!.generations, paper!.tasks)),
       'morphologies.list': () => store.listMorphologies().map((m) => listedMorphology(store.morphology(m.name))),
       'morphologies.get': ({ name }) => store.morphology(name),
       'morphologies.save': ({ name, mjcf }) => (importMorphology(store, name, mjcf), summariseMorphology(store.morphology(name))),

@@ -1,6 +1,7 @@
 /**
  * An evaluator worker: for the quadruped one ammo.js instance and one world per training and per held-out
- * morphology, for the car one racing env (each lifetime's track comes from its stream); one policy reused for every
+ * morphology, for the car one racing env for training and tests alike (each lifetime's track comes from its
+ * stream, a test's from the test streams: unseen tracks); one policy reused for every
  * lifetime. Candidates arrive as (index, noise offset, sign) and test lifetimes of the
  * centre as (index, held-out body, episode); parameters are rebuilt here from the shared centre and noise table,
  * never sent.
@@ -32,7 +33,13 @@ async function quadrupedWorlds(): Promise<{ envs: Env[]; heldout: Env[] }> {
   return { envs: init.morphologies.map(world), heldout: (init.heldout ?? []).map(world) };
 }
 
-const { envs, heldout } = envName === 'racing' ? { envs: [new RacingEnv()], heldout: [] as Env[] } : await quadrupedWorlds();
+// The car's held-out tests (unseen tracks) drive the same env: every reset builds a fresh world on the track of its
+// stream, so a test lifetime cannot depend on the training lifetimes before it.
+const racing = (): { envs: Env[]; heldout: Env[] } => {
+  const env = new RacingEnv();
+  return { envs: [env], heldout: [env] };
+};
+const { envs, heldout } = envName === 'racing' ? racing() : await quadrupedWorlds();
 const layout = genomeLayout(init.net, init.policy);
 const theta = new Float32Array(init.theta);
 const eps = new Float32Array(init.noise);

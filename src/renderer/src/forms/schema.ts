@@ -24,17 +24,35 @@ export interface JsonSchema {
 
 export const RUN_SCHEMA = z.toJSONSchema(runConfigFields, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
 
-/** Fields of the quadruped only: hidden, and left out of the config, when a run races (docs/METHOD.md#the-cars-task). */
-const QUADRUPED_FIELDS = new Set(['morphologies', 'heldout', 'physics']);
+/**
+ * Fields of one task only, by path: hidden, and left out of the config, when a run is of the other task
+ * (docs/METHOD.md#the-cars-task): a racing run has no bodies and no quadruped physics version, and tests its
+ * centre on unseen tracks instead of held-out bodies.
+ */
+const TASK_FIELDS: Readonly<Record<'quadruped' | 'racing', readonly string[]>> = {
+  quadruped: ['morphologies', 'heldout.morphologies', 'physics'],
+  racing: ['heldout.tracks'],
+};
 
-/** Whether top-level field `key` applies to a run of task `env` (the draft's `env`). */
-export function appliesTo(env: unknown, key: string): boolean {
-  return env !== 'racing' || !QUADRUPED_FIELDS.has(key);
+/** The field paths a run of task `env` (the draft's `env`) does not have. */
+export function notApplying(env: unknown): readonly string[] {
+  return env === 'racing' ? TASK_FIELDS.quadruped : TASK_FIELDS.racing;
 }
 
-/** The draft as the config it stands for: without the fields its task does not have. */
+/** Whether top-level field `key` applies to a run of task `env`. */
+export function appliesTo(env: unknown, key: string): boolean {
+  return !notApplying(env).includes(key);
+}
+
+/** The draft as the config it stands for: without the fields its task does not have (top-level or one level in). */
 export function forEnv(draft: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(draft).filter(([key]) => appliesTo(draft['env'], key)));
+  const out: Record<string, unknown> = { ...draft };
+  for (const path of notApplying(draft['env'])) {
+    const [top, sub] = path.split('.') as [string, string | undefined];
+    if (sub === undefined) delete out[top];
+    else if (typeof out[top] === 'object' && out[top] !== null) out[top] = Object.fromEntries(Object.entries(out[top] as Record<string, unknown>).filter(([k]) => k !== sub));
+  }
+  return out;
 }
 
 /** ES options shown up front; the rest sit under "Advanced". */
