@@ -144,6 +144,15 @@ export type JobResult =
 /** A worker's heartbeat (a key with a TTL, refreshed every few seconds): what the Workers panel lists. */
 export type Heartbeat = WorkerView;
 
+/**
+ * The lifetimes a job costs, for the worker's lifetimes/s: a quadruped candidate lives one per training body, a car
+ * candidate one (it has no bodies: `morphologies` is empty), a test entry one.
+ */
+export function jobLifetimes(job: EvaluateJob): number {
+  if (job.kind === 'tests') return job.tests.length;
+  return job.candidates.length * ((job.config.env ?? 'quadruped') === 'racing' ? 1 : job.config.morphologies.length);
+}
+
 /** Why a worker cannot evaluate a job, or null when it can. */
 export function refusal(job: EvaluateJob): string | null {
   if (typeof job !== 'object' || job === null || typeof job.config !== 'object' || job.config === null) {

@@ -16,7 +16,7 @@ import { genomeLayout } from '../../core/policy/genome';
 import { EvaluatorPool } from './evaluator-pool';
 import type { CandidateResult, TestResult } from './protocol';
 import {
-  centreKey, heartbeatKey, QUEUE_NAME, redisOptions, refusal, WORKBENCH_VERSION,
+  centreKey, heartbeatKey, jobLifetimes, QUEUE_NAME, redisOptions, refusal, WORKBENCH_VERSION,
   type EvaluateJob, type Heartbeat, type JobResult, type RunSpec,
 } from './redis-protocol';
 
@@ -162,7 +162,7 @@ export class RedisWorker {
     // JSON carries finite doubles exactly; anything else would arrive as null.
     const bad = results.find((r) => !Number.isFinite(r.fitness) || ('perMorphology' in r && r.perMorphology.some((f) => !Number.isFinite(f))));
     if (bad) throw new Error(`candidate ${bad.index} of generation ${data.generation} has a non-finite fitness`);
-    this.done.push({ at: Date.now(), lifetimes: data.kind === 'candidates' ? data.candidates.length * data.config.morphologies.length : data.tests.length });
+    this.done.push({ at: Date.now(), lifetimes: jobLifetimes(data) });
     return { ...head, results };
   }
 
