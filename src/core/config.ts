@@ -183,9 +183,9 @@ export type CheckpointPolicy = z.output<typeof checkpointsSchema>;
  * K-means into max(floor, ⌈rules / factor⌉) and evolution continues on the merged table, until `floor` is reached.
  */
 export const mergeSchema = z.object({
-  every: z.int({ error: 'enter a whole number' }).min(1).max(1_000_000).describe('Merge the rules at generations every, 2·every, …'),
+  every: z.int().min(1).max(1_000_000).describe('Merge the rules at generations every, 2·every, …'),
   factor: z.number({ error: 'enter a number' }).gt(1, 'must be more than 1 (each merge divides the rules by it)').max(1_000_000).default(2).describe('Each merge divides the number of rules by this (rounded up)'),
-  floor: z.int({ error: 'enter a whole number' }).min(1).max(10_000_000).default(384).describe('Merging stops at this many rules (384 × 5 = the paper\'s 1 920 coefficients)'),
+  floor: z.int().min(1).max(10_000_000).default(384).describe('Merging stops at this many rules (384 × 5 = the paper\'s 1 920 coefficients)'),
 });
 export type MergeSchedule = z.output<typeof mergeSchema>;
 export type MergeScheduleInput = z.input<typeof mergeSchema>;
