@@ -3,7 +3,7 @@ import { runConfig } from '../../core/config';
 import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
 import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
-import { reporter, stopSignal } from './train';
+import { reporter, ruleTable, stopSignal } from './train';
 import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 export const WORK_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
@@ -27,7 +27,8 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
       if (e.type === 'generation') {
         let report = reporters.get(e.runId);
         if (!report) {
-          report = reporter(e.runId, json, runConfig(store.getRun(e.runId).config).generations);
+          const config = runConfig(store.getRun(e.runId).config);
+          report = reporter(e.runId, json, config.generations, ruleTable(config));
           reporters.set(e.runId, report);
         }
         report(e.record, e.heldout);

@@ -1,6 +1,8 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
 import { generationText } from '../../common/generations';
-import { ConfigError, ENV_NAMES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { ConfigError, ENV_NAMES, mergeSchema, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { rulesAt, runRuleStages, type MergeStage } from '../../core/merge/merge';
+import { ruleDef } from '../../core/plasticity/rules';
 import { RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
@@ -12,6 +14,7 @@ import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 /** What a run gets for every option left out: the config schema's defaults (core/config). */
 const RUN_DEFAULTS = runConfig({ name: 'defaults' });
 const HEBBIAN_DEFAULTS = RUN_DEFAULTS.policy.kind === 'hebbian' ? RUN_DEFAULTS.policy : undefined;
+const MERGE_DEFAULTS = mergeSchema.parse({ every: 1 });
 
 export const TRAIN_FLAGS = {
   ...STORE_FLAGS,
@@ -32,6 +35,9 @@ export const TRAIN_FLAGS = {
   heldout: { kind: 'list', value: 'A,B', help: 'bodies, never trained on, to test the centre on while it trains', absent: 'no held-out tests' },
   'heldout-every': { kind: 'int', help: 'with --heldout: test generation 0, every N-th after it and the last', default: RUN_DEFAULTS.heldout.every },
   'heldout-episodes': { kind: 'int', help: 'with --heldout: test lifetimes per held-out body each time', default: RUN_DEFAULTS.heldout.episodes },
+  'merge-every': { kind: 'int', value: 'K', help: 'Evolve & Merge (Hebbian): cluster the rules into fewer at generations K, 2K, … (docs/METHOD.md)', absent: 'no merging: one rule per synapse' },
+  'merge-factor': { kind: 'number', help: 'with --merge-every: each merge divides the number of rules by this (rounded up)', default: MERGE_DEFAULTS.factor },
+  'merge-floor': { kind: 'int', value: 'N', help: 'with --merge-every: merging stops at N rules', default: MERGE_DEFAULTS.floor },
   ...REDIS_FLAG,
 } as const satisfies FlagTable;
 export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
@@ -42,6 +48,7 @@ const FLAG_OF: Record<string, string> = {
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
+  'run.merge': '--merge-every', 'run.merge.every': '--merge-every', 'run.merge.factor': '--merge-factor', 'run.merge.floor': '--merge-floor',
 };
 
 export function configFromFlags(args: ParsedArgs): RunConfigInput {
@@ -61,6 +68,10 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
   for (const name of ['heldout-every', 'heldout-episodes']) {
     if (args.flags.has(name) && heldout === undefined) throw new UsageError(`--${name} needs --heldout (the bodies to test on)`);
   }
+  const mergeEvery = flag(args, 'merge-every', 'int');
+  for (const name of ['merge-factor', 'merge-floor']) {
+    if (args.flags.has(name) && mergeEvery === undefined) throw new UsageError(`--${name} needs --merge-every (how often to merge)`);
+  }
   const policy = policyKind === 'hebbian'
     ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string') }
     : { kind: policyKind };
@@ -73,6 +84,7 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     generations: flag(args, 'generations', 'int'),
     seed: flag(args, 'seed', 'int'),
     ...(heldout ? { heldout: { morphologies: heldout, every: flag(args, 'heldout-every', 'int'), episodes: flag(args, 'heldout-episodes', 'int') } } : {}),
+    ...(mergeEvery !== undefined ? { merge: { every: mergeEvery, factor: flag(args, 'merge-factor', 'number'), floor: flag(args, 'merge-floor', 'int') } } : {}),
   };
 }
 
@@ -99,13 +111,22 @@ export function progressLine(done: number, total: number, mean: number, max: num
   return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  ${generationText(done, total)}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
 }
 
-export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
+/**
+ * Prints each generation's record; `rules` (a merging run: its table sizes and coefficients per rule) adds the
+ * generation's rules and coefficients (`rules`, `coefficients` in JSON).
+ */
+export function reporter(runId: number, json: boolean, total: number, rules: { stages: readonly MergeStage[]; perRule: number } | null = null): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
   const started = Date.now();
+  const table = (g: number): { rules: number; coefficients: number } | null => {
+    if (!rules) return null;
+    const n = rulesAt(rules.stages, g);
+    return { rules: n, coefficients: n * rules.perRule };
+  };
   let first: number | undefined;
   let lastHeldout = '';
   return (r, heldout = []) => {
     if (json) {
-      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs, blown_up: r.blownUp };
+      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs, blown_up: r.blownUp, ...table(r.generation) };
       const tests = heldout.map((h) => ({ morphology: h.morphology, mean: h.mean, std: h.std, distance: h.distance.reduce((s, d) => s + d, 0) / h.episodes }));
       process.stdout.write(`${JSON.stringify(tests.length > 0 ? { ...line, heldout: tests } : line)}\n`);
       return;
@@ -115,9 +136,17 @@ export function reporter(runId: number, json: boolean, total: number): (r: Gener
     first ??= r.generation;
     const done = r.generation + 1;
     const perGen = (Date.now() - started) / (done - first);
-    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}${lastHeldout}`;
+    const t = table(r.generation);
+    const merged = t ? `  rules ${t.rules} (${t.coefficients} coefficients)` : '';
+    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}${merged}${lastHeldout}`;
     process.stdout.write(process.stdout.isTTY ? `\r${text}\u001b[K` : `${text}\n`);
   };
+}
+
+/** What the progress line needs to show a merging run's rules (null for any other run). */
+export function ruleTable(config: ReturnType<typeof runConfig>): { stages: readonly MergeStage[]; perRule: number } | null {
+  const stages = runRuleStages(config);
+  return stages && config.policy.kind === 'hebbian' ? { stages, perRule: ruleDef(config.policy.rule).coefficients } : null;
 }
 
 /** Finishes the generation in flight on SIGINT / SIGTERM, then returns. */
@@ -136,13 +165,14 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   const json = flag(args, 'json', 'boolean');
   const evaluator = redisEngine(args);
   const workers = flag(args, 'workers', 'int');
-  const popSize = runConfig(store.getRun(runId).config).es.popSize;
+  const config = runConfig(store.getRun(runId).config);
+  const popSize = config.es.popSize;
   if (workers !== undefined && usefulWorkers(workers, popSize) < workers) {
     process.stderr.write(`--workers ${workers}: population ${popSize} is ${popSize / 2} mirrored pairs, so ${usefulWorkers(workers, popSize)} workers are started\n`);
   }
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total, ruleTable(config)), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
     if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` at ${generationText(store.generations(runId).length, total)}; continue with: hebb resume ${runId}`}\n`);
   } finally {

@@ -113,11 +113,19 @@ export function lloyd(points: ArrayLike<number>, dim: number, weights: ArrayLike
     iterations++;
     let changed = 0;
     for (let p = 0; p < n; p++) {
-      let best = 0;
-      let bestD = squaredDistance(points, p, centroids, 0, dim);
-      for (let c = 1; c < k; c++) {
-        const d = squaredDistance(points, p, centroids, c, dim);
-        if (d < bestD) {
+      // Start from the current centre (ties still go to the lowest index below); a sum stops once it is beaten.
+      const from = labels[p]! >= 0 ? labels[p]! : 0;
+      let best = from;
+      let bestD = squaredDistance(points, p, centroids, from, dim);
+      const at = p * dim;
+      for (let c = 0; c < k; c++) {
+        if (c === from) continue;
+        let d = 0;
+        for (let q = 0, o = c * dim; q < dim && d <= bestD; q++) {
+          const x = points[at + q]! - centroids[o + q]!;
+          d += x * x;
+        }
+        if (d < bestD || (d === bestD && c < best)) {
           bestD = d;
           best = c;
         }

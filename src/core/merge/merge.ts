@@ -9,12 +9,13 @@
  * those of any Hebbian run. Before the first merge the table is one row per synapse and the assignment the
  * identity, so a merging run's first generations are exactly those of the same run without merging.
  */
-import type { MergeSchedule, PolicySpec } from '../config';
+import type { MergeSchedule, PolicySpec, RunConfig } from '../config';
 import type { EsState } from '../es/openai-es';
 import { synapseCount, type MlpSpec } from '../nn/mlp';
 import { genomeLayout } from '../policy/genome';
 import { ruleDef } from '../plasticity/rules';
 import { Domain, RandomStream } from '../random';
+import { taskNet } from '../tasks';
 import { weightedKMeans, type KMeansResult } from './kmeans';
 
 /** How a Hebbian genome splits into the rule coefficients and the rest. */
@@ -154,4 +155,13 @@ export function centreGenome(net: MlpSpec, policy: PolicySpec, theta: Float32Arr
   if (!assignment) return theta;
   const geometry = ruleGeometry(net, policy);
   return expandGenome(geometry, theta, assignment, new Float32Array(geometry.genomeSize));
+}
+
+/**
+ * A run's table sizes over its generations (null when it does not merge): what the run page, `hebb runs show` and
+ * the progress line show as rules and coefficients per generation.
+ */
+export function runRuleStages(config: Pick<RunConfig, 'env' | 'policy' | 'merge' | 'generations'>): MergeStage[] | null {
+  if (config.merge === null || config.policy.kind !== 'hebbian') return null;
+  return mergeStages(config.merge, ruleGeometry(taskNet(config.env), config.policy).synapses, config.generations);
 }

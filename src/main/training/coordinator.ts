@@ -82,7 +82,8 @@ function startingState(store: Store, runId: number, config: RunConfig): EsState 
  * schedule says so (k-means++ seeded by the run seed and that generation, so a resumed run merges identically).
  */
 function withMerge(config: RunConfig, next: EsState): EsState {
-  if (!config.merge) return next;
+  // The centre after the last generation is the run's result: it is never merged without evolving on.
+  if (!config.merge || next.generation >= config.generations) return next;
   const geometry = ruleGeometry(taskNet(config.env), config.policy);
   const rules = tableRules(geometry, next.theta.length);
   if (!mergeDue(config.merge, next.generation, rules)) return next;
