@@ -1,9 +1,10 @@
 /** `hebb work` trains the queued runs; `hebb pause RUN` and `hebb stop RUN` interrupt a run, here or elsewhere. */
 import { runConfig } from '../../core/config';
+import { runRuleStages } from '../../core/merge/merge';
 import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
 import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
-import { reporter, ruleTable, stopSignal } from './train';
+import { reporter, stopSignal } from './train';
 import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
 export const WORK_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
@@ -28,7 +29,7 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
         let report = reporters.get(e.runId);
         if (!report) {
           const config = runConfig(store.getRun(e.runId).config);
-          report = reporter(e.runId, json, config.generations, ruleTable(config));
+          report = reporter(e.runId, json, config.generations, runRuleStages(config));
           reporters.set(e.runId, report);
         }
         report(e.record, e.heldout);

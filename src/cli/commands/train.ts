@@ -1,8 +1,7 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
 import { generationText } from '../../common/generations';
 import { ConfigError, ENV_NAMES, mergeSchema, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
-import { rulesAt, runRuleStages, type MergeStage } from '../../core/merge/merge';
-import { ruleDef } from '../../core/plasticity/rules';
+import { rulesAt, runRuleStages, type RuleStages } from '../../core/merge/merge';
 import { RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
@@ -115,7 +114,7 @@ export function progressLine(done: number, total: number, mean: number, max: num
  * Prints each generation's record; `rules` (a merging run: its table sizes and coefficients per rule) adds the
  * generation's rules and coefficients (`rules`, `coefficients` in JSON).
  */
-export function reporter(runId: number, json: boolean, total: number, rules: { stages: readonly MergeStage[]; perRule: number } | null = null): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
+export function reporter(runId: number, json: boolean, total: number, rules: RuleStages | null = null): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
   const started = Date.now();
   const table = (g: number): { rules: number; coefficients: number } | null => {
     if (!rules) return null;
@@ -143,12 +142,6 @@ export function reporter(runId: number, json: boolean, total: number, rules: { s
   };
 }
 
-/** What the progress line needs to show a merging run's rules (null for any other run). */
-export function ruleTable(config: ReturnType<typeof runConfig>): { stages: readonly MergeStage[]; perRule: number } | null {
-  const stages = runRuleStages(config);
-  return stages && config.policy.kind === 'hebbian' ? { stages, perRule: ruleDef(config.policy.rule).coefficients } : null;
-}
-
 /** Finishes the generation in flight on SIGINT / SIGTERM, then returns. */
 export function stopSignal(): { stop: () => boolean; dispose: () => void } {
   let requested = false;
@@ -172,7 +165,7 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   }
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total, ruleTable(config)), interrupt: () => (signal.stop() ? 'paused' : null) });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total, runRuleStages(config)), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
     if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` at ${generationText(store.generations(runId).length, total)}; continue with: hebb resume ${runId}`}\n`);
   } finally {

@@ -157,11 +157,18 @@ export function centreGenome(net: MlpSpec, policy: PolicySpec, theta: Float32Arr
   return expandGenome(geometry, theta, assignment, new Float32Array(geometry.genomeSize));
 }
 
+/** A merging run's table sizes over its generations, and the coefficients each rule has. */
+export interface RuleStages {
+  readonly stages: readonly MergeStage[];
+  readonly perRule: number;
+}
+
 /**
- * A run's table sizes over its generations (null when it does not merge): what the run page, `hebb runs show` and
+ * A run's rule table over its generations (null when it does not merge): what the run page, `hebb runs show` and
  * the progress line show as rules and coefficients per generation.
  */
-export function runRuleStages(config: Pick<RunConfig, 'env' | 'policy' | 'merge' | 'generations'>): MergeStage[] | null {
+export function runRuleStages(config: Pick<RunConfig, 'env' | 'policy' | 'merge' | 'generations'>): RuleStages | null {
   if (config.merge === null || config.policy.kind !== 'hebbian') return null;
-  return mergeStages(config.merge, ruleGeometry(taskNet(config.env), config.policy).synapses, config.generations);
+  const geometry = ruleGeometry(taskNet(config.env), config.policy);
+  return { stages: mergeStages(config.merge, geometry.synapses, config.generations), perRule: geometry.coefficients };
 }
