@@ -7,7 +7,7 @@
  */
 import { runConfig, type RunConfig } from '../../core/config';
 import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type EsState, type NoiseTable } from '../../core/es';
-import { identityAssignment, mergeDue, mergedRuleCount, mergeRules, ruleGeometry, tableRules } from '../../core/merge/merge';
+import { identityAssignment, mergeDue, mergedRuleCount, ruleGeometry, tableRules } from '../../core/merge/merge';
 import { genomeLayout, initialCentre } from '../../core/policy/genome';
 import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
@@ -17,6 +17,8 @@ import { processOwner, type GenerationRecord, type HeldoutRecord, type Store } f
 import type { Evaluator, EvaluatorFactory } from './evaluator';
 import { EvaluatorPool, usefulWorkers } from './evaluator-pool';
 import { heldoutDue, heldoutLifetimes, heldoutRecords } from './heldout';
+import type { MergeReply, MergeTask } from './merge-worker';
+import { startWorker } from '../worker-entry';
 
 export interface TrainOptions {
   /** Worker threads (default: one per available core). */
@@ -81,13 +83,29 @@ function startingState(store: Store, runId: number, config: RunConfig): EsState 
  * Evolve & Merge: the centre of generation `next.generation` is the state `tell` made, its rules merged when the
  * schedule says so (k-means++ seeded by the run seed and that generation, so a resumed run merges identically).
  */
-function withMerge(config: RunConfig, next: EsState): EsState {
+async function withMerge(config: RunConfig, next: EsState): Promise<EsState> {
   // The centre after the last generation is the run's result: it is never merged without evolving on.
   if (!config.merge || next.generation >= config.generations) return next;
   const geometry = ruleGeometry(taskNet(config.env), config.policy);
   const rules = tableRules(geometry, next.theta.length);
   if (!mergeDue(config.merge, next.generation, rules)) return next;
-  return mergeRules(geometry, next, mergedRuleCount(config.merge, rules), config.seed).state;
+  const task: MergeTask = { geometry, state: next, rules: mergedRuleCount(config.merge, rules), runSeed: config.seed };
+  // In a thread of its own: K-means takes seconds, and this thread may be serving the GUI.
+  return new Promise((ok, fail) => {
+    const worker = startWorker(import.meta.url, 'merge-worker', { task });
+    let settled = false;
+    const failed = (message: string): void => {
+      if (!settled) fail(new Error(`merging the rules into ${task.rules} for generation ${next.generation} failed: ${message}`));
+      settled = true;
+    };
+    worker.once('message', (m: MergeReply) => {
+      if (m.kind === 'done') ok(m.state);
+      else failed(m.message);
+      settled = true;
+    });
+    worker.once('error', (e) => failed(e.message));
+    worker.once('exit', (code) => failed(`the merge thread exited (code ${code})`));
+  });
 }
 
 /** Built-in presets are in every store. */
@@ -151,7 +169,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
       // The engine still holds this generation's centre (setCentre above): that is the one tested.
       const tests = heldoutDue(config, state.generation) ? await pool.test(state.generation, heldoutLifetimes(config)) : [];
       const heldout = tests.length > 0 ? heldoutRecords(config, state.generation, tests) : [];
-      const next = withMerge(config, tell(state, fitness, noise));
+      const next = await withMerge(config, tell(state, fitness, noise));
       const record: GenerationRecord = {
         generation: state.generation,
         ...summarise(fitness),
