@@ -1,12 +1,21 @@
 /** `hebb runs` and `hebb runs show RUN`. */
 import { generationText } from '../../common/generations';
 import { runConfig } from '../../core/config';
-import { rulesAt, runRuleStages } from '../../core/merge/merge';
+import { rulesAt, runRuleStages, type RuleStages } from '../../core/merge/merge';
 import { BLOWN_UP_FITNESS } from '../../core/rollout/lifetime';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type ParsedArgs } from '../args';
 
 export const RUNS_FLAGS = STORE_FLAGS;
+
+/** A stored run's rule table over its generations; null when it does not merge (or its config no longer reads). */
+function ruleStagesOf(config: unknown): RuleStages | null {
+  try {
+    return runRuleStages(runConfig(config));
+  } catch {
+    return null;
+  }
+}
 
 export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
   const args = parseArgs(argv, RUNS_FLAGS, 'hebb runs');
@@ -19,7 +28,7 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
   try {
     if (id !== undefined) {
       const run = store.getRun(id);
-      const merging = runRuleStages(runConfig(run.config));
+      const merging = ruleStagesOf(run.config);
       // A merging run's generations say how many rules (and rule coefficients) their centre had.
       const generations = store.generations(id).map((g) => {
         if (!merging) return g;
