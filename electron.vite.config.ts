@@ -14,6 +14,7 @@ export default defineConfig({
           'evaluator-worker': resolve('src/main/training/evaluator-worker.ts'),
           'lifetimes-worker': resolve('src/main/services/lifetimes-worker.ts'),
           'analysis-worker': resolve('src/main/services/analysis-worker.ts'),
+          'merge-worker': resolve('src/main/training/merge-worker.ts'),
           hebb: resolve('src/cli/hebb.ts'),
         },
         output: { chunkFileNames: '[name]-[hash].js' },

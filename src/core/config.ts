@@ -191,6 +191,19 @@ export const checkpointsSchema = z.object({
 export type CheckpointPolicy = z.output<typeof checkpointsSchema>;
 
 /**
+ * Evolve & Merge (Pedersen & Risi, GECCO 2021; docs/METHOD.md): a Hebbian run evolves a table of rules and a
+ * synapse → rule assignment; after generation g − 1 for every g = every, 2·every, … the rules are clustered by
+ * K-means into max(floor, ⌈rules / factor⌉) and evolution continues on the merged table, until `floor` is reached.
+ */
+export const mergeSchema = z.object({
+  every: z.int().min(1).max(1_000_000).describe('Merge the rules at generations every, 2·every, …'),
+  factor: z.number({ error: 'enter a number' }).gt(1, 'must be more than 1 (each merge divides the rules by it)').max(1_000_000).default(2).describe('Each merge divides the number of rules by this (rounded up)'),
+  floor: z.int().min(1).max(10_000_000).default(384).describe('Merging stops at this many rules (384 × 5 = the paper\'s 1 920 coefficients)'),
+});
+export type MergeSchedule = z.output<typeof mergeSchema>;
+export type MergeScheduleInput = z.input<typeof mergeSchema>;
+
+/**
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
  */
@@ -211,7 +224,15 @@ export const runConfigFields = z.object({
   seed: seed.default(0).describe('Keys the initial centre, the noise offsets and every episode: same seed, same run'),
   heldout: heldoutSchema.default(heldoutSchema.parse({})),
   checkpoints: checkpointsSchema.default(checkpointsSchema.parse({})),
+  merge: mergeSchema.nullable().default(null).describe('Evolve & Merge: cluster the Hebbian rules into fewer every few generations (none: one rule per synapse throughout)'),
 }).superRefine((c, ctx) => {
+  if (c.merge !== null) {
+    if (c.policy.kind !== 'hebbian') ctx.addIssue({ code: 'custom', message: 'applies to Hebbian runs only (a static network has no rules to merge)', path: ['merge'] });
+    else if (c.policy.indexing !== 'corrected') {
+      // The first release's i + j indexing already shares rows between synapses in a fixed pattern; merging clusters one rule per synapse.
+      ctx.addIssue({ code: 'custom', message: 'needs policy.indexing "corrected" (one rule per synapse to start from)', path: ['merge'] });
+    }
+  }
   if (c.env === 'racing') {
     // The car is gym's one car and its tracks are drawn per lifetime: there are no bodies to choose or hold out.
     const noBodies = 'does not apply to a racing run (the car is fixed; every lifetime drives a new random track): leave it out';

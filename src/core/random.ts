@@ -75,6 +75,8 @@ export const Domain = {
   esOffsets: 2,
   episode: 3,
   initialCentre: 4,
+  /** Evolve & Merge: the k-means++ draws of the merge at (run seed, generation). */
+  merge: 5,
   test: 99,
   recording: 100,
 } as const;

@@ -78,7 +78,7 @@ describe("the paper's experiment as run configs", () => {
       expect(car.heldout).toEqual({ morphologies: [], tracks: true, every: 10, episodes: 5 });
     }
     // The Hebbian car: ABCD_lr, U(±0.1) initial weights each lifetime, each FC layer ÷ max |w| after every update.
-    expect(configs[4]!.policy).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: true });
+    expect(configs[4]!.policy).toEqual({ kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'maxabs' });
     expect(configs[5]!.policy).toEqual({ kind: 'static' });
     // One lifetime per candidate: 300 × 200 = 60 000 a car run, the quadruped's 300 × 200 × 2; both plus 31 tests
     // of 5 (generations 0, 10, …, 290 and the last, 299).

@@ -220,9 +220,9 @@ describe('ES state codec', () => {
     const corrupt = Uint8Array.from(bytes);
     corrupt[13] = 0x7b; // '{' where a quote should be
     expect(() => decodeEsState(corrupt)).toThrow(/checksum mismatch/);
-    const unflagged = Uint8Array.from(bytes); // clearing the checksum flag of a format-2 blob is corruption too
+    const unflagged = Uint8Array.from(bytes); // clearing the checksum flag of a current-format blob is corruption too
     new DataView(unflagged.buffer).setUint32(4, ES_STATE_FORMAT_VERSION, true);
-    expect(() => decodeEsState(unflagged)).toThrow(/checksum of a format-2 blob is missing/);
+    expect(() => decodeEsState(unflagged)).toThrow(new RegExp(`checksum of a format-${ES_STATE_FORMAT_VERSION} blob is missing`));
   });
 
   it('keeps the documented layout: θ as float32 at the first 8-aligned offset after the header, then Adam m and v', () => {

@@ -1,6 +1,7 @@
 /** Benchmarks of the pure core: network kernels and ES bookkeeping on the paper's quadruped sizes. */
 import { NORMALISE_MODES, type NormaliseMode } from '../../core/config';
 import { ask, createNoiseTable, init, tell } from '../../core/es';
+import { expandGenome, identityAssignment, mergeRules, ruleGeometry } from '../../core/merge/merge';
 import { QUADRUPED_MLP, StaticMlp, synapseCount } from '../../core/nn/mlp';
 import { HebbianNetwork } from '../../core/plasticity/hebbian-network';
 import { RULES } from '../../core/plasticity/rules';
@@ -92,4 +93,37 @@ function noiseTable(): Benchmark {
   };
 }
 
-export const coreBenchmarks = (): Benchmark[] => [...NORMALISE_MODES.map(ruleUpdate), mlpForward(), esTell(), noiseTable()];
+const ABCD_LR = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' } as const;
+
+/** Evolve & Merge: what a worker adds per candidate, expanding a 384-rule table into the 61 440 coefficients. */
+function mergeExpand(): Benchmark {
+  const geometry = ruleGeometry(QUADRUPED_MLP, ABCD_LR);
+  const table = new Float32Array(384 * 5);
+  RandomStream.of(1, 4).fillNormal(table);
+  const assignment = Int32Array.from({ length: SYNAPSES }, (_, s) => s % 384);
+  const out = new Float32Array(geometry.genomeSize);
+  return {
+    key: 'merge_expand_us',
+    unit: 'µs',
+    description: 'Evolve & Merge: a 384-rule table expanded into the 12 288 synapses\' 61 440 coefficients, per candidate',
+    measure: () => timeNs(() => {
+      for (let i = 0; i < 100; i++) expandGenome(geometry, table, assignment, out);
+    }) / 100 / 1e3,
+  };
+}
+
+/** Evolve & Merge: the costliest merge of the paper's range, 12 288 rules (one per synapse) into 6 144. */
+function mergeFirst(): Benchmark {
+  const geometry = ruleGeometry(QUADRUPED_MLP, ABCD_LR);
+  const theta = new Float32Array(geometry.genomeSize);
+  RandomStream.of(1, 5).fillNormal(theta);
+  const state = { ...init({ popSize: 200, noiseTableSize: 1 << 22 }, theta), generation: 20, assignment: identityAssignment(SYNAPSES) };
+  return {
+    key: 'merge_first_ms',
+    unit: 'ms',
+    description: 'Evolve & Merge: K-means of 12 288 rules (N(0,1) coefficients) into 6 144, k-means++ + Lloyd to convergence',
+    measure: () => timeNs(() => mergeRules(geometry, state, 6144, 1)) / 1e6,
+  };
+}
+
+export const coreBenchmarks = (): Benchmark[] => [...NORMALISE_MODES.map(ruleUpdate), mlpForward(), esTell(), noiseTable(), mergeExpand(), mergeFirst()];

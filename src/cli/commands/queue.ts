@@ -1,5 +1,6 @@
 /** `hebb work` trains the queued runs; `hebb pause RUN` and `hebb stop RUN` interrupt a run, here or elsewhere. */
 import { runConfig } from '../../core/config';
+import { runRuleStages } from '../../core/merge/merge';
 import type { Store } from '../../main/store/store';
 import { interruptRun, QueueError, TrainingQueue } from '../../main/training/queue';
 import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
@@ -27,7 +28,8 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
       if (e.type === 'generation') {
         let report = reporters.get(e.runId);
         if (!report) {
-          report = reporter(e.runId, json, runConfig(store.getRun(e.runId).config).generations);
+          const config = runConfig(store.getRun(e.runId).config);
+          report = reporter(e.runId, json, config.generations, runRuleStages(config));
           reporters.set(e.runId, report);
         }
         report(e.record, e.heldout);

@@ -1,10 +1,21 @@
 /** `hebb runs` and `hebb runs show RUN`. */
 import { generationText } from '../../common/generations';
+import { runConfig } from '../../core/config';
+import { rulesAt, runRuleStages, type RuleStages } from '../../core/merge/merge';
 import { BLOWN_UP_FITNESS } from '../../core/rollout/lifetime';
 import type { Store } from '../../main/store/store';
 import { flag, parseArgs, runIdArg, STORE_FLAGS, UsageError, type ParsedArgs } from '../args';
 
 export const RUNS_FLAGS = STORE_FLAGS;
+
+/** A stored run's rule table over its generations; null when it does not merge (or its config no longer reads). */
+function ruleStagesOf(config: unknown): RuleStages | null {
+  try {
+    return runRuleStages(runConfig(config));
+  } catch {
+    return null;
+  }
+}
 
 export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) => Store): void {
   const args = parseArgs(argv, RUNS_FLAGS, 'hebb runs');
@@ -17,7 +28,13 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
   try {
     if (id !== undefined) {
       const run = store.getRun(id);
-      const generations = store.generations(id);
+      const merging = ruleStagesOf(run.config);
+      // A merging run's generations say how many rules (and rule coefficients) their centre had.
+      const generations = store.generations(id).map((g) => {
+        if (!merging) return g;
+        const rules = rulesAt(merging.stages, g.generation);
+        return { ...g, rules, coefficients: rules * merging.perRule };
+      });
       const heldout = store.heldout(id);
       if (json) {
         process.stdout.write(`${JSON.stringify({ ...run, generation: generations.length, generations, heldout })}\n`);
@@ -25,7 +42,7 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
         process.stdout.write(`run ${run.id} "${run.name}"  ${run.status}${run.error ? ` (${run.error})` : ''}\n`);
         process.stdout.write(`config ${JSON.stringify(run.config)}\n`);
         for (const g of generations) {
-          const blown = g.blownUp > 0 ? `  blown up ${g.blownUp}` : '';
+          const blown = (g.blownUp > 0 ? `  blown up ${g.blownUp}` : '') + ('rules' in g ? `  rules ${g.rules}` : '');
           const tests = heldout.filter((h) => h.generation === g.generation).map((h) => `  held-out ${h.morphology} ${h.mean.toFixed(2)} ± ${h.std.toFixed(2)}`);
           process.stdout.write(`  ${String(g.generation).padStart(5)}  mean ${g.mean.toFixed(2).padStart(9)}  max ${g.max.toFixed(2).padStart(9)}${blown}${tests.join('')}\n`);
         }

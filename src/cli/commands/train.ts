@@ -1,6 +1,7 @@
 /** `hebb train` and `hebb resume`: run the ES loop in this process, one JSON line or progress line per generation. */
 import { generationText } from '../../common/generations';
-import { ConfigError, ENV_NAMES, NORMALISE_MODES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { ConfigError, ENV_NAMES, mergeSchema, NORMALISE_MODES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
+import { rulesAt, runRuleStages, type RuleStages } from '../../core/merge/merge';
 import { RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
@@ -12,6 +13,7 @@ import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 /** What a run gets for every option left out: the config schema's defaults (core/config). */
 const RUN_DEFAULTS = runConfig({ name: 'defaults' });
 const HEBBIAN_DEFAULTS = RUN_DEFAULTS.policy.kind === 'hebbian' ? RUN_DEFAULTS.policy : undefined;
+const MERGE_DEFAULTS = mergeSchema.parse({ every: 1 });
 
 export const TRAIN_FLAGS = {
   ...STORE_FLAGS,
@@ -38,6 +40,9 @@ export const TRAIN_FLAGS = {
   'heldout-tracks': { kind: 'boolean', help: 'the car (--env racing): test the centre on unseen tracks while it trains (the tracks hebb eval drives)' },
   'heldout-every': { kind: 'int', help: 'with --heldout or --heldout-tracks: test generation 0, every N-th after it and the last', default: RUN_DEFAULTS.heldout.every },
   'heldout-episodes': { kind: 'int', help: 'with --heldout or --heldout-tracks: test lifetimes per held-out body (or on unseen tracks) each time', default: RUN_DEFAULTS.heldout.episodes },
+  'merge-every': { kind: 'int', value: 'K', help: 'Evolve & Merge (Hebbian): cluster the rules into fewer at generations K, 2K, … (docs/METHOD.md)', absent: 'no merging: one rule per synapse' },
+  'merge-factor': { kind: 'number', help: 'with --merge-every: each merge divides the number of rules by this (rounded up)', default: MERGE_DEFAULTS.factor },
+  'merge-floor': { kind: 'int', value: 'N', help: 'with --merge-every: merging stops at N rules', default: MERGE_DEFAULTS.floor },
   ...REDIS_FLAG,
 } as const satisfies FlagTable;
 export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
@@ -48,6 +53,7 @@ const FLAG_OF: Record<string, string> = {
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.tracks': '--heldout-tracks', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
+  'run.merge': '--merge-every', 'run.merge.every': '--merge-every', 'run.merge.factor': '--merge-factor', 'run.merge.floor': '--merge-floor',
 };
 
 export function configFromFlags(args: ParsedArgs): RunConfigInput {
@@ -68,6 +74,10 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
   for (const name of ['heldout-every', 'heldout-episodes']) {
     if (args.flags.has(name) && heldout === undefined && !tracks) throw new UsageError(`--${name} needs --heldout (the bodies to test on) or, for the car, --heldout-tracks`);
   }
+  const mergeEvery = flag(args, 'merge-every', 'int');
+  for (const name of ['merge-factor', 'merge-floor']) {
+    if (args.flags.has(name) && mergeEvery === undefined) throw new UsageError(`--${name} needs --merge-every (how often to merge)`);
+  }
   const policy = policyKind === 'hebbian'
     ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string'), normalise: flag(args, 'normalise', 'string') }
     : { kind: policyKind };
@@ -82,6 +92,7 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     ...(heldout || tracks
       ? { heldout: { ...(heldout ? { morphologies: heldout } : {}), ...(tracks ? { tracks } : {}), every: flag(args, 'heldout-every', 'int'), episodes: flag(args, 'heldout-episodes', 'int') } }
       : {}),
+    ...(mergeEvery !== undefined ? { merge: { every: mergeEvery, factor: flag(args, 'merge-factor', 'number'), floor: flag(args, 'merge-floor', 'int') } } : {}),
   };
 }
 
@@ -108,13 +119,22 @@ export function progressLine(done: number, total: number, mean: number, max: num
   return `[${'#'.repeat(filled)}${'·'.repeat(barWidth - filled)}]  ${generationText(done, total)}  mean ${mean.toFixed(1)}  max ${max.toFixed(1)}${blown}  ETA ${clock}`;
 }
 
-export function reporter(runId: number, json: boolean, total: number): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
+/**
+ * Prints each generation's record; `rules` (a merging run: its table sizes and coefficients per rule) adds the
+ * generation's rules and coefficients (`rules`, `coefficients` in JSON).
+ */
+export function reporter(runId: number, json: boolean, total: number, rules: RuleStages | null = null): (r: GenerationRecord, heldout?: readonly HeldoutRecord[]) => void {
   const started = Date.now();
+  const table = (g: number): { rules: number; coefficients: number } | null => {
+    if (!rules) return null;
+    const n = rulesAt(rules.stages, g);
+    return { rules: n, coefficients: n * rules.perRule };
+  };
   let first: number | undefined;
   let lastHeldout = '';
   return (r, heldout = []) => {
     if (json) {
-      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs, blown_up: r.blownUp };
+      const line = { run: runId, generation: r.generation, mean: r.mean, max: r.max, min: r.min, std: r.std, lr: r.lr, sigma: r.sigma, env_steps: r.envSteps, wall_ms: r.wallMs, blown_up: r.blownUp, ...table(r.generation) };
       const tests = heldout.map((h) => ({ morphology: h.morphology, mean: h.mean, std: h.std, distance: h.distance.reduce((s, d) => s + d, 0) / h.episodes }));
       process.stdout.write(`${JSON.stringify(tests.length > 0 ? { ...line, heldout: tests } : line)}\n`);
       return;
@@ -124,7 +144,9 @@ export function reporter(runId: number, json: boolean, total: number): (r: Gener
     first ??= r.generation;
     const done = r.generation + 1;
     const perGen = (Date.now() - started) / (done - first);
-    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}${lastHeldout}`;
+    const t = table(r.generation);
+    const merged = t ? `  rules ${t.rules} (${t.coefficients} coefficients)` : '';
+    const text = `run ${runId}  ${progressLine(done, total, r.mean, r.max, ((total - done) * perGen) / 1000, undefined, r.blownUp)}${merged}${lastHeldout}`;
     process.stdout.write(process.stdout.isTTY ? `\r${text}\u001b[K` : `${text}\n`);
   };
 }
@@ -145,13 +167,14 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   const json = flag(args, 'json', 'boolean');
   const evaluator = redisEngine(args);
   const workers = flag(args, 'workers', 'int');
-  const popSize = runConfig(store.getRun(runId).config).es.popSize;
+  const config = runConfig(store.getRun(runId).config);
+  const popSize = config.es.popSize;
   if (workers !== undefined && usefulWorkers(workers, popSize) < workers) {
     process.stderr.write(`--workers ${workers}: population ${popSize} is ${popSize / 2} mirrored pairs, so ${usefulWorkers(workers, popSize)} workers are started\n`);
   }
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total), interrupt: () => (signal.stop() ? 'paused' : null) });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total, runRuleStages(config)), interrupt: () => (signal.stop() ? 'paused' : null) });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
     if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` at ${generationText(store.generations(runId).length, total)}; continue with: hebb resume ${runId}`}\n`);
   } finally {

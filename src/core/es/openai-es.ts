@@ -20,6 +20,11 @@ export interface EsState {
   /** The search distribution's centre. */
   readonly theta: Float32Array;
   readonly optimizer: OptimizerState;
+  /**
+   * Evolve & Merge (core/merge): synapse s follows row assignment[s] of the rule table at the head of θ. The ES
+   * never reads it, only carries it to the next state, so a checkpoint holds everything that builds the policy.
+   */
+  readonly assignment?: Int32Array;
 }
 
 /** One population member: θ + sign·σ·noise[offset … offset+dim). */
@@ -120,6 +125,7 @@ export function tell(state: EsState, fitness: ArrayLike<number>, noise: NoiseTab
     sigma: sigma > config.sigmaFloor ? sigma * config.sigmaDecay : sigma,
     theta: nextTheta,
     optimizer,
+    ...(state.assignment ? { assignment: state.assignment } : {}),
   };
 }
 

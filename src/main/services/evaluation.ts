@@ -6,6 +6,7 @@ import type { Comparison, ComparisonCell } from '../../common/model';
 import { runConfig, type RunConfig } from '../../core/config';
 import { assemble } from '../../core/envs/quadruped/assembly';
 import { decodeEsState } from '../../core/es';
+import { centreGenome } from '../../core/merge/merge';
 import { CAR_ACTIONS } from '../../core/policy/car-policy';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { checkDamage, parseDamage } from '../../core/rollout/damage';
@@ -23,7 +24,8 @@ export type Progress = (done: number, total: number) => void;
 /**
  * The centre of generation g: the one whose candidates produced generation g's record (checkpoint g). Generation 0
  * is the initial centre, rebuilt from the run's config; the default is the latest checkpoint, the centre after the
- * last update (for a finished run of G generations, generation G: the trained result).
+ * last update (for a finished run of G generations, generation G: the trained result). The genome is always the
+ * ordinary one (a coefficient row per synapse): a merging run's table is expanded through its assignment.
  */
 export function centre(store: Store, runId: number, generation?: number): { config: RunConfig; generation: number; genome: Float32Array } {
   const config = runConfig(store.getRun(runId).config);
@@ -33,8 +35,9 @@ export function centre(store: Store, runId: number, generation?: number): { conf
     if (state.generation !== saved.generation) {
       throw new StoreError(`checkpoint ${saved.generation} of run ${runId} holds the ES state of generation ${state.generation} (corrupt row)`);
     }
-    return { config, generation: saved.generation, genome: state.theta };
+    return { config, generation: saved.generation, genome: centreGenome(taskNet(config.env), config.policy, state.theta, state.assignment) };
   }
+  // A merging run's generation 0 is one rule per synapse: its table is the ordinary genome.
   if (generation === 0) return { config, generation: 0, genome: initialState(config).theta };
   if (generation === undefined) {
     throw new StoreError(`run ${runId} has no trained generation yet (generation 0, its initial centre, can be tested)`, 'conflict');

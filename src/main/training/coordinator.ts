@@ -2,10 +2,12 @@
  * The ES loop of one run: ask → evaluate in the worker pool → (test the centre on held-out bodies, when due) →
  * tell → commit the generation, its held-out tests and the next checkpoint in one transaction → only then report
  * it. A run resumes from its latest checkpoint exactly as if never stopped: every random draw is keyed by (run seed,
- * generation, candidate, morphology), never by time or worker.
+ * generation, candidate, morphology), never by time or worker. A run that merges rules (Evolve & Merge) merges
+ * them here, between `tell` and the commit, so the checkpoint of a merge's generation is the merged centre.
  */
 import { runConfig, type RunConfig } from '../../core/config';
 import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type EsState, type NoiseTable } from '../../core/es';
+import { identityAssignment, mergeDue, mergedRuleCount, ruleGeometry, tableRules } from '../../core/merge/merge';
 import { genomeLayout, initialCentre } from '../../core/policy/genome';
 import { Domain, RandomStream } from '../../core/random';
 import { summarise } from '../../core/stats';
@@ -15,6 +17,8 @@ import { processOwner, type GenerationRecord, type HeldoutRecord, type Store } f
 import type { Evaluator, EvaluatorFactory } from './evaluator';
 import { EvaluatorPool, usefulWorkers } from './evaluator-pool';
 import { heldoutDue, heldoutLifetimes, heldoutRecords } from './heldout';
+import type { MergeReply, MergeTask } from './merge-worker';
+import { startWorker } from '../worker-entry';
 
 export interface TrainOptions {
   /** Worker threads (default: one per available core). */
@@ -59,13 +63,49 @@ export function initialState(config: RunConfig): EsState {
   const net = taskNet(config.env);
   const layout = genomeLayout(net, config.policy);
   const centre = initialCentre(net, layout, RandomStream.of(config.seed, Domain.initialCentre));
-  return init({ ...config.es, seed: config.seed }, centre);
+  const state = init({ ...config.es, seed: config.seed }, centre);
+  // Evolve & Merge starts from one rule per synapse: the same centre, read as a table through the identity.
+  return config.merge ? { ...state, assignment: identityAssignment(ruleGeometry(net, config.policy).synapses) } : state;
 }
 
 /** The ES state a run continues from: its latest checkpoint (the centre of the next generation), or generation 0's. */
 function startingState(store: Store, runId: number, config: RunConfig): EsState {
   const saved = store.checkpoint(runId);
-  return saved ? decodeEsState(saved.state) : initialState(config);
+  if (!saved) return initialState(config);
+  const state = decodeEsState(saved.state);
+  if ((state.assignment !== undefined) !== (config.merge !== null)) {
+    throw new Error(`checkpoint ${saved.generation} of run ${runId} ${state.assignment ? 'has a rule assignment, but the run does not merge rules' : 'has no rule assignment, but the run merges rules'} (corrupt row)`);
+  }
+  return state;
+}
+
+/**
+ * Evolve & Merge: the centre of generation `next.generation` is the state `tell` made, its rules merged when the
+ * schedule says so (k-means++ seeded by the run seed and that generation, so a resumed run merges identically).
+ */
+async function withMerge(config: RunConfig, next: EsState): Promise<EsState> {
+  // The centre after the last generation is the run's result: it is never merged without evolving on.
+  if (!config.merge || next.generation >= config.generations) return next;
+  const geometry = ruleGeometry(taskNet(config.env), config.policy);
+  const rules = tableRules(geometry, next.theta.length);
+  if (!mergeDue(config.merge, next.generation, rules)) return next;
+  const task: MergeTask = { geometry, state: next, rules: mergedRuleCount(config.merge, rules), runSeed: config.seed };
+  // In a thread of its own: K-means takes seconds, and this thread may be serving the GUI.
+  return new Promise((ok, fail) => {
+    const worker = startWorker(import.meta.url, 'merge-worker', { task });
+    let settled = false;
+    const failed = (message: string): void => {
+      if (!settled) fail(new Error(`merging the rules into ${task.rules} for generation ${next.generation} failed: ${message}`));
+      settled = true;
+    };
+    worker.once('message', (m: MergeReply) => {
+      if (m.kind === 'done') ok(m.state);
+      else failed(m.message);
+      settled = true;
+    });
+    worker.once('error', (e) => failed(e.message));
+    worker.once('exit', (code) => failed(`the merge thread exited (code ${code})`));
+  });
 }
 
 /** Built-in presets are in every store. */
@@ -108,6 +148,7 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         heldout: config.heldout.morphologies.map((name) => ({ name, mjcf: store.morphology(name).mjcf })),
         noise: noise.data.buffer as SharedArrayBuffer,
         theta,
+        ...(config.merge ? { assignment: new SharedArrayBuffer(ruleGeometry(net, config.policy).synapses * 4) } : {}),
         l2Coefficient: state.config.l2Coefficient,
         physics: config.physics,
       },
@@ -122,13 +163,13 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         return interrupted;
       }
       const started = performance.now();
-      await pool.setCentre(state.generation, state.theta);
+      await pool.setCentre(state.generation, state.theta, state.assignment);
       const results = await pool.evaluate(state.generation, state.sigma, ask(state));
       const fitness = results.map((r) => r.fitness);
       // The engine still holds this generation's centre (setCentre above): that is the one tested.
       const tests = heldoutDue(config, state.generation) ? await pool.test(state.generation, heldoutLifetimes(config)) : [];
       const heldout = tests.length > 0 ? heldoutRecords(config, state.generation, tests) : [];
-      const next = tell(state, fitness, noise);
+      const next = await withMerge(config, tell(state, fitness, noise));
       const record: GenerationRecord = {
         generation: state.generation,
         ...summarise(fitness),

@@ -61,12 +61,15 @@ export class EvaluatorPool implements Evaluator {
   private readonly readyWaiters: (() => void)[] = [];
   /** Workers replaced after dying (diagnostics and tests). */
   replacements = 0;
+  /** Length of the centre last set (the whole shared θ until then). */
+  private centreLength: number;
 
   constructor(
     private readonly init: WorkerInit,
     readonly size: number = availableParallelism(),
   ) {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`workers must be a positive integer, got ${size}`);
+    this.centreLength = init.theta.byteLength / 4;
     for (let i = 0; i < size; i++) this.slots.push(this.start());
   }
 
@@ -78,9 +81,19 @@ export class EvaluatorPool implements Evaluator {
     return slot;
   }
 
-  /** Writes the centre into the shared θ the workers read; only between generations, never while they evaluate. */
-  setCentre(_generation: number, theta: Float32Array): Promise<void> {
-    new Float32Array(this.init.theta).set(theta);
+  /**
+   * Writes the centre (and a merging run's assignment) into the shared buffers the workers read; only between
+   * generations, never while they evaluate.
+   */
+  setCentre(_generation: number, theta: Float32Array, assignment?: Int32Array): Promise<void> {
+    if ((assignment === undefined) !== (this.init.assignment === undefined)) {
+      return Promise.reject(new Error(assignment ? 'this pool was built for a run that does not merge rules, but the centre has a rule assignment' : 'this pool was built for a run that merges rules: the centre needs its rule assignment'));
+    }
+    const shared = new Float32Array(this.init.theta);
+    if (theta.length > shared.length) return Promise.reject(new Error(`the centre has ${theta.length} parameters; the shared buffer holds ${shared.length}`));
+    shared.set(theta);
+    if (assignment) new Int32Array(this.init.assignment!).set(assignment);
+    this.centreLength = theta.length;
     return Promise.resolve();
   }
 
@@ -91,7 +104,7 @@ export class EvaluatorPool implements Evaluator {
 
   /** Evaluates every candidate of a generation; resolves with results ordered by candidate index. */
   evaluate(generation: number, sigma: number, candidates: readonly Candidate[]): Promise<CandidateResult[]> {
-    const task = (id: number, items: Batch['items']): EvaluateTask => ({ kind: 'candidates', id, generation, sigma, candidates: items as Candidate[] });
+    const task = (id: number, items: Batch['items']): EvaluateTask => ({ kind: 'candidates', id, generation, centre: this.centreLength, sigma, candidates: items as Candidate[] });
     return this.run(generation, 'candidates', candidates, task) as Promise<CandidateResult[]>;
   }
 
@@ -100,7 +113,7 @@ export class EvaluatorPool implements Evaluator {
    * ordered by index.
    */
   test(generation: number, tests: readonly TestLifetime[]): Promise<TestResult[]> {
-    const task = (id: number, items: Batch['items']): EvaluateTask => ({ kind: 'tests', id, generation, tests: items as TestLifetime[] });
+    const task = (id: number, items: Batch['items']): EvaluateTask => ({ kind: 'tests', id, generation, centre: this.centreLength, tests: items as TestLifetime[] });
     return this.run(generation, 'held-out lifetimes', tests, task) as Promise<TestResult[]>;
   }
 

@@ -4,7 +4,8 @@
  * stream, a test's from the test streams: unseen tracks); one policy reused for every
  * lifetime. Candidates arrive as (index, noise offset, sign) and test lifetimes of the
  * centre as (index, held-out body, episode); parameters are rebuilt here from the shared centre and noise table,
- * never sent.
+ * never sent. A merging run's centre is a rule table: each candidate's table is expanded through the shared
+ * assignment into the ordinary genome the policy loads.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Env } from '../../core/envs/env';
@@ -12,7 +13,8 @@ import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { RacingEnv } from '../../core/envs/racing/racing-env';
-import { perturb } from '../../core/es/openai-es';
+import { perturb, type Candidate } from '../../core/es/openai-es';
+import { expandGenome, ruleGeometry } from '../../core/merge/merge';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { genomeLayout } from '../../core/policy/genome';
 import { makePolicy } from '../../core/policy/make-policy';
@@ -45,16 +47,26 @@ const theta = new Float32Array(init.theta);
 const eps = new Float32Array(init.noise);
 const genome = new Float32Array(layout.size);
 const policy = makePolicy(init.net, init.policy, theta.slice());
+const merging = init.assignment ? { geometry: ruleGeometry(init.net, init.policy), assignment: new Int32Array(init.assignment), table: new Float32Array(layout.size) } : null;
+
+/** Writes the genome of the centre (sign 0) or of a candidate into `genome`. */
+function build(centre: Float32Array, sigma: number, candidate: Candidate | null): void {
+  const out = merging ? merging.table.subarray(0, centre.length) : genome;
+  if (candidate) perturb(centre, sigma, eps, candidate, out);
+  else out.set(centre);
+  if (merging) expandGenome(merging.geometry, out, merging.assignment, genome);
+}
 
 function run(task: EvaluateTask): (CandidateResult | TestResult)[] {
+  const centre = theta.subarray(0, task.centre);
   if (task.kind === 'candidates') {
     return task.candidates.map((c) => {
-      perturb(theta, task.sigma, eps, c, genome);
+      build(centre, task.sigma, c);
       const r = evaluateCandidate(policy, envs, layout, genome, { seed: init.runSeed, generation: task.generation, candidate: c.index }, init.l2Coefficient, protocol);
       return { index: c.index, ...r };
     });
   }
-  genome.set(theta);
+  build(centre, 0, null);
   policy.load(genome);
   return task.tests.map((t) => {
     const r = testLifetime(heldout[t.morphology]!, policy, init.runSeed, task.generation, t.episode, protocol);

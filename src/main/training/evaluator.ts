@@ -12,8 +12,11 @@ export interface Evaluator {
   readonly engine: string;
   /** Resolves once the engine can take work. */
   ready(): Promise<void>;
-  /** Sets generation `generation`'s centre θ; its candidates and its held-out tests are drawn around it. */
-  setCentre(generation: number, theta: Float32Array): Promise<void>;
+  /**
+   * Sets generation `generation`'s centre θ; its candidates and its held-out tests are drawn around it. A run that
+   * merges rules gives the synapse → rule assignment of its table too (EsState.assignment).
+   */
+  setCentre(generation: number, theta: Float32Array, assignment?: Int32Array): Promise<void>;
   /** Evaluates every candidate of a generation; resolves with results ordered by candidate index. */
   evaluate(generation: number, sigma: number, candidates: readonly Candidate[]): Promise<CandidateResult[]>;
   /** Test lifetimes of the current centre on the held-out bodies; resolves with results ordered by index. */

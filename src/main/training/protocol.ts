@@ -18,6 +18,12 @@ export interface WorkerInit {
   readonly noise: SharedArrayBuffer;
   readonly theta: SharedArrayBuffer;
   readonly l2Coefficient: number;
+  /**
+   * Evolve & Merge runs only (core/merge): the synapse → rule assignment (Int32, one per synapse), written by the
+   * main thread with each centre. θ then holds the rule table and the genome's other segments, and every candidate
+   * is expanded into the ordinary genome before the policy loads it.
+   */
+  readonly assignment?: SharedArrayBuffer;
   /** The run's physics version (RunConfig.physics; default the current one). */
   readonly physics?: number;
 }
@@ -29,9 +35,10 @@ export interface TestLifetime {
   readonly episode: number;
 }
 
+/** `centre`: the length of the centre θ in the shared buffer (a merged table is shorter than the genome). */
 export type EvaluateTask =
-  | { readonly kind: 'candidates'; readonly id: number; readonly generation: number; readonly sigma: number; readonly candidates: readonly Candidate[] }
-  | { readonly kind: 'tests'; readonly id: number; readonly generation: number; readonly tests: readonly TestLifetime[] };
+  | { readonly kind: 'candidates'; readonly id: number; readonly generation: number; readonly centre: number; readonly sigma: number; readonly candidates: readonly Candidate[] }
+  | { readonly kind: 'tests'; readonly id: number; readonly generation: number; readonly centre: number; readonly tests: readonly TestLifetime[] };
 
 export interface CandidateResult {
   readonly index: number;

@@ -16,7 +16,7 @@ import type { Candidate } from '../../core/es/openai-es';
 import type { Evaluator, EvaluatorFactory, RunIdentity } from './evaluator';
 import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './protocol';
 import {
-  centreKey, centrePattern, HEARTBEAT_PATTERN, jobId, PROTOCOL, QUEUE_NAME, redisOptions, sha256, WORKBENCH_VERSION,
+  centreBytes, centreKey, centrePattern, HEARTBEAT_PATTERN, jobId, PROTOCOL, QUEUE_NAME, redisOptions, sha256, WORKBENCH_VERSION,
   type EvaluateJob, type JobResult, type RunSpec,
 } from './redis-protocol';
 
@@ -59,8 +59,8 @@ export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
 
 /** The part of a run's config the workers need, from what the coordinator gives the thread pool. */
 function runSpec(init: WorkerInit, run: RunIdentity): RunSpec {
-  const { noise: _buffer, theta: _centre, ...rest } = init;
-  return { ...rest, noise: { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize } };
+  const { noise: _buffer, theta: _centre, assignment, ...rest } = init;
+  return { ...rest, noise: { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize }, ...(assignment ? { merging: true as const } : {}) };
 }
 
 /** The run key in job and centre names: the run id, then a digest of everything its numbers depend on. */
@@ -146,8 +146,9 @@ export class RedisEvaluator implements Evaluator {
     await Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady()]);
   }
 
-  async setCentre(generation: number, theta: Float32Array): Promise<void> {
-    const bytes = Buffer.from(theta.buffer.slice(theta.byteOffset, theta.byteOffset + theta.byteLength));
+  async setCentre(generation: number, theta: Float32Array, assignment?: Int32Array): Promise<void> {
+    if ((assignment !== undefined) !== (this.spec.merging === true)) throw new Error(assignment ? 'the run does not merge rules, but the centre has a rule assignment' : 'the run merges rules: the centre needs its rule assignment');
+    const bytes = centreBytes(theta, assignment);
     this.centre = { generation, bytes };
     if (!this.cleaned) {
       await this.discardStale(generation);

@@ -14,8 +14,8 @@ import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './pr
 
 /** The workbench version a job is made by; a worker evaluates only jobs of its own version. */
 export const WORKBENCH_VERSION: string = pkg.version;
-/** The job format below; bumped when it changes, checked with the version. */
-export const PROTOCOL = 1;
+/** The job format below; bumped when it changes, checked with the version. 2: a merging run's centre has its assignment. */
+export const PROTOCOL = 2;
 export const QUEUE_NAME = 'hebb-evaluate';
 /** Every key of ours (BullMQ's own are under its `bull:` prefix). */
 const PREFIX = 'hebb';
@@ -99,9 +99,30 @@ export function redactUrl(url: string): string {
 /**
  * What a worker needs to build a run's worlds and policy: what the thread pool's workers get (WorkerInit), without
  * its shared buffers — the centre comes from Redis, and the noise table, a pure function of (seed, size), is built by
- * each machine.
+ * each machine. `merging`: the run merges rules (Evolve & Merge), so its centre key holds the rule table and the
+ * other segments (float32) followed by the synapse → rule assignment (int32, one per synapse): see `centreBytes`.
  */
-export type RunSpec = Omit<WorkerInit, 'noise' | 'theta'> & { readonly noise: { readonly seed: number; readonly size: number } };
+export type RunSpec = Omit<WorkerInit, 'noise' | 'theta' | 'assignment'> & { readonly noise: { readonly seed: number; readonly size: number }; readonly merging?: true };
+
+/** A centre as its Redis key holds it: θ's bytes, then (a merging run) the assignment's. */
+export function centreBytes(theta: Float32Array, assignment?: Int32Array): Buffer {
+  const parts = [Buffer.from(theta.buffer, theta.byteOffset, theta.byteLength)];
+  if (assignment) parts.push(Buffer.from(assignment.buffer, assignment.byteOffset, assignment.byteLength));
+  return Buffer.concat(parts);
+}
+
+/**
+ * A centre key's value read back (any alignment: it is copied): θ, and for a merging run of `synapses` synapses
+ * the assignment, the last 4·synapses bytes.
+ */
+export function readCentre(bytes: Uint8Array, synapses: number | null): { theta: Float32Array; assignment?: Int32Array } {
+  if (bytes.length % 4 !== 0) throw new Error(`a centre of ${bytes.length} bytes is not whole 32-bit values`);
+  const words = Uint8Array.from(bytes).buffer;
+  if (synapses === null) return { theta: new Float32Array(words) };
+  const thetaLength = bytes.length / 4 - synapses;
+  if (thetaLength < 1) throw new Error(`a merging run's centre of ${bytes.length} bytes cannot hold ${synapses} assignments and a table`);
+  return { theta: new Float32Array(words, 0, thetaLength), assignment: new Int32Array(words, 4 * thetaLength, synapses) };
+}
 
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */
 function canonical(value: unknown): string {

@@ -12,11 +12,13 @@ import { mlpSpecSchema, parseConfig, policySpecSchema } from '../../core/config'
 import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
 import { fillNoise, type NoiseTable } from '../../core/es';
 import { parseMjcf } from '../../core/morphology/mjcf';
+import { ruleGeometry, tableRules } from '../../core/merge/merge';
+import { synapseCount } from '../../core/nn/mlp';
 import { genomeLayout } from '../../core/policy/genome';
 import { EvaluatorPool } from './evaluator-pool';
 import type { CandidateResult, TestResult } from './protocol';
 import {
-  centreKey, heartbeatKey, jobLifetimes, QUEUE_NAME, redisOptions, refusal, WORKBENCH_VERSION,
+  centreKey, heartbeatKey, jobLifetimes, QUEUE_NAME, readCentre, redisOptions, refusal, WORKBENCH_VERSION,
   type EvaluateJob, type Heartbeat, type JobResult, type RunSpec,
 } from './redis-protocol';
 
@@ -53,6 +55,7 @@ function unbuildable(spec: RunSpec): string | null {
     // The car lives on tracks its seed draws, not on bodies.
     if (spec.morphologies.length === 0 && (spec.env ?? 'quadruped') === 'quadruped') return 'the run has no training morphologies';
     const size = genomeLayout(spec.net, spec.policy).size;
+    if (spec.merging) ruleGeometry(spec.net, spec.policy); // throws for a static policy
     if (!Number.isInteger(spec.noise.size) || spec.noise.size < size || spec.noise.size > 2 ** 28) return `noise table size ${spec.noise.size} is not an integer in [genome size ${size}, 2^28]`;
     return null;
   } catch (e) {
@@ -81,7 +84,7 @@ export class RedisWorker {
   private readonly redis: Redis;
   private readonly sets = new Map<string, PoolSet>();
   private readonly noise = new Map<string, Promise<NoiseTable>>();
-  private readonly centres = new Map<string, Promise<Float32Array | null>>();
+  private readonly centres = new Map<string, Promise<Uint8Array | null>>();
   private readonly done: { at: number; lifetimes: number }[] = [];
   private readonly started = Date.now();
   private currentRun: string | null = null;
@@ -140,21 +143,23 @@ export class RedisWorker {
     if (why !== null) throw new UnrecoverableError(`worker ${this.name} refused job ${job.id ?? '?'}: ${why}`);
     this.currentRun = data.runLabel;
     const head = { run: data.run, generation: data.generation, chunk: data.chunk };
-    const centre = await this.centre(data.run, data.generation);
-    if (!centre) return { ...head, stale: true };
+    const bytes = await this.centre(data.run, data.generation);
+    if (!bytes) return { ...head, stale: true };
     if (!this.sets.has(data.configHash)) {
       const why = unbuildable(data.config);
       if (why !== null) throw new UnrecoverableError(`worker ${this.name} cannot build ${data.runLabel}: ${why}`);
     }
     const set = this.poolSet(data.configHash, data.config);
     await set.ready;
+    const { theta: centre, assignment } = readCentre(bytes, data.config.merging ? synapseCount(data.config.net) : null);
     const size = genomeLayout(data.config.net, data.config.policy).size;
-    if (centre.length !== size) throw new Error(`the centre of generation ${data.generation} has ${centre.length} parameters; the run's genome has ${size}`);
+    if (data.config.merging) tableRules(ruleGeometry(data.config.net, data.config.policy), centre.length); // throws naming the sizes
+    else if (centre.length !== size) throw new Error(`the centre of generation ${data.generation} has ${centre.length} parameters; the run's genome has ${size}`);
     // As many jobs run at once as there are threads, so a free pool is there unless the set was just rebuilt.
     const pool = set.free.pop() ?? (await this.spare(set, data.config));
     let results: (CandidateResult | TestResult)[];
     try {
-      await pool.setCentre(data.generation, centre);
+      await pool.setCentre(data.generation, centre, assignment);
       results = data.kind === 'candidates' ? await pool.evaluate(data.generation, data.sigma, data.candidates) : await pool.test(data.generation, data.tests);
     } finally {
       set.free.push(pool);
@@ -171,7 +176,7 @@ export class RedisWorker {
    * was committed (its jobs are stale) or Redis lost it. Each job still asks whether the key exists (one EXISTS),
    * so a cached centre never revives a committed generation.
    */
-  private async centre(run: string, generation: number): Promise<Float32Array | null> {
+  private async centre(run: string, generation: number): Promise<Uint8Array | null> {
     const key = centreKey(run, generation);
     if ((await this.redis.exists(key)) === 0) {
       this.centres.delete(key);
@@ -179,8 +184,8 @@ export class RedisWorker {
     }
     let centre = this.centres.get(key);
     if (!centre) {
-      // Copied out of the reply: a Buffer may start anywhere in the socket's memory, a Float32Array must be aligned.
-      centre = this.redis.getBuffer(key).then((b) => (b === null ? null : new Float32Array(Uint8Array.from(b).buffer)));
+      // Copied into aligned arrays by readCentre: a Buffer may start anywhere in the socket's memory.
+      centre = this.redis.getBuffer(key);
       this.centres.set(key, centre);
       while (this.centres.size > MAX_CENTRES) this.centres.delete(this.centres.keys().next().value!);
     }
@@ -245,7 +250,9 @@ export class RedisWorker {
   /** A one-thread pool for the run config `spec`: its own centre buffer, the machine's noise table. */
   private newPool(spec: RunSpec, noise: NoiseTable): EvaluatorPool {
     const size = genomeLayout(spec.net, spec.policy).size;
-    return new EvaluatorPool({ ...spec, noise: noise.data.buffer as SharedArrayBuffer, theta: new SharedArrayBuffer(size * 4) }, 1);
+    const { merging, ...init } = spec;
+    const assignment = merging ? { assignment: new SharedArrayBuffer(synapseCount(spec.net) * 4) } : {};
+    return new EvaluatorPool({ ...init, ...assignment, noise: noise.data.buffer as SharedArrayBuffer, theta: new SharedArrayBuffer(size * 4) }, 1);
   }
 
   private async beat(): Promise<void> {

@@ -3,6 +3,7 @@
  * way: an invisible lower series and a stacked, filled (upper − lower) series on top of it.
  */
 import type { GenerationRecord, HeldoutRecord } from '../../common/model';
+import { rulesAt, type RuleStages } from '../../core/merge/merge';
 
 type Series = Record<string, unknown>;
 const PALETTE = ['#58a6ff', '#f0883e', '#7ee787', '#d2a8ff', '#ff7b72', '#e3b341', '#79c0ff', '#ffa198', '#56d364', '#bc8cff'];
@@ -100,6 +101,33 @@ export function scheduleOption(generations: readonly GenerationRecord[]): Record
       { name: 'σ', type: 'line', symbol: 'none', yAxisIndex: 1, data: x.map((xi, i) => [xi, generations[i]!.sigma]), itemStyle: { color: PALETTE[5] } },
     ],
   };
+}
+
+/**
+ * Evolve & Merge: the rules in the table of each generation's centre (left) and the rule coefficients the ES
+ * evolves (right), both on log axes, stepping down at each merge.
+ */
+export function rulesOption(generations: readonly GenerationRecord[], rules: RuleStages): Record<string, unknown> {
+  const x = generations.map((g) => g.generation);
+  const count = x.map((g) => rulesAt(rules.stages, g));
+  return {
+    backgroundColor: 'transparent',
+    animation: false,
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, data: ['rules', 'coefficients'] },
+    grid: { left: 70, right: 70, top: 40, bottom: 40 },
+    xAxis: GENERATION_AXIS,
+    yAxis: [{ type: 'log', name: 'rules', logBase: 10 }, { type: 'log', name: 'coefficients', logBase: 10, splitLine: { show: false } }],
+    series: [
+      { name: 'rules', type: 'line', step: 'end', symbol: 'none', data: x.map((xi, i) => [xi, count[i]]), itemStyle: { color: PALETTE[2] } },
+      { name: 'coefficients', type: 'line', step: 'end', symbol: 'none', yAxisIndex: 1, data: x.map((xi, i) => [xi, count[i]! * rules.perRule]), lineStyle: { type: 'dashed' }, itemStyle: { color: PALETTE[3] } },
+    ],
+  };
+}
+
+/** "12 288 → 6 144 (g 20) → 3 072 (g 40)": a merging run's planned table sizes, in words. */
+export function mergePlanText(rules: RuleStages): string {
+  return rules.stages.map((s, i) => (i === 0 ? s.rules.toLocaleString('en-GB') : `${s.rules.toLocaleString('en-GB')} (generation ${s.from})`)).join(' → ');
 }
 
 /** A span of frames to shade (damage windows), labelled. */

@@ -19,6 +19,7 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
   items?: JsonSchema;
 }
 
@@ -52,6 +53,20 @@ export function forEnv(draft: Record<string, unknown>): Record<string, unknown> 
     if (sub === undefined) delete out[top];
     else if (typeof out[top] === 'object' && out[top] !== null) out[top] = Object.fromEntries(Object.entries(out[top] as Record<string, unknown>).filter(([k]) => k !== sub));
   }
+  return out;
+}
+
+/**
+ * Evolve & Merge (run config `merge`: a settings object, or null for none) is not a generated field — a nullable
+ * object has no one widget — but a switch with its fields beside it, for Hebbian runs only (NewRunDialog).
+ */
+export const MERGE_SCHEMA: JsonSchema = RUN_SCHEMA.properties?.['merge']?.anyOf?.find((s) => s.type === 'object') ?? {};
+export const GENERATED_FIELDS = (key: string): boolean => key !== 'merge';
+
+/** The settings a run gets when merging is switched on in the form: the schema's defaults, merging every 20 generations. */
+export function mergeDraft(): Record<string, unknown> {
+  const out: Record<string, unknown> = { every: 20 };
+  for (const [key, s] of Object.entries(MERGE_SCHEMA.properties ?? {})) if (s.default !== undefined) out[key] = s.default;
   return out;
 }
 
@@ -119,7 +134,7 @@ export function issuesByField(issues: readonly { path: string; message: string }
 
 /** Labels that read better than their keys. */
 const LABELS: Record<string, string> = {
-  es: 'evolution strategy', popSize: 'population', init: 'initial weights', lr: 'learning rate', l2Coefficient: 'L2 penalty', heldout: 'held-out testing',
+  es: 'evolution strategy', every: 'every (generations)', floor: 'floor (rules)', popSize: 'population', init: 'initial weights', lr: 'learning rate', l2Coefficient: 'L2 penalty', heldout: 'held-out testing',
 };
 
 /** A readable label from a field key: `sigmaDecay` → "sigma decay". */
