@@ -85,13 +85,17 @@ describe('the workbench in web mode', () => {
   it('shows a racing run only the fields of the car, with its Hebbian normalisation maxabs', async () => {
     await page.getByTestId('new-run').click();
     const dialog = page.getByTestId('new-run-dialog');
-    const quadrupedOnly = dialog.locator('[data-path="morphologies"], [data-path="heldout"], [data-path="physics"]');
+    // The held-out fieldset stays for the car: it tests on unseen tracks instead of held-out bodies.
+    const quadrupedOnly = dialog.locator('[data-path="morphologies"], [data-path="heldout.morphologies"], [data-path="physics"]');
+    const racingOnly = dialog.locator('[data-path="heldout.tracks"]');
     expect(await quadrupedOnly.count()).toBe(3);
+    expect(await racingOnly.count()).toBe(0);
     expect(await dialog.locator('#field-policy-normalise').inputValue()).toBe('none');
     expect((await dialog.locator('#field-policy-normalise option').allTextContents()).map((t) => t.trim())).toEqual(['none', 'maxabs', 'zscore', 'clip']);
     await dialog.locator('#field-env').selectOption('racing');
     await dialog.locator('[data-path="morphologies"]').waitFor({ state: 'detached' });
     expect(await quadrupedOnly.count()).toBe(0);
+    expect(await racingOnly.count()).toBe(1);
     expect(await dialog.locator('#field-policy-normalise').inputValue()).toBe('maxabs');
     // The draft is a valid racing config: no field complains about the hidden bodies.
     await dialog.locator('#field-name').fill('car');
