@@ -109,7 +109,7 @@ describe('web mode in Chromium', () => {
     for (const r of queued) await wb.api('runs.stop', { id: r.id }); // set aside: a car generation of 200 is long
     expect(queued.map((r) => r.name).sort()).toEqual(['paper car hebbian seed 4', 'paper car static seed 4']);
     const config = (await wb.api<{ run: { config: { env: string; es: { popSize: number }; generations: number; policy: { normalise?: boolean } } } }>('runs.get', { id: queued.find((r) => r.name.includes('hebbian'))!.id })).run.config;
-    expect([config.env, config.es.popSize, config.generations, config.policy.normalise]).toEqual(['racing', 200, 300, true]);
+    expect([config.env, config.es.popSize, config.generations, config.policy.normalise]).toEqual(['racing', 200, 300, 'maxabs']);
     await page.context().close();
   });
 });

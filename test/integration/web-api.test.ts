@@ -201,8 +201,8 @@ describe('web mode API', () => {
       ['paper car hebbian seed 7', 'racing', 'hebbian', 7, [], 200, { morphologies: [], tracks: true, every: 10, episodes: 5 }],
       ['paper car static seed 7', 'racing', 'static', 7, [], 200, { morphologies: [], tracks: true, every: 10, episodes: 5 }],
     ]);
-    expect(configs[2]!.policy.normalise).toBe(true); // the paper's car normalises; the quadruped's does not
-    expect(configs[0]!.policy.normalise).toBe(false);
+    expect(configs[2]!.policy.normalise).toBe('maxabs'); // the paper's car normalises; the quadruped's does not
+    expect(configs[0]!.policy.normalise).toBe('none');
 
     const car = await value<{ ids: number[] }>('runs.reproducePaper', { seeds: [8], generations: 2, tasks: ['racing'] });
     for (const id of car.ids) await call('runs.stop', { id });
