@@ -12,7 +12,7 @@ import { HULL_ANGLE, HULL_VX, HULL_VY, HULL_X, HULL_Y, type RaceFrame, type Trac
 import type { DamageEvent } from '../../../core/rollout/damage';
 import type { CarTrace, Recording } from '../../../core/rollout/lifetime';
 import { damageWindows, type DamageWindow } from './model';
-import { WeightSnapshots, type SnapshotAt, type WeightFrames } from './snapshots';
+import { RecordedFrames } from './recorded-frames';
 
 /** The car's actions, in action order. */
 export const CAR_ACTION_LABELS = ['steer', 'gas', 'brake'] as const;
@@ -24,8 +24,7 @@ export interface Bounds {
   readonly maxY: number;
 }
 
-export class CarReplay implements WeightFrames {
-  readonly frames: number;
+export class CarReplay extends RecordedFrames {
   readonly track: Track;
   readonly trace: CarTrace;
   readonly damage: readonly DamageWindow[];
@@ -33,30 +32,20 @@ export class CarReplay implements WeightFrames {
   readonly path: Float64Array;
   /** The box holding the track's tiles and the car's whole path (world units). */
   readonly bounds: Bounds;
-  /** Σ reward up to each frame. */
-  private readonly cumulative: Float64Array;
   /** Tiles painted (touched) by each frame. */
   private readonly touched: Int32Array;
-  private readonly noAction: Float32Array;
-  private readonly snapshots: WeightSnapshots;
   /** The frame handed out by `raceFrame`, rewritten on every call. */
   private scratch: RaceFrame | undefined;
 
-  private constructor(readonly recording: Recording, trace: CarTrace, damage: readonly DamageEvent[]) {
+  private constructor(recording: Recording, trace: CarTrace, damage: readonly DamageEvent[]) {
+    super(recording, 0); // the car's one reward term
     this.trace = trace;
     this.track = recordedTrack(trace);
     if (trace.paintedAt.length !== this.track.tileCount) {
       throw new Error(`the recording's ${trace.paintedAt.length} tiles are not its track's ${this.track.tileCount}: was it recorded by another version of the track generator?`);
     }
-    this.frames = recording.envSteps + 1;
     if (trace.carStates.length !== this.frames * trace.carFloats) throw new Error(`the car trace holds ${trace.carStates.length / trace.carFloats} frames, the recording ${this.frames}`);
     this.damage = damageWindows(damage, recording.burnIn, this.frames);
-    this.noAction = new Float32Array(recording.actionSize);
-    this.snapshots = new WeightSnapshots(recording);
-
-    const terms = recording.rewardTerms.length;
-    this.cumulative = new Float64Array(this.frames);
-    for (let f = 1; f < this.frames; f++) this.cumulative[f] = this.cumulative[f - 1]! + recording.rewards[(f - 1) * terms]!;
 
     this.touched = new Int32Array(this.frames);
     for (const at of trace.paintedAt) if (at >= 0 && at < this.frames) this.touched[at]!++;
@@ -85,14 +74,6 @@ export class CarReplay implements WeightFrames {
     return new CarReplay(recording, recording.car, damage);
   }
 
-  get layerSizes(): readonly number[] {
-    return this.recording.layerSizes;
-  }
-
-  private check(frame: number): void {
-    if (!Number.isInteger(frame) || frame < 0 || frame >= this.frames) throw new RangeError(`frame must be an integer in [0, ${this.frames - 1}], got ${frame}`);
-  }
-
   /** What the rasteriser draws frame f from: the same object every call (its buffers rewritten), so no allocation. */
   raceFrame(frame: number): RaceFrame {
     this.scratch = recordedFrame(this.track, this.trace, frame, this.scratch);
@@ -118,29 +99,14 @@ export class CarReplay implements WeightFrames {
     return this.touched[frame]!;
   }
 
-  /** The policy step that chose the action of the step into this frame, or null for the reset frame. */
-  policyStep(frame: number): number | null {
-    this.check(frame);
-    const t = frame - 1 - this.recording.burnIn;
-    return t >= 0 ? t : null;
-  }
-
   /** Σ reward up to and including the step into this frame (the episode's score). */
   score(frame: number): number {
-    this.check(frame);
-    return this.cumulative[frame]!;
+    return this.sumTo(frame);
   }
 
   /** The reward of the step into this frame alone. */
   stepReward(frame: number): number {
-    return frame === 0 ? 0 : this.score(frame) - this.score(frame - 1);
-  }
-
-  /** (steer, gas, brake) applied in the step into this frame (zeros for frame 0). */
-  action(frame: number): Float32Array {
-    this.check(frame);
-    const n = this.recording.actionSize;
-    return frame === 0 ? this.noAction : this.recording.actions.subarray((frame - 1) * n, frame * n);
+    return this.termAt(frame);
   }
 
   /** Hull speed (world units per second) and heading (radians) at frame f. */
@@ -151,17 +117,5 @@ export class CarReplay implements WeightFrames {
 
   heading(frame: number): number {
     return this.car(frame)[HULL_ANGLE]!;
-  }
-
-  layerSnapshots(l: number): Float32Array[] {
-    return this.snapshots.layer(l);
-  }
-
-  snapshotIndex(frame: number): number {
-    return this.snapshots.indexAt(this.policyStep(frame));
-  }
-
-  weights(frame: number): SnapshotAt | null {
-    return this.snapshots.at(this.snapshotIndex(frame));
   }
 }

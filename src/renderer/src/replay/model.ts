@@ -11,7 +11,7 @@ import { bodies, type Morphology, type Vec3 } from '../../../core/morphology/mod
 import { findLegs, LEG_ORDER } from '../../../core/morphology/anatomy';
 import { describeDamageEvent, type DamageEvent } from '../../../core/rollout/damage';
 import type { Recording } from '../../../core/rollout/lifetime';
-import { WeightSnapshots, type SnapshotAt, type WeightFrames } from './snapshots';
+import { RecordedFrames } from './recorded-frames';
 
 const POSE = 7;
 
@@ -100,34 +100,20 @@ export function actionLabels(m: Morphology, actionSize: number): string[] {
   return Array.from({ length: actionSize }, (_, i) => named[i] ?? `action ${i}`);
 }
 
-export class Replay implements WeightFrames {
-  readonly frames: number;
+export class Replay extends RecordedFrames {
   /** What each action drives, in action order (`actionLabels`). */
   readonly actionLabels: readonly string[];
   readonly shapes: readonly ReplayShape[];
   readonly damage: readonly DamageWindow[];
   /** The body index of each foot-contact flag, in `contacts()` order (−1 where the body has no such foot). */
   readonly feet: readonly number[];
-  /** Σ fitness term up to each frame (0 through the burn-in). */
-  private readonly cumulative: Float64Array;
-  /** The action of frame 0 (nothing was applied yet). */
-  private readonly noAction: Float32Array;
-  private readonly snapshots: WeightSnapshots;
 
-  private constructor(readonly recording: Recording, shapes: ReplayShape[], feet: number[], damage: DamageWindow[], fitnessTerm: number, labels: string[]) {
-    this.frames = recording.envSteps + 1;
+  private constructor(recording: Recording, shapes: ReplayShape[], feet: number[], damage: DamageWindow[], fitnessTerm: number, labels: string[]) {
+    super(recording, fitnessTerm);
     this.actionLabels = labels;
     this.shapes = shapes;
     this.damage = damage;
     this.feet = feet;
-    const terms = recording.rewardTerms.length;
-    this.cumulative = new Float64Array(this.frames);
-    this.noAction = new Float32Array(recording.actionSize);
-    this.snapshots = new WeightSnapshots(recording);
-    for (let f = 1; f < this.frames; f++) {
-      const counted = f - 1 >= recording.burnIn ? recording.rewards[(f - 1) * terms + fitnessTerm]! : 0;
-      this.cumulative[f] = this.cumulative[f - 1]! + counted;
-    }
   }
 
   /** Builds the model; the MJCF must describe the recording's bodies (same names, same order). */
@@ -140,14 +126,6 @@ export class Replay implements WeightFrames {
     const shapes = shapesOf(morphology);
     const windows = damageWindows(damage, recording.burnIn, recording.envSteps + 1);
     return new Replay(recording, shapes, feetOf(morphology), windows, Math.max(0, fitnessTerm), actionLabels(morphology, recording.actionSize));
-  }
-
-  get layerSizes(): readonly number[] {
-    return this.recording.layerSizes;
-  }
-
-  private check(frame: number): void {
-    if (!Number.isInteger(frame) || frame < 0 || frame >= this.frames) throw new RangeError(`frame must be an integer in [0, ${this.frames - 1}], got ${frame}`);
   }
 
   /** Every body's (x, y, z, qx, qy, qz, qw) at `frame`, in recording body order. */
@@ -164,30 +142,14 @@ export class Replay implements WeightFrames {
     return this.recording.poses.subarray(o, o + POSE);
   }
 
-  /** The policy step that produced this frame, or null for the reset frame and the burn-in. */
-  policyStep(frame: number): number | null {
-    this.check(frame);
-    const t = frame - 1 - this.recording.burnIn;
-    return t >= 0 ? t : null;
-  }
-
   /** Σ fitness term (progress) up to and including the step into this frame. */
   progress(frame: number): number {
-    this.check(frame);
-    return this.cumulative[frame]!;
+    return this.sumTo(frame);
   }
 
   /** The fitness term (progress) earned by the step into this frame alone. */
   stepProgress(frame: number): number {
-    return frame === 0 ? 0 : this.progress(frame) - this.progress(frame - 1);
-  }
-
-  /** The action applied in the step into this frame (zeros for frame 0 and the burn-in). */
-  action(frame: number): Float32Array {
-    this.check(frame);
-    const n = this.recording.actionSize;
-    const s = Math.max(0, frame - 1);
-    return frame === 0 ? this.noAction : this.recording.actions.subarray(s * n, (s + 1) * n);
+    return this.termAt(frame);
   }
 
   /** The observed foot-contact flags at this frame (the last `feet` entries of the observation). */
@@ -195,23 +157,5 @@ export class Replay implements WeightFrames {
     this.check(frame);
     const n = this.recording.observationSize;
     return this.recording.observations.subarray((frame + 1) * n - feet, (frame + 1) * n);
-  }
-
-  /** Layer `l`'s matrix in every snapshot, in time order (views). */
-  layerSnapshots(l: number): Float32Array[] {
-    return this.snapshots.layer(l);
-  }
-
-  /** Which snapshot is in force at this frame (−1: none yet); cheap and allocation-free, for "did it change?". */
-  snapshotIndex(frame: number): number {
-    return this.snapshots.indexAt(this.policyStep(frame));
-  }
-
-  /**
-   * The weight snapshot in force at this frame: the latest taken at or before its policy step, as one [out][in]
-   * matrix view per layer; null before the first snapshot or when none were recorded.
-   */
-  weights(frame: number): SnapshotAt | null {
-    return this.snapshots.at(this.snapshotIndex(frame));
   }
 }
