@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ownerAlive, processOwner } from '../../src/main/store/store';
@@ -9,14 +9,42 @@ afterEach(() => {
   for (const c of started.splice(0)) c.kill('SIGKILL');
 });
 
-/** A process whose child is killed and never reaped: the child stays a zombie ('Z' in /proc) while the parent lives. */
+/** Pids whose parent is `ppid`, from the ppid field of every /proc/<pid>/stat. */
+function childrenOf(ppid: number): number[] {
+  const kids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === ppid) kids.push(Number(name));
+    } catch {
+      // the process ended while /proc was being read
+    }
+  }
+  return kids;
+}
+
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+
+/**
+ * A process whose child is killed and never reaped: the child stays a zombie ('Z' in /proc) while the parent lives.
+ * The shell execs into `sleep` before the child is killed, so no shell is left that could reap it (dash reaps
+ * finished background jobs between commands, which made a kill-before-exec race).
+ */
 async function zombie(): Promise<number> {
-  const parent = spawn('sh', ['-c', 'sleep 100 & echo $!; exec sleep 100'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const parent = spawn('sh', ['-c', 'sleep 100 & exec sleep 101'], { stdio: 'ignore' });
   started.push(parent);
-  const pid = await new Promise<number>((ok) => parent.stdout!.once('data', (d: Buffer) => ok(Number(String(d).trim()))));
-  process.kill(pid, 'SIGKILL');
-  for (let i = 0; i < 100 && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '); i++) await new Promise((ok) => setTimeout(ok, 20));
-  return pid;
+  const ppid = parent.pid!;
+  let kids: number[] = [];
+  for (let i = 0; i < 250; i++, await sleep(20)) {
+    const execed = existsSync(`/proc/${ppid}/cmdline`) && readFileSync(`/proc/${ppid}/cmdline`, 'utf8').split('\0').join(' ').trim() === 'sleep 101';
+    kids = execed ? childrenOf(ppid) : [];
+    if (kids.length === 1) break;
+  }
+  expect(kids, 'the shell should exec into sleep with one sleeping child').toHaveLength(1);
+  process.kill(kids[0], 'SIGKILL');
+  for (let i = 0; i < 250 && !readFileSync(`/proc/${kids[0]}/stat`, 'utf8').includes(') Z '); i++) await sleep(20);
+  return kids[0];
 }
 
 describe('run owners', () => {
