@@ -42,9 +42,10 @@ async function zombie(): Promise<number> {
     if (kids.length === 1) break;
   }
   expect(kids, 'the shell should exec into sleep with one sleeping child').toHaveLength(1);
-  process.kill(kids[0], 'SIGKILL');
-  for (let i = 0; i < 250 && !readFileSync(`/proc/${kids[0]}/stat`, 'utf8').includes(') Z '); i++) await sleep(20);
-  return kids[0];
+  const child = kids[0]!;
+  process.kill(child, 'SIGKILL');
+  for (let i = 0; i < 250 && !readFileSync(`/proc/${child}/stat`, 'utf8').includes(') Z '); i++) await sleep(20);
+  return child;
 }
 
 describe('run owners', () => {
