@@ -24,9 +24,9 @@ import { centre } from '../../src/main/services/evaluation';
 import { MIGRATIONS } from '../../src/main/store/migrations';
 import { APPLICATION_ID, Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, initialState, train } from '../../src/main/training/coordinator';
+import { withoutTime } from '../support/runs';
 
 const CONFIG = { name: 'labels', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 7, seed: 16, morphologies: ['standard'] };
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 const copy = (bytes: Uint8Array): Uint8Array => Uint8Array.from(bytes);
 
 let dir: string;

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
-import { Store, StoreError, type GenerationRecord } from '../../src/main/store/store';
+import { Store, StoreError } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
+import { withoutTime } from '../support/runs';
 
 const CONFIG = { name: 'tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, seed: 4, morphologies: ['standard'] };
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 
 let store: Store;
 beforeEach(() => {

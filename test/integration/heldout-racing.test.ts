@@ -14,27 +14,20 @@ import { runConfig } from '../../src/core/config';
 import { UNSEEN_TRACKS } from '../../src/core/tasks';
 import { evaluateRun } from '../../src/main/services/evaluation';
 import { lifetimesOf } from '../../src/main/services/estimate';
-import { Store, type GenerationRecord, type HeldoutRecord } from '../../src/main/store/store';
-import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
+import { Store } from '../../src/main/store/store';
+import { createRun, train } from '../../src/main/training/coordinator';
+import { checkpoints, trainHeldoutPair, withoutTime, type HeldoutPair } from '../support/runs';
 
 const PLAIN = { name: 'car', env: 'racing', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 4, seed: 11 } as const;
 const HELD = { ...PLAIN, name: 'car held', heldout: { tracks: true, every: 2, episodes: 2 } };
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
-const checkpoints = (store: Store, id: number): [number, number[]][] =>
-  store.checkpointGenerations(id).map((g) => [g, Array.from(store.checkpoint(id, g)!.state)]);
 
 let store: Store;
 let plain: number;
 let held: number;
-const events: { generation: number; heldout: readonly HeldoutRecord[] }[] = [];
+let events: HeldoutPair['events'];
 
 beforeAll(async () => {
-  store = Store.open(':memory:');
-  ensurePresets(store);
-  plain = createRun(store, PLAIN).id;
-  await train(store, plain, { workers: 2 });
-  held = createRun(store, HELD).id;
-  await train(store, held, { workers: 2, onGeneration: (r, h) => events.push({ generation: r.generation, heldout: h }) });
+  ({ store, plain, held, events } = await trainHeldoutPair(PLAIN, HELD));
 }, 400_000);
 afterAll(() => store.close());
 

@@ -3,18 +3,18 @@
  * the centre key carries the merged table with its assignment (redis-protocol.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store, type GenerationRecord } from '../../src/main/store/store';
+import { Store } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { redisEvaluator } from '../../src/main/training/redis-evaluator';
 import { startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
+import { withoutTime } from '../support/runs';
 
 /** One merge, after generation 1 (12 288 → 6 144 rules); the held-out test runs on the merged centre too. */
 const CONFIG = {
   name: 'merging', es: { popSize: 8, noiseTableSize: 1 << 20 }, generations: 3, seed: 9, morphologies: ['standard'],
   heldout: { morphologies: ['damaged-left'], every: 2, episodes: 1 }, checkpoints: { keep: 'all' }, merge: { every: 2, floor: 6144 },
 };
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 
 let redis: RedisServer;
 let store: Store;

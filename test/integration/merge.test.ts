@@ -11,9 +11,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEsState } from '../../src/core/es';
-import { Store, type GenerationRecord } from '../../src/main/store/store';
+import { Store } from '../../src/main/store/store';
 import { centre } from '../../src/main/services/evaluation';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
+import { withoutTime } from '../support/runs';
 
 const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
@@ -22,7 +23,6 @@ const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args],
 const MERGE = { every: 2, factor: 2, floor: 3072 };
 const CONFIG = { name: 'merging', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 5, seed: 6, morphologies: ['standard'], checkpoints: { keep: 'all' }, merge: MERGE };
 const TRAIN = ['--pop', '4', '--generations', '5', '--morphologies', 'standard', '--seed', '6', '--merge-every', '2', '--merge-floor', '3072', '--json'];
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 
 let dir: string;
 let store: Store;

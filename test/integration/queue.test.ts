@@ -3,14 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { processOwner, Store, StoreError, type GenerationRecord } from '../../src/main/store/store';
+import { processOwner, Store, StoreError } from '../../src/main/store/store';
 import { ensurePresets, train } from '../../src/main/training/coordinator';
 import { QueueError, TrainingQueue, type TrainingEvent } from '../../src/main/training/queue';
 import type { RunSummary } from '../../src/common/api';
 import { Workbench } from '../../src/main/services/workbench';
+import { withoutTime } from '../support/runs';
 
 const CONFIG = { es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 3, seed: 4, morphologies: ['standard'] };
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 
 let dir: string;
 let store: Store;

@@ -13,11 +13,11 @@ import { Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { HEBB, hebbChild, startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
+import { withoutTime } from '../support/runs';
 
 const TRAIN = ['--pop', '4', '--generations', '2', '--morphologies', 'standard', '--seed', '21'];
 const hebb = (args: readonly string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
-const withoutTime = (records: readonly GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 const recordsOf = (db: string, run: number): unknown[] =>
   (JSON.parse(hebb(['runs', 'show', String(run), '--db', db, '--json']).stdout) as { generations: GenerationRecord[] }).generations.map(({ wallMs: _w, ...g }) => g);
 

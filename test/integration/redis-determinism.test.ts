@@ -7,19 +7,19 @@ import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pkg from '../../package.json' with { type: 'json' };
-import { Store, type GenerationRecord } from '../../src/main/store/store';
+import { Store } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { redisEvaluator } from '../../src/main/training/redis-evaluator';
 import { redisOptions, type Heartbeat } from '../../src/main/training/redis-protocol';
 import { startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
+import { withoutTime } from '../support/runs';
 
 /** Three jobs of two pairs per generation, and a held-out test (one job) every generation. */
 const CONFIG = {
   name: 'tiny', es: { popSize: 12, noiseTableSize: 1 << 20 }, generations: 2, seed: 7, morphologies: ['standard'],
   heldout: { morphologies: ['damaged-left'], every: 1, episodes: 2 },
 };
-const withoutTime = (records: GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 
 const OTHER = { ...CONFIG, seed: 8, heldout: { ...CONFIG.heldout, episodes: 1 } };
 

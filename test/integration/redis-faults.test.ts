@@ -16,6 +16,7 @@ import { redisEvaluator } from '../../src/main/training/redis-evaluator';
 import { QUEUE_NAME, redisOptions, sha256, type EvaluateJob } from '../../src/main/training/redis-protocol';
 import { HEBB, hebbChild, startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
+import { withoutTime } from '../support/runs';
 
 /** Two jobs of two pairs per generation. */
 const CONFIG = { name: 'tiny', es: { popSize: 8, noiseTableSize: 1 << 20 }, generations: 2, seed: 11, morphologies: ['standard'] };
@@ -25,7 +26,6 @@ const CLI_CONFIG = { name: 'cli', es: { popSize: 8 }, generations: 2, seed: 12, 
 /** Short job locks: a dead worker's job is re-run within seconds. */
 const FAST_LOCKS = ['--lock-ms', '2000'];
 
-const withoutTime = (records: readonly GenerationRecord[]): Omit<GenerationRecord, 'wallMs'>[] => records.map(({ wallMs: _w, ...r }) => r);
 const until = async (what: string, test: () => Promise<boolean> | boolean, ms = 60_000): Promise<void> => {
   const deadline = Date.now() + ms;
   while (!(await test())) {
