@@ -5,7 +5,6 @@
  * pixels are the env's own observation of the frame (core's rasteriser + resample, decoded here from the stored
  * episode); scrubbing, stepping and the keys change the frame and its readouts; the traces are labelled.
  */
-import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +14,6 @@ import { recordedFrame, recordedTrack } from '../../src/core/envs/racing/replay-
 import { HULL_X, HULL_Y, type Track } from '../../src/core/envs/racing/scene';
 import type { Recording } from '../../src/core/rollout/lifetime';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
-import { ROOT } from '../support/serve';
 import { ARTIFACTS, startWorkbench, type Workbench } from './harness';
 
 let wb: Workbench;
@@ -264,12 +262,11 @@ describe('car replay', () => {
     await page.getByTestId('track-view').screenshot({ path: join(ARTIFACTS, 'car-replay-follow.png') });
     await page.getByTestId('reset-view').click();
     await expect.poll(async () => (await dataset()).view).toBe(whole);
-    // The docs' picture: the whole lifetime's path and touched tiles, at the last frame.
+    // The whole lifetime's path and touched tiles, at the last frame (scripts/guide-screenshots.ts --car takes the docs' picture).
     await page.getByTestId('scrubber').fill(String(recording.envSteps));
     await showing(recording.envSteps);
     await page.evaluate(() => (globalThis as unknown as { scrollTo(x: number, y: number): void }).scrollTo(0, 0));
     await page.screenshot({ path: join(ARTIFACTS, 'car-replay-end.png'), fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1260 } });
-    copyFileSync(join(ARTIFACTS, 'car-replay-end.png'), join(ROOT, 'docs/images/car-replay.png'));
   });
 
   it("records a car lifetime from the run page's form, with no body to choose, and opens its replay", async () => {
