@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfig } from '../../src/core/config';
 import { loadAmmo, type AmmoModule } from '../../src/core/envs/quadruped/ammo';
@@ -22,6 +21,7 @@ import { centre } from '../../src/main/services/evaluation';
 import { MIGRATIONS } from '../../src/main/store/migrations';
 import { APPLICATION_ID, Store } from '../../src/main/store/store';
 import { GaitPolicy, lowestPoint, preset } from './fixtures/quadruped';
+import { HEBB } from '../support/cli';
 
 const DEG = Math.PI / 180;
 let ammo: AmmoModule;
@@ -153,7 +153,6 @@ describe('physics version of a run', () => {
   });
 });
 
-const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
 
 describe('hebb audit', () => {

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEBB } from '../support/cli';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const HEBB = join(ROOT, 'bin/hebb.mjs');
 
 interface Result { status: number | null; stdout: string; stderr: string }
 

@@ -6,12 +6,11 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfig } from '../../src/core/config';
 import { Store } from '../../src/main/store/store';
+import { HEBB } from '../support/cli';
 
-const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
 const TRAIN = ['--pop', '4', '--generations', '1', '--morphologies', 'standard', '--seed', '3', '--json'];
 

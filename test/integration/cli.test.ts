@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_MJCF_CHARS } from '../../src/core/morphology/limits';
+import { HEBB, HEBB_SOURCE } from '../support/cli';
 
-const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
 const digest = (path: string): string => createHash('sha256').update(readFileSync(path)).digest('hex');
 const TRAIN = ['--pop', '6', '--generations', '3', '--morphologies', 'standard', '--seed', '5', '--json'];
@@ -360,19 +360,18 @@ describe('hebb CLI', () => {
     expect(bad.stderr).toContain('run 1 is paused; only running or queued runs can be paused');
   });
 
-  it('the built CLI (out/main/hebb.js, built by npm test) trains with its bundled worker', () => {
-    const built = fileURLToPath(new URL('../../out/main/hebb.js', import.meta.url));
-    const db = join(dir, 'built.db');
-    const out = spawnSync(process.execPath, [built, 'train', '--db', db, '--workers', '2', ...TRAIN], { encoding: 'utf8' });
+  it("the package's bin (bin/hebb.mjs, from source through tsx) trains and evaluates exactly as the built CLI", () => {
+    const db = join(dir, 'source.db');
+    const out = spawnSync(process.execPath, [HEBB_SOURCE, 'train', '--db', db, '--workers', '2', ...TRAIN], { encoding: 'utf8' });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
-    // The bundle computes exactly what the sources do.
+    // The sources compute exactly what the bundle (every other test's hebb) does.
     expect(records(db, 1)).toEqual(records(join(dir, 'a.db'), 1));
-    // …and its lifetime worker evaluates like the sources' does.
-    const built2 = spawnSync(process.execPath, [built, 'eval', '1', '--db', db, '--episodes', '2', '--morphologies', 'standard', '--json'], { encoding: 'utf8' });
-    const source = hebb('eval', '1', '--db', db, '--episodes', '2', '--morphologies', 'standard', '--json');
+    // …and their lifetime worker evaluates like the bundle's does.
+    const source = spawnSync(process.execPath, [HEBB_SOURCE, 'eval', '1', '--db', db, '--episodes', '2', '--morphologies', 'standard', '--json'], { encoding: 'utf8' });
+    const built = hebb('eval', '1', '--db', db, '--episodes', '2', '--morphologies', 'standard', '--json');
     const fitness = (out: string): number[] => (JSON.parse(out) as { fitness: number[] }[])[0]!.fitness;
-    expect(fitness(built2.stdout)).toEqual(fitness(source.stdout));
+    expect(fitness(source.stdout)).toEqual(fitness(built.stdout));
   });
 
   it('unknown commands and options exit 2', () => {

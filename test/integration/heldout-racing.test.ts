@@ -8,7 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runConfig } from '../../src/core/config';
 import { UNSEEN_TRACKS } from '../../src/core/tasks';
@@ -17,6 +16,7 @@ import { lifetimesOf } from '../../src/main/services/estimate';
 import { Store } from '../../src/main/store/store';
 import { createRun, train } from '../../src/main/training/coordinator';
 import { checkpoints, trainHeldoutPair, withoutTime, type HeldoutPair } from '../support/runs';
+import { HEBB } from '../support/cli';
 
 const PLAIN = { name: 'car', env: 'racing', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 4, seed: 11 } as const;
 const HELD = { ...PLAIN, name: 'car held', heldout: { tracks: true, every: 2, episodes: 2 } };
@@ -101,16 +101,15 @@ describe('hebb train --heldout-tracks', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('prints the unseen-track tests with their generations and stores them', () => {
-    const hebb = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
     const db = join(dir, 'car.db');
-    const out = spawnSync(process.execPath, [hebb, 'train', '--db', db, '--env', 'racing', '--pop', '4', '--generations', '2', '--seed', '11',
+    const out = spawnSync(process.execPath, [HEBB, 'train', '--db', db, '--env', 'racing', '--pop', '4', '--generations', '2', '--seed', '11',
       '--heldout-tracks', '--heldout-every', '5', '--heldout-episodes', '1', '--workers', '1', '--json'], { encoding: 'utf8' });
     expect(out.stderr).toBe('');
     expect(out.status).toBe(0);
     const lines = out.stdout.trim().split('\n').map((l) => JSON.parse(l) as { generation: number; heldout?: { morphology: string }[] });
     // Every 5th from 0, and the last (1).
     expect(lines.map((l) => [l.generation, l.heldout?.map((h) => h.morphology) ?? []])).toEqual([[0, [UNSEEN_TRACKS]], [1, [UNSEEN_TRACKS]]]);
-    const shown = JSON.parse(spawnSync(process.execPath, [hebb, 'runs', 'show', '1', '--db', db, '--json'], { encoding: 'utf8' }).stdout) as { config: { heldout: unknown } };
+    const shown = JSON.parse(spawnSync(process.execPath, [HEBB, 'runs', 'show', '1', '--db', db, '--json'], { encoding: 'utf8' }).stdout) as { config: { heldout: unknown } };
     expect(shown.config.heldout).toEqual({ morphologies: [], tracks: true, every: 5, episodes: 1 });
   }, 300_000);
 });

@@ -8,15 +8,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeEsState } from '../../src/core/es';
 import { Store } from '../../src/main/store/store';
 import { centre } from '../../src/main/services/evaluation';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { withoutTime } from '../support/runs';
+import { HEBB } from '../support/cli';
 
-const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
 
 /** Merges after generations 1 and 3: 12 288 → 6 144 → 3 072 rules (the floor), ABCD_lr's 5 coefficients each. */

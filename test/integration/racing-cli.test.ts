@@ -7,11 +7,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeRecording } from '../../src/core/rollout/recording-codec';
+import { HEBB } from '../support/cli';
 
-const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8' });
 const TRAIN = ['--env', 'racing', '--pop', '8', '--generations', '3', '--seed', '4', '--json'];
 

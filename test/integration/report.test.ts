@@ -9,6 +9,7 @@ import { runExperiment } from '../../src/main/services/experiments';
 import { paperReport } from '../../src/main/services/report';
 import { Store } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
+import { HEBB } from '../support/cli';
 
 const BASE = { es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 2, morphologies: ['standard'], heldout: { morphologies: ['damaged-left'], every: 1, episodes: 1 } };
 let dir: string;
@@ -66,11 +67,11 @@ describe('the paper report', () => {
 
   it('hebb report writes the file whole, and refuses a run that does not exist', () => {
     const out = join(dir, 'report.html');
-    const ok = spawnSync('node', ['bin/hebb.mjs', 'report', ...ids.map(String), '--db', db, '--out', out, '--attractor-lifetimes', '0'], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [HEBB, 'report', ...ids.map(String), '--db', db, '--out', out, '--attractor-lifetimes', '0'], { encoding: 'utf8' });
     expect(ok.status).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
     expect(readFileSync(out, 'utf8')).not.toContain('id="attractors"'); // 0 lifetimes: left out
-    const missing = spawnSync('node', ['bin/hebb.mjs', 'report', '99', '--db', db], { encoding: 'utf8' });
+    const missing = spawnSync(process.execPath, [HEBB, 'report', '99', '--db', db], { encoding: 'utf8' });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('no run with id 99');
   });

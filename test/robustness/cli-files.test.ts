@@ -8,9 +8,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../support/serve';
+import { HEBB } from '../support/cli';
 
-const HEBB = join(ROOT, 'out/main/hebb.js');
 /**
  * Root ignores file permissions, so when the suite runs as root the permission cases run the CLI without the
  * capabilities that let it (util-linux's setpriv drops them from the bounding set; the files stay root's).

@@ -9,9 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomStream } from '../../src/core/random';
-import { ROOT } from '../support/serve';
+import { HEBB } from '../support/cli';
 
-const HEBB = join(ROOT, 'out/main/hebb.js');
 const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args], { encoding: 'utf8', timeout: 120_000 });
 const TRAIN = ['--pop', '4', '--generations', '4', '--morphologies', 'standard', '--seed', '9', '--workers', '1', '--json'];
 

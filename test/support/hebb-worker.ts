@@ -1,12 +1,13 @@
 /**
- * `hebb worker` and other `hebb` commands as users run them (bin/hebb.mjs, from source) in child processes, for the
+ * `hebb worker` and other `hebb` commands (the built CLI: support/cli.ts) in child processes, for the
  * Redis engine's tests. A child a test forgot is killed when the test run ends (test/support/children.ts).
  */
 import type { ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { spawnTracked } from './children';
+import { HEBB } from './cli';
 
-export const HEBB = fileURLToPath(new URL('../../bin/hebb.mjs', import.meta.url));
+export { HEBB };
+
 
 export interface Child {
   readonly child: ChildProcess;
