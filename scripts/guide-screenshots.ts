@@ -1,5 +1,6 @@
 // Screenshots for docs/USER-GUIDE.md, taken from a copy of a real experiment store served in web mode:
-//   npm run build && npx tsx scripts/guide-screenshots.ts --db PATH --hebbian RUN --static RUN
+//   npm run build && npx tsx scripts/guide-screenshots.ts --db PATH --hebbian RUN --static RUN [--car RUN]
+// (--car: a racing run of the same store, whose lifetime on track seed 1 is replayed for car-replay.png)
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,14 +9,18 @@ import Database from 'better-sqlite3';
 import { startWorkbench } from '../test/e2e/harness';
 
 const args = process.argv.slice(2);
-const arg = (flag: string): string => {
+const usage = 'usage: guide-screenshots.ts --db PATH --hebbian RUN --static RUN [--car RUN]';
+const optional = (flag: string): string | undefined => {
   const i = args.indexOf(flag);
-  if (i < 0 || !args[i + 1]) throw new Error('usage: guide-screenshots.ts --db PATH --hebbian RUN --static RUN');
-  return args[i + 1]!;
+  if (i < 0) return undefined;
+  if (!args[i + 1]) throw new Error(`${flag} needs a value; ${usage}`);
+  return args[i + 1];
 };
+const arg = (flag: string): string => optional(flag) ?? (() => { throw new Error(usage); })();
 const source = arg('--db');
 const hebbian = Number(arg('--hebbian'));
 const baseline = Number(arg('--static'));
+const car = optional('--car') === undefined ? undefined : Number(optional('--car'));
 const out = fileURLToPath(new URL('../docs/images/', import.meta.url));
 
 // A consistent snapshot even while another process writes the store (SQLite's online backup); the copy is served.
@@ -53,7 +58,7 @@ try {
   const form = page.getByTestId('record-form');
   await form.waitFor();
   await form.locator('input[name=seed]').fill('1');
-  await page.getByTestId('preset-Actuators frozen t 300–400').click();
+  await page.locator('[data-testid^="preset-Actuators held"]').click();
   await form.scrollIntoViewIfNeeded();
   await form.screenshot({ path: join(out, 'record.png') });
   await page.getByTestId('record').click();
@@ -103,6 +108,16 @@ try {
   await page.getByTestId('try-run').selectOption(String(hebbian));
   await page.waitForTimeout(1500);
   await page.screenshot({ path: join(out, 'editor.png'), fullPage: false });
+
+  // The car's 2-D replay at the last frame of a lifetime: its whole path and the tiles it touched.
+  if (car !== undefined) {
+    const drive = await wb.api<{ id: number; envSteps: number }>('episodes.record', { runId: car, seed: 1 });
+    await page.goto(`${wb.url}#/episodes/${drive.id}`);
+    await page.locator('[data-testid=car-replay][data-ready=true]').waitFor({ timeout: 120_000 });
+    await page.getByTestId('scrubber').fill(String(drive.envSteps));
+    await page.locator(`[data-testid=car-replay][data-frame="${drive.envSteps}"]`).waitFor();
+    await page.screenshot({ path: join(out, 'car-replay.png'), fullPage: true, clip: { x: 0, y: 0, width: 1400, height: 1260 } });
+  }
 } finally {
   await wb.close();
   rmSync(snapshotDir, { recursive: true, force: true });
