@@ -16,11 +16,29 @@ describe('web mode in Chromium', () => {
     await page.context().close();
   });
 
+  it("a fresh store's pages each say what to do next", async () => {
+    const page = await wb.page();
+    await page.goto(wb.url);
+    await page.getByTestId('no-runs').getByText('No runs yet — New run trains one').waitFor();
+    await page.getByTestId('no-runs').getByText('or train from the command line with hebb train').waitFor();
+    await page.goto(`${wb.url}#/compare`);
+    await page.getByTestId('no-runs-to-compare').getByText('start some on the Runs page').waitFor();
+    await page.goto(`${wb.url}#/episodes`);
+    await page.getByTestId('no-runs-to-record').getByText('once it has trained a generation').waitFor();
+    await page.getByTestId('no-episodes').getByText('Record and replay above records a lifetime of any trained run').waitFor();
+    await page.goto(`${wb.url}#/experiments`);
+    await page.getByTestId('no-runs-to-damage').getByText('an experiment needs runs with at least one trained generation').waitFor();
+    await page.getByTestId('no-experiments').getByText('press Run the experiment').waitFor();
+    await page.goto(`${wb.url}#/morphologies`);
+    await page.getByTestId('no-runs-to-try').getByText('a run can be tried on this body once it has trained a generation').waitFor({ timeout: 60_000 });
+    await page.context().close();
+  });
+
   it('shows the runs table, and a run created elsewhere appears and trains to the end live', async () => {
     const page = await wb.page();
     await page.goto(wb.url);
     await page.getByTestId('runtime').getByText('Running in web mode').waitFor();
-    await page.getByText('No runs yet.').waitFor();
+    await page.getByTestId('no-runs').waitFor();
     const { id } = await wb.api<{ id: number }>('runs.create', {
       config: { name: 'e2e tiny', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 2, morphologies: ['standard'], seed: 1 },
     });
@@ -35,6 +53,10 @@ describe('web mode in Chromium', () => {
     const next = await wb.api<{ id: number }>('runs.create', { config: { name: 'e2e after delete', es: { popSize: 4, noiseTableSize: 1 << 20 }, generations: 1, morphologies: ['standard'] } });
     expect(next.id).toBe(id + 1);
     await page.locator(`tr[data-run="${next.id}"]`).getByTestId('status').getByText('finished').waitFor({ timeout: 60_000 });
+    await page.getByLabel('Filter runs').fill('no such run');
+    await page.getByTestId('no-matching-runs').getByText('clear it to see all 1.').waitFor();
+    await page.goto(`${wb.url}#/compare`);
+    await page.getByTestId('no-runs-chosen').getByText('tick the runs to compare above').waitFor();
     await page.context().close();
   });
 
@@ -110,6 +132,15 @@ describe('web mode in Chromium', () => {
     expect(queued.map((r) => r.name).sort()).toEqual(['paper car hebbian seed 4', 'paper car static seed 4']);
     const config = (await wb.api<{ run: { config: { env: string; es: { popSize: number }; generations: number; policy: { normalise?: boolean } } } }>('runs.get', { id: queued.find((r) => r.name.includes('hebbian'))!.id })).run.config;
     expect([config.env, config.es.popSize, config.generations, config.policy.normalise]).toEqual(['racing', 200, 300, 'maxabs']);
+    // The later of the two waited in the queue and was stopped before its first generation: nothing to evaluate,
+    // record or analyse yet, and its pages say when.
+    const untrained = Math.max(...queued.map((r) => r.id));
+    await page.goto(`${wb.url}#/runs/${untrained}`);
+    await page.getByTestId('no-run-evaluations').getByText('once the first generation is done').waitFor();
+    await page.getByTestId('no-episodes').getByText('once it has trained a generation').waitFor();
+    await page.goto(`${wb.url}#/runs/${untrained}/analysis`);
+    await page.getByTestId('nothing-to-analyse').getByText(`run ${untrained} has no trained generation`).waitFor();
+    expect(await page.getByTestId('trajectory-panel').count()).toBe(0);
     await page.context().close();
   });
 });
