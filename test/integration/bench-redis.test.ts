@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { HEBB } from '../support/hebb-worker';
+import { HEBB } from '../support/cli';
 
 describe('hebb bench without redis-server', () => {
   it('says in one line that redis-server is missing, skips the Redis keys and exits 0', () => {

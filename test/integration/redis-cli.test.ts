@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
-import { HEBB, hebbChild, startWorker, type Child } from '../support/hebb-worker';
+import { HEBB } from '../support/cli';
+import { hebbChild, startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
 import { withoutTime } from '../support/runs';
 

@@ -14,7 +14,8 @@ import { Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { redisEvaluator } from '../../src/main/training/redis-evaluator';
 import { QUEUE_NAME, redisOptions, sha256, type EvaluateJob } from '../../src/main/training/redis-protocol';
-import { HEBB, hebbChild, startWorker, type Child } from '../support/hebb-worker';
+import { HEBB } from '../support/cli';
+import { hebbChild, startWorker, type Child } from '../support/hebb-worker';
 import { startRedis, type RedisServer } from '../support/redis';
 import { withoutTime } from '../support/runs';
 

@@ -6,9 +6,6 @@ import type { ChildProcess } from 'node:child_process';
 import { spawnTracked } from './children';
 import { HEBB } from './cli';
 
-export { HEBB };
-
-
 export interface Child {
   readonly child: ChildProcess;
   stdout(): string;
