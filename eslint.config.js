@@ -6,7 +6,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'src/core/nn/kernels-wasm.ts'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', 'src/core/nn/kernels-wasm.ts', 'src/core/envs/quadruped/pybullet/bullet-wasm.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],

@@ -7,6 +7,7 @@ import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
 import { createRun, train } from '../../main/training/coordinator';
 import { usefulWorkers } from '../../main/training/evaluator-pool';
+import { PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { flag, parseArgs, requireMorphologies, runIdArg, STORE_FLAGS, UsageError, WORKERS_FLAG, type FlagTable, type ParsedArgs } from '../args';
 import { checkRedis, REDIS_FLAG, redisEngine } from './worker';
 
@@ -43,6 +44,7 @@ export const TRAIN_FLAGS = {
   'merge-every': { kind: 'int', value: 'K', help: 'Evolve & Merge (Hebbian): cluster the rules into fewer at generations K, 2K, … (docs/METHOD.md)', absent: 'no merging: one rule per synapse' },
   'merge-factor': { kind: 'number', help: 'with --merge-every: each merge divides the number of rules by this (rounded up)', default: MERGE_DEFAULTS.factor },
   'merge-floor': { kind: 'int', value: 'N', help: 'with --merge-every: merging stops at N rules', default: MERGE_DEFAULTS.floor },
+  physics: { kind: 'int', value: PHYSICS_VERSION_NUMBERS.join('|'), help: "the quadruped's physics: 3 is pybullet 2.6.6's own engine, the paper's world; 1 and 2 the earlier ammo.js worlds (docs/PHYSICS.md)", default: RUN_DEFAULTS.physics },
   ...REDIS_FLAG,
 } as const satisfies FlagTable;
 export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FLAG } as const satisfies FlagTable;
@@ -53,7 +55,7 @@ const FLAG_OF: Record<string, string> = {
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.tracks': '--heldout-tracks', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
-  'run.merge': '--merge-every', 'run.merge.every': '--merge-every', 'run.merge.factor': '--merge-factor', 'run.merge.floor': '--merge-floor',
+  'run.physics': '--physics', 'run.merge': '--merge-every', 'run.merge.every': '--merge-every', 'run.merge.factor': '--merge-factor', 'run.merge.floor': '--merge-floor',
 };
 
 export function configFromFlags(args: ParsedArgs): RunConfigInput {
@@ -89,6 +91,7 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     es,
     generations: flag(args, 'generations', 'int'),
     seed: flag(args, 'seed', 'int'),
+    physics: flag(args, 'physics', 'int'),
     ...(heldout || tracks
       ? { heldout: { ...(heldout ? { morphologies: heldout } : {}), ...(tracks ? { tracks } : {}), every: flag(args, 'heldout-every', 'int'), episodes: flag(args, 'heldout-episodes', 'int') } }
       : {}),

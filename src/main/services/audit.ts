@@ -5,7 +5,7 @@
  */
 import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { auditGait, type GaitAudit } from '../../core/envs/quadruped/audit';
-import { isPhysicsVersion, physicsSettings, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
+import { isPhysicsVersion, physicsSettings, PHYSICS_VERSION_NUMBERS, PYBULLET_PHYSICS } from '../../core/envs/quadruped/physics';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { makePolicy } from '../../core/policy/make-policy';
@@ -47,6 +47,12 @@ export async function auditRun(store: Store, runId: number, options: AuditOption
   const version = options.physics ?? config.physics;
   if (!isPhysicsVersion(version)) {
     throw new StoreError(`physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
+  }
+  if (version === PYBULLET_PHYSICS) {
+    throw new StoreError(
+      `the audit measures the ammo.js worlds of physics versions 1 and 2 sub-step by sub-step; version ${PYBULLET_PHYSICS} is pybullet's own engine, ` +
+        'checked against trajectories recorded in pybullet instead (docs/PHYSICS.md). Audit the gait under another version with --physics 2',
+    );
   }
   const morphology = options.morphology ?? config.morphologies[0]!;
   const { mjcf } = store.morphology(morphology);

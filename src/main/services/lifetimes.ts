@@ -6,9 +6,8 @@
  */
 import type { EnvName } from '../../core/config';
 import type { Env } from '../../core/envs/env';
-import { loadAmmo } from '../../core/envs/quadruped/ammo';
-import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
-import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { makeQuadrupedEnv } from '../../core/envs/quadruped/make-env';
+import { CURRENT_PHYSICS } from '../../core/envs/quadruped/physics';
 import { RacingEnv } from '../../core/envs/racing/racing-env';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import type { PolicySpec } from '../../core/policy/genome';
@@ -66,13 +65,12 @@ export type LifetimeOutcome =
 
 export async function runLifetimeTask(task: LifetimeTask, progress: (done: number, total: number) => void): Promise<LifetimeOutcome> {
   const envName = task.env ?? 'quadruped';
-  const ammo = envName === 'quadruped' ? await loadAmmo() : undefined;
   const policy = makePolicy(taskNet(envName), task.policy, task.genome);
-  const physics = physicsSettings(task.physics ?? CURRENT_PHYSICS);
+  const physics = task.physics ?? CURRENT_PHYSICS;
   const protocol = taskProtocol(envName);
   const whole = wholeLifetime(envName);
-  const withEnv = <T>(m: MorphologySource, body: (env: Env) => T): T => {
-    const env = ammo ? new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics }) : new RacingEnv();
+  const withEnv = async <T>(m: MorphologySource, body: (env: Env) => T): Promise<T> => {
+    const env = envName === 'quadruped' ? await makeQuadrupedEnv(parseMjcf(m.mjcf, m.name), physics) : new RacingEnv();
     try {
       return body(env);
     } finally {
@@ -80,7 +78,7 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
     }
   };
   if (task.kind === 'record') {
-    const r = withEnv(task.morphology, (env) => runLifetime(env, policy, recordingStreams(task.seed), {
+    const r = await withEnv(task.morphology, (env) => runLifetime(env, policy, recordingStreams(task.seed), {
       damage: task.damage,
       // The car keeps its trace, not its pictures: the replay redraws them (RecordOptions.car).
       record: { weightStride: task.weightStride, ...(env instanceof RacingEnv ? { car: { trackSeed: task.seed, source: env } } : {}) },
@@ -90,7 +88,7 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
     return { kind: 'recorded', fitness: r.fitness, distance: r.distance, steps: r.steps, envSteps: r.envSteps, trajectory: encodeRecording(r.recording!) };
   }
   if (task.kind === 'curves') {
-    const results = withEnv(task.morphology, (env) =>
+    const results = await withEnv(task.morphology, (env) =>
       task.lifetimes.map(({ seed, damage }, i) => {
         const r = runLifetime(env, policy, recordingStreams(seed), { damage, record: { weightStride: 0, observations: false }, protocol: whole });
         const rec = r.recording!;
@@ -105,8 +103,9 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
   }
   const total = task.episodes * task.morphologies.length;
   let done = 0;
-  const results = task.morphologies.map((m) =>
-    withEnv(m, (env) => {
+  const results: { fitness: number[]; distance: number[] }[] = [];
+  for (const m of task.morphologies) {
+    results.push(await withEnv(m, (env) => {
       const fitness: number[] = [];
       const distance: number[] = [];
       for (let e = 0; e < task.episodes; e++) {
@@ -117,5 +116,6 @@ export async function runLifetimeTask(task: LifetimeTask, progress: (done: numbe
       }
       return { fitness, distance };
     }));
+  }
   return { kind: 'evaluated', results };
 }

@@ -1,5 +1,5 @@
 /**
- * An evaluator worker: for the quadruped one ammo.js instance and one world per training and per held-out
+ * An evaluator worker: for the quadruped one physics engine and one world per training and per held-out
  * morphology, for the car one racing env for training and tests alike (each lifetime's track comes from its
  * stream, a test's from the test streams: unseen tracks); one policy reused for every
  * lifetime. Candidates arrive as (index, noise offset, sign) and test lifetimes of the
@@ -9,9 +9,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Env } from '../../core/envs/env';
-import { loadAmmo } from '../../core/envs/quadruped/ammo';
-import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
-import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
+import { makeQuadrupedEnv } from '../../core/envs/quadruped/make-env';
+import { CURRENT_PHYSICS } from '../../core/envs/quadruped/physics';
 import { RacingEnv } from '../../core/envs/racing/racing-env';
 import { perturb, type Candidate } from '../../core/es/openai-es';
 import { expandGenome, ruleGeometry } from '../../core/merge/merge';
@@ -29,10 +28,8 @@ const envName = init.env ?? 'quadruped';
 const protocol = taskProtocol(envName);
 
 async function quadrupedWorlds(): Promise<{ envs: Env[]; heldout: Env[] }> {
-  const ammo = await loadAmmo();
-  const physics = physicsSettings(init.physics ?? CURRENT_PHYSICS);
-  const world = (m: { name: string; mjcf: string }): QuadrupedEnv => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name), { physics });
-  return { envs: init.morphologies.map(world), heldout: (init.heldout ?? []).map(world) };
+  const world = (m: { name: string; mjcf: string }): Promise<Env> => makeQuadrupedEnv(parseMjcf(m.mjcf, m.name), init.physics ?? CURRENT_PHYSICS);
+  return { envs: await Promise.all(init.morphologies.map(world)), heldout: await Promise.all((init.heldout ?? []).map(world)) };
 }
 
 // The car's held-out tests (unseen tracks) drive the same env: every reset builds a fresh world on the track of its

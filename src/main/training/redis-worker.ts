@@ -9,7 +9,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { mlpSpecSchema, parseConfig, policySpecSchema } from '../../core/config';
-import { CURRENT_PHYSICS, physicsSettings } from '../../core/envs/quadruped/physics';
+import { CURRENT_PHYSICS, physicsVersion } from '../../core/envs/quadruped/physics';
 import { fillNoise, type NoiseTable } from '../../core/es';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { ruleGeometry, tableRules } from '../../core/merge/merge';
@@ -44,7 +44,7 @@ function unbuildable(spec: RunSpec): string | null {
   try {
     parseConfig(policySpecSchema, spec.policy, 'policy');
     parseConfig(mlpSpecSchema, spec.net, 'net');
-    physicsSettings(spec.physics ?? CURRENT_PHYSICS);
+    physicsVersion(spec.physics ?? CURRENT_PHYSICS);
     for (const m of [...spec.morphologies, ...(spec.heldout ?? [])]) {
       try {
         parseMjcf(m.mjcf, m.name);

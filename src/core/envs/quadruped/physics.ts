@@ -1,7 +1,8 @@
 /**
- * The quadruped world's solver settings, versioned. A run records the physics version it was trained with
- * (`RunConfig.physics`), and everything that replays it (evaluation, recording, damage, audit) builds its world
- * with that version, so a result stays tied to the physics that produced it (docs/PHYSICS.md).
+ * The quadruped's physics, versioned. A run records the physics version it was trained with (`RunConfig.physics`),
+ * and everything that replays it (evaluation, recording, damage, audit) builds its world with that version, so a
+ * result stays tied to the physics that produced it (docs/PHYSICS.md). Versions 1 and 2 are the ammo.js world with
+ * the solver settings below; version 3 is pybullet 2.6.6's own engine (pybullet/), which has no settings of ours.
  *
  * ammo.js's bindings expose only a few btContactSolverInfo fields; the others are written into the struct in
  * the wasm heap at the offsets of the Bullet 2.82 layout this build has, after checking that the defaults sit
@@ -46,17 +47,29 @@ export const PHYSICS_VERSIONS = {
   2: { subSteps: 4, solverIterations: 10, erp: 0.9, erp2: 0.9, splitImpulse: false, splitThreshold: -0.04, warmStarting: 0.1, linearSlop: 1e-5, maxJointSpeed: 100, limitErp: 0.5, limitBounce: 0 },
 } as const satisfies Record<number, PhysicsSettings>;
 
-export type PhysicsVersion = keyof typeof PHYSICS_VERSIONS;
-export const PHYSICS_VERSION_NUMBERS = Object.keys(PHYSICS_VERSIONS).map(Number) as PhysicsVersion[];
+/** The ammo.js versions (settings above). */
+export type AmmoPhysicsVersion = keyof typeof PHYSICS_VERSIONS;
+/** 3: pybullet 2.6.6's engine, the reference's world (docs/PHYSICS.md#physics-version-3). */
+export const PYBULLET_PHYSICS = 3;
+export type PhysicsVersion = AmmoPhysicsVersion | typeof PYBULLET_PHYSICS;
+export const PHYSICS_VERSION_NUMBERS: readonly PhysicsVersion[] = [1, 2, PYBULLET_PHYSICS];
 export const isPhysicsVersion = (n: number): n is PhysicsVersion => (PHYSICS_VERSION_NUMBERS as number[]).includes(n);
+const isAmmoVersion = (n: number): n is AmmoPhysicsVersion => n in PHYSICS_VERSIONS;
+
+/** The version, checked: throws naming the versions there are. */
+export function physicsVersion(version: number): PhysicsVersion {
+  if (!isPhysicsVersion(version)) throw new RangeError(`physics version must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
+  return version;
+}
 /** The fields of Bullet's solver info the settings write. */
 export type SolverInfo = Pick<PhysicsSettings, 'solverIterations' | 'erp' | 'erp2' | 'splitImpulse' | 'splitThreshold' | 'warmStarting' | 'linearSlop'>;
 /** The version new runs are trained with. */
-export const CURRENT_PHYSICS: PhysicsVersion = 2;
+export const CURRENT_PHYSICS: PhysicsVersion = PYBULLET_PHYSICS;
 
+/** The ammo.js solver settings of version 1 or 2 (version 3 is pybullet's engine and has none). */
 export function physicsSettings(version: number, overrides: Partial<PhysicsSettings> = {}): PhysicsSettings {
-  if (!isPhysicsVersion(version)) throw new RangeError(`physics version must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
-  return validPhysics({ ...PHYSICS_VERSIONS[version], ...overrides });
+  if (!isAmmoVersion(physicsVersion(version))) throw new RangeError(`physics version ${version} is pybullet's own engine; it has no ammo.js solver settings`);
+  return validPhysics({ ...PHYSICS_VERSIONS[version as AmmoPhysicsVersion], ...overrides });
 }
 
 /** Checks every field of a settings object; returns it unchanged, or throws naming the field. */
