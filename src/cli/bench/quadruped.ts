@@ -1,6 +1,9 @@
 /** Benchmarks of the quadruped world: physics alone, full lifetimes with each policy kind, reset, worker memory. */
 import { Worker } from 'node:worker_threads';
+import type { Env } from '../../core/envs/env';
 import type { AmmoModule } from '../../core/envs/quadruped/ammo';
+import { PybulletQuadrupedEnv } from '../../core/envs/quadruped/pybullet/pybullet-env';
+import type { BulletEngine } from '../../core/envs/quadruped/pybullet/bullet';
 import { QuadrupedEnv } from '../../core/envs/quadruped/quadruped-env';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { genomeLayout, initialCentre, type PolicySpec } from '../../core/policy/genome';
@@ -19,12 +22,16 @@ export function centrePolicy(spec: PolicySpec): Policy {
   return makePolicy(QUADRUPED_MLP, spec, initialCentre(QUADRUPED_MLP, genomeLayout(QUADRUPED_MLP, spec), RandomStream.of(1, Domain.initialCentre)));
 }
 
-function physics(env: QuadrupedEnv): Benchmark {
+/** Physics version 2's keys have no version in them (they predate version 3); version 3's say `v3`. */
+type Prefix = 'quadruped' | 'quadruped_v3';
+const versionOf = (prefix: Prefix): string => (prefix === 'quadruped' ? 'physics 2 (ammo.js)' : "physics 3 (pybullet's engine)");
+
+function physics(env: Env, prefix: Prefix): Benchmark {
   const zero = new Float32Array(env.actionSize);
   return {
-    key: 'quadruped_physics_steps_per_s',
+    key: `${prefix}_physics_steps_per_s`,
     unit: '/s',
-    description: 'standard ant, zero action: control steps (4 physics sub-steps + observation) per second',
+    description: `${versionOf(prefix)}, standard ant, zero action: control steps (4 physics sub-steps + observation) per second`,
     measure: () => {
       let ns = 0;
       for (let e = 0; e < LIFETIMES; e++) {
@@ -38,12 +45,12 @@ function physics(env: QuadrupedEnv): Benchmark {
   };
 }
 
-function rollout(env: QuadrupedEnv, spec: PolicySpec, key: string, what: string): Benchmark {
+function rollout(env: Env, prefix: Prefix, spec: PolicySpec, what: string): Benchmark {
   const policy = centrePolicy(spec);
   return {
-    key,
+    key: `${prefix}_${spec.kind}_rollout_steps_per_s`,
     unit: '/s',
-    description: `${what}: env steps per second over whole lifetimes (reset, burn-in, early stop)`,
+    description: `${versionOf(prefix)}, ${what}: env steps per second over whole lifetimes (reset, burn-in, early stop)`,
     measure: () => {
       let steps = 0;
       const ns = timeNs(() => {
@@ -55,7 +62,7 @@ function rollout(env: QuadrupedEnv, spec: PolicySpec, key: string, what: string)
 }
 
 /** The Hebbian network's share of a lifetime's time: act() timed inside whole lifetimes (stable on a noisy VM). */
-function networkShare(env: QuadrupedEnv, spec: PolicySpec): Benchmark {
+function networkShare(env: Env, spec: PolicySpec): Benchmark {
   const inner = centrePolicy(spec);
   let actNs = 0;
   const timed: Policy = {
@@ -93,11 +100,11 @@ function networkShare(env: QuadrupedEnv, spec: PolicySpec): Benchmark {
   };
 }
 
-function reset(env: QuadrupedEnv): Benchmark {
+function reset(env: Env, prefix: Prefix): Benchmark {
   return {
-    key: 'quadruped_reset_ms',
+    key: `${prefix}_reset_ms`,
     unit: 'ms',
-    description: 'rebuilding the ant world for a new lifetime',
+    description: `${versionOf(prefix)}: a fresh ant world for a new lifetime`,
     measure: () => timeNs(() => {
       for (let i = 0; i < 100; i++) env.reset(RandomStream.of(3, i));
     }) / 100 / 1e6,
@@ -127,15 +134,20 @@ function workerRss(): Benchmark {
   };
 }
 
-export function quadrupedBenchmarks(ammo: AmmoModule): Benchmark[] {
-  const env = new QuadrupedEnv(ammo, loadPreset('standard'));
+export function quadrupedBenchmarks(ammo: AmmoModule, bullet: BulletEngine): Benchmark[] {
+  const v2 = new QuadrupedEnv(ammo, loadPreset('standard'));
+  const v3 = new PybulletQuadrupedEnv(bullet, loadPreset('standard'));
   const hebbian: PolicySpec = { kind: 'hebbian', rule: 'ABCD_lr', indexing: 'corrected', init: 'uni', normalise: 'none' };
   return [
-    physics(env),
-    rollout(env, { kind: 'static' }, 'quadruped_static_rollout_steps_per_s', 'static network'),
-    rollout(env, hebbian, 'quadruped_hebbian_rollout_steps_per_s', 'Hebbian ABCD_lr network'),
-    networkShare(env, hebbian),
-    reset(env),
+    physics(v2, 'quadruped'),
+    rollout(v2, 'quadruped', { kind: 'static' }, 'static network'),
+    rollout(v2, 'quadruped', hebbian, 'Hebbian ABCD_lr network'),
+    networkShare(v2, hebbian),
+    reset(v2, 'quadruped'),
+    physics(v3, 'quadruped_v3'),
+    rollout(v3, 'quadruped_v3', { kind: 'static' }, 'static network'),
+    rollout(v3, 'quadruped_v3', hebbian, 'Hebbian ABCD_lr network'),
+    reset(v3, 'quadruped_v3'),
     workerRss(),
   ];
 }

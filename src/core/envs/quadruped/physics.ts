@@ -47,8 +47,9 @@ export const PHYSICS_VERSIONS = {
   2: { subSteps: 4, solverIterations: 10, erp: 0.9, erp2: 0.9, splitImpulse: false, splitThreshold: -0.04, warmStarting: 0.1, linearSlop: 1e-5, maxJointSpeed: 100, limitErp: 0.5, limitBounce: 0 },
 } as const satisfies Record<number, PhysicsSettings>;
 
-/** The ammo.js versions (settings above). */
+/** The ammo.js versions (settings above); an ammo.js world built without a version gets the latest. */
 export type AmmoPhysicsVersion = keyof typeof PHYSICS_VERSIONS;
+export const LATEST_AMMO_PHYSICS: AmmoPhysicsVersion = 2;
 /** 3: pybullet 2.6.6's engine, the reference's world (docs/PHYSICS.md#physics-version-3). */
 export const PYBULLET_PHYSICS = 3;
 export type PhysicsVersion = AmmoPhysicsVersion | typeof PYBULLET_PHYSICS;

@@ -19,7 +19,7 @@ import { assemble, type Assembly } from './assembly';
 import { quatMulComponentsInto, rotateComponentsInto, type Quat, type V3 } from '../../math/rigid';
 import { JointSpeeds } from './joint-speeds';
 import { OBSERVATION_SIZE, PART_STATE_FLOATS as S, QuadrupedObservation } from './observation';
-import { CURRENT_PHYSICS, physicsSettings, readSolver, type PhysicsSettings, type SolverInfo } from './physics';
+import { LATEST_AMMO_PHYSICS, physicsSettings, readSolver, type PhysicsSettings, type SolverInfo } from './physics';
 import { CONTROL_DT, WorldBuilder, type World } from './world';
 
 export { CONTROL_DT, GRAVITY } from './world';
@@ -52,7 +52,7 @@ export interface QuadrupedState {
 }
 
 export interface QuadrupedOptions {
-  /** Solver settings (default: the current physics version; see physics.ts and docs/PHYSICS.md). */
+  /** Solver settings (default: the latest ammo.js physics version, 2; see physics.ts and docs/PHYSICS.md). */
   readonly physics?: PhysicsSettings;
 }
 
@@ -110,7 +110,7 @@ export class QuadrupedEnv implements Env {
   constructor(ammo: AmmoModule, morphology: Morphology, options: QuadrupedOptions = {}) {
     this.A = ammo;
     this.assembly = assemble(morphology);
-    this.physics = options.physics ?? physicsSettings(CURRENT_PHYSICS);
+    this.physics = options.physics ?? physicsSettings(LATEST_AMMO_PHYSICS);
     const { parts, joints, links } = this.assembly;
     this.actionSize = joints.length;
     this.bodyNames = links.map((l) => l.name);
