@@ -135,6 +135,10 @@ int ant_create(const char* mjcfPath, const char* floorSdfPath) {
     b3PhysicsParamSetNumSubSteps(c, 4);
     b3PhysicsParamSetTimeStep(c, 0.0165 / 4 * 4);
   });
+  // The one setting pybullet_envs does not make: pybullet's default processes overlapping pairs in an order that
+  // depends on memory addresses, so the same lifetime differs between processes and with what ran before it.
+  // Sorted pairs (pybullet's own deterministicOverlappingPairs=1) make a lifetime a function of its inputs.
+  setParam(s, [](b3SharedMemoryCommandHandle c) { b3PhysicsParameterSetDeterministicOverlappingPairs(c, 1); });
   // scene_stadium.py: loadSDF(plane_stadium.sdf), then changeDynamics(floor, -1, lateralFriction=0.8, restitution=0.5).
   b3SharedMemoryStatusHandle sdf = submit(s, b3LoadSdfCommandInit(s.sm, floorSdfPath));
   int bodies[16];
