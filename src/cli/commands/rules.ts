@@ -71,7 +71,7 @@ export function rulesCommand(argv: readonly string[], open: (args: ParsedArgs) =
   const format = choice<RulesFileFormat>(args, 'format', RULES_FILE_FORMATS) ?? 'torch';
   const store = open(args);
   try {
-    const file = exportRules(store, id, format, flag(args, 'generation', 'int'));
+    const file = exportRules(store, id, format, flag(args, 'generation', 'int'), out);
     writeOut(file.bytes, out, store.path);
     process.stdout.write(json ? `${JSON.stringify({ out, format, shape: file.shape })}\n` : `wrote ${out}: ${format}, float32 (${file.shape.join(', ')})\n`);
   } finally {

@@ -77,9 +77,10 @@ export function importRules(store: Store, bytes: Uint8Array, fileName: string, o
 
 /**
  * The rule segment of run `runId`'s centre of `generation` (default: the latest) as a rules file, with the name
- * the reference would give it (so importing it again finds its rule and init from the name).
+ * the reference would give it (so importing it again finds its rule and init from the name). `saveAs`: the file
+ * it will be written to, whose stem names the torch archive's folder as torch.save names it (default: that name).
  */
-export function exportRules(store: Store, runId: number, format: RulesFileFormat, generation?: number): { bytes: Uint8Array; fileName: string; shape: number[] } {
+export function exportRules(store: Store, runId: number, format: RulesFileFormat, generation?: number, saveAs?: string): { bytes: Uint8Array; fileName: string; shape: number[] } {
   const c = centre(store, runId, generation);
   const { policy, env } = c.config;
   if (policy.kind !== 'hebbian') throw new StoreError(`run ${runId} is a static run: its network has no Hebbian rules to export (only Hebbian runs have)`, 'conflict');
@@ -89,5 +90,5 @@ export function exportRules(store: Store, runId: number, format: RulesFileFormat
   const envName = env === 'racing' ? 'CarRacing-v0' : QUADRUPED_ENV;
   const stem = `HEBcoeffs__${envName}__run_${runId}__${policy.rule}__init_${policy.init}__coeffs__${c.generation}`;
   const fileName = `${stem}.${format === 'npy' ? 'npy' : 'dat'}`;
-  return { bytes: encodeRulesFile(segment, K, format, archiveName(fileName)), fileName, shape: K === 1 ? [synapses] : [synapses, K] };
+  return { bytes: encodeRulesFile(segment, K, format, archiveName(saveAs ?? fileName)), fileName, shape: K === 1 ? [synapses] : [synapses, K] };
 }
