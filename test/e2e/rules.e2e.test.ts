@@ -8,11 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrayValues, readArray } from '../../src/core/rules-file/rules-file';
 import { ARTIFACTS, startWorkbench, type Workbench } from './harness';
+import { fixturePath, formula, REFERENCE_NAME } from '../support/rule-fixtures';
 
-const REFERENCE_NAME = 'HEBcoeffs__AntBulletEnv-v0__rew_1234__ABCD_lr__init_uni__pop_200__coeffs__100.dat';
-const fixturePath = (name: string): string => new URL(`../fixtures/rules/${name}`, import.meta.url).pathname;
-/** The script's formula (scripts/reference/make_rule_fixtures.py): ((r·cols + c) mod 2001 − 1000) / 256. */
-const formula = (rows: number, cols: number): Float32Array => Float32Array.from({ length: rows * cols }, (_, k) => ((k % 2001) - 1000) / 256);
 
 let wb: Workbench;
 beforeAll(async () => {

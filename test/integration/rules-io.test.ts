@@ -17,12 +17,8 @@ import { Workbench } from '../../src/main/services/workbench';
 import { Store } from '../../src/main/store/store';
 import { ensurePresets } from '../../src/main/training/coordinator';
 import { HEBB } from '../support/cli';
+import { fixture, fixturePath, formula, REFERENCE_NAME } from '../support/rule-fixtures';
 
-const REFERENCE_NAME = 'HEBcoeffs__AntBulletEnv-v0__rew_1234__ABCD_lr__init_uni__pop_200__coeffs__100.dat';
-const fixturePath = (name: string): string => new URL(`../fixtures/rules/${name}`, import.meta.url).pathname;
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(fixturePath(name)));
-/** The script's formula: value[r, c] = ((r·cols + c) mod 2001 − 1000) / 256, row-major. */
-const formula = (rows: number, cols: number): Float32Array => Float32Array.from({ length: rows * cols }, (_, k) => ((k % 2001) - 1000) / 256);
 
 const dir = mkdtempSync(join(tmpdir(), 'hebb-rules-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -3,16 +3,14 @@
  * (scripts/reference/make_rule_fixtures.py, torch 1.13.1 / numpy 1.24). The expected arrays are that script's
  * formulas written again here, never our reader's output.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
 import {
   archiveName, arrayValues, encodeRulesFile, MAX_RULES_FILE_BYTES, namedInFile, readArray, ruleSegment, RulesFileError,
 } from '../../src/core/rules-file/rules-file';
 import { writeZip } from '../../src/core/rules-file/zip';
+import { fixture, formula, REFERENCE_NAME } from '../support/rule-fixtures';
 
-const REFERENCE_NAME = 'HEBcoeffs__AntBulletEnv-v0__rew_1234__ABCD_lr__init_uni__pop_200__coeffs__100.dat';
-const fixture = (name: string): Uint8Array => new Uint8Array(readFileSync(new URL(`../fixtures/rules/${name}`, import.meta.url)));
 const read = (name: string): { kind: string; shape: number[]; values: Float32Array } => {
   const { kind, array } = readArray(fixture(name), name);
   return { kind, ...arrayValues(array, name) };
@@ -27,10 +25,6 @@ const refusal = (name: string): string => {
   throw new Error(`${name} was read`);
 };
 
-/** The script's formula: value[r, c] = ((r·cols + c) mod 2001 − 1000) / 256, row-major. */
-function formula(rows: number, cols: number): Float32Array {
-  return Float32Array.from({ length: rows * cols }, (_, k) => ((k % 2001) - 1000) / 256);
-}
 /** np.arange(6).reshape(3, 2). */
 const SMALL = Float32Array.from([0, 1, 2, 3, 4, 5]);
 
