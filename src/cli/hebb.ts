@@ -19,6 +19,7 @@ import { INTERRUPT_FLAGS, interruptCommand, WORK_FLAGS, workCommand } from './co
 import { recordCommand, RECORD_FLAGS } from './commands/record';
 import { reportCommand, REPORT_FLAGS } from './commands/report';
 import { reproduceCommand, REPRODUCE_FLAGS } from './commands/reproduce';
+import { RULES_FLAGS, rulesCommand } from './commands/rules';
 import { RUNS_FLAGS, runsCommand } from './commands/runs';
 import { serveCommand, SERVE_FLAGS } from './commands/serve';
 import { RESUME_FLAGS, resumeCommand, TRAIN_FLAGS, trainCommand } from './commands/train';
@@ -91,6 +92,16 @@ const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Ope
   {
     name: 'morphology', usage: 'list | show NAME | import FILE | export NAME [options]', flags: MORPHOLOGY_FLAGS, run: morphologyCommand, summary: 'list, show, import or export bodies (MJCF)',
     examples: ['hebb morphology export standard --out ant.xml', 'hebb morphology import ant.xml --name long-legs'], docs: 'docs/USER-GUIDE.md#importing-mjcf-from-other-tools',
+  },
+  {
+    name: 'rules', usage: 'import FILE | export RUN --out FILE [options]', flags: RULES_FLAGS, run: rulesCommand,
+    summary: "import or export evolved rules in the reference code's files (torch.save, .npy)",
+    examples: [
+      'hebb rules import HEBcoeffs__AntBulletEnv-v0__rew_1234__ABCD_lr__init_uni__pop_200__coeffs__100.dat --name paper-ant',
+      'hebb rules import coeffs.npy --rule ABCD_lr --indexing original',
+      'hebb rules export 1 --out coeffs.dat', 'hebb rules export 1 --generation 0 --format npy --out initial.npy',
+    ],
+    docs: 'docs/USER-GUIDE.md#rules-from-and-for-the-reference-code',
   },
   { name: 'bench', usage: '[options]', flags: BENCH_FLAGS, run: (argv) => benchCommand(argv), summary: 'the benchmark figures', examples: ['hebb bench --only pool_speedup_2_workers'], docs: 'docs/BENCHMARKS.md' },
   { name: 'serve', usage: '[options]', flags: SERVE_FLAGS, run: serveCommand, summary: 'the workbench in a browser (web mode); prints the URL to open', examples: ['hebb serve --port 8080 --workers 2'], docs: 'README.md#use-it' },

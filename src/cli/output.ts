@@ -38,6 +38,8 @@ export function checkOut(path: string, storePath: string | undefined): void {
   }
   if (isSqlite(out)) throw new UsageError(`--out: ${path} is a SQLite database; refusing to replace it — choose another file`);
   if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out: ${path} is a directory; give a file name`);
+  // A device, FIFO or socket is never replaced by the rename below (nor written through).
+  if (existsSync(out) && !statSync(out).isFile()) throw new UsageError(`--out: ${path} is not a regular file (a device, FIFO or socket); refusing to replace it — choose a file name`);
 }
 
 /** Temporaries `NAME.PID.tmp` left beside `path` by writers that were killed (their process is gone). */
@@ -57,11 +59,11 @@ function removeStaleTemporaries(path: string): void {
 }
 
 /**
- * Writes `text` to `path` via a temporary file and a rename, so a reader never sees a partial file. A signal
+ * Writes `text` (or bytes) to `path` via a temporary file and a rename, so a reader never sees a partial file. A signal
  * during the write waits for it (the rename is atomic); a writer killed outright leaves a temporary that the next
  * write to the same path removes.
  */
-export function writeOut(text: string, path: string | undefined, storePath: string | undefined): void {
+export function writeOut(text: string | Uint8Array, path: string | undefined, storePath: string | undefined): void {
   if (path === undefined) {
     process.stdout.write(text);
     return;

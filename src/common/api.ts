@@ -4,7 +4,9 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
-import { runConfigSchema, type EnvName } from '../core/config';
+import { INIT_MODES, NORMALISE_MODES, runConfigSchema, type EnvName } from '../core/config';
+import { INDEXINGS, RULE_NAMES } from '../core/plasticity/rules';
+import { MAX_RULES_FILE_BYTES, RULES_FILE_FORMATS } from '../core/rules-file/rules-file';
 import { MAX_MJCF_CHARS } from '../core/morphology/limits';
 import type { RuleReport, WeightTrajectories } from './analysis';
 import { damageScheduleSchema } from '../core/rollout/damage';
@@ -230,6 +232,28 @@ export const REQUESTS = {
       offRelative: z.number().min(0).lt(1).default(0.01),
     })
     .strict(),
+  /**
+   * Stores a rules file in the reference's formats (torch.save's zip or legacy format, .npy; core/rules-file) as a
+   * finished run whose centre of generation 0 is the file's coefficients. `data` is the file's bytes in base64;
+   * `rule` and `init` default to what a reference-style file name says (rule: else the one rule with the file's
+   * column count). The run is marked imported with the file's name and SHA-256 (its config's `imported`).
+   */
+  'rules.import': z
+    .object({
+      fileName: z.string().min(1).max(255),
+      data: z.base64('must be the file\'s bytes in base64').max(Math.ceil(MAX_RULES_FILE_BYTES / 3) * 4, `must be at most ${MAX_RULES_FILE_BYTES} bytes (in base64)`),
+      name: z.string().trim().min(1).max(200).optional(),
+      rule: z.enum(RULE_NAMES).optional(),
+      indexing: z.enum(INDEXINGS).default('corrected'),
+      init: z.enum(INIT_MODES).exclude(['coevolve']).optional(),
+      normalise: z.enum(NORMALISE_MODES).default('none'),
+    })
+    .strict(),
+  /**
+   * A Hebbian run's centre rule segment (generation `generation`, default the latest) as a file the reference's
+   * torch.load reads (`torch`: torch.save's zip of a float32 numpy array) or a .npy file; `data` in base64.
+   */
+  'rules.export': z.object({ id, generation: z.int().min(0).optional(), format: z.enum(RULES_FILE_FORMATS).default('torch') }).strict(),
 } as const;
 
 /**
@@ -280,6 +304,8 @@ export interface Responses {
   'experiments.delete': { id: number };
   'analysis.trajectories': WeightTrajectories;
   'analysis.rules': RuleReport;
+  'rules.import': RunSummary;
+  'rules.export': { fileName: string; data: string; shape: number[] };
 }
 export type ResponseOf<C extends Channel> = Responses[C];
 

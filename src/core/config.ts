@@ -203,6 +203,20 @@ export const mergeSchema = z.object({
 export type MergeSchedule = z.output<typeof mergeSchema>;
 export type MergeScheduleInput = z.input<typeof mergeSchema>;
 
+/** The files a run's rules can be imported from (core/rules-file): torch.save's zip, its legacy format, numpy's .npy. */
+export const IMPORT_FORMATS = ['torch', 'torch-legacy', 'npy'] as const;
+
+/**
+ * Where an imported run's rules came from (`hebb rules import`, the runs page's *Import rules*): the file's name,
+ * its SHA-256 and its format. Such a run trains no generation: its centre of generation 0 is the file's rules.
+ */
+export const importedSchema = z.object({
+  file: z.string().min(1).max(255),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lower-case hexadecimal digits'),
+  format: z.enum(IMPORT_FORMATS),
+}).strict();
+export type ImportedFrom = z.output<typeof importedSchema>;
+
 /**
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
@@ -220,12 +234,21 @@ export const runConfigFields = z.object({
     .default(DEFAULT_TRAINING_MORPHOLOGIES)
     .describe('Bodies every candidate lives on once per generation (fitness is the mean)'),
   es: esConfigSchema.default(esConfigSchema.parse({})),
-  generations: z.int().min(1).max(1_000_000).default(300).describe('Generations to train'),
+  // At least 1 for a run that trains (checked below); an imported run trains none.
+  generations: z.int().min(0).max(1_000_000).default(300).describe('Generations to train'),
   seed: seed.default(0).describe('Keys the initial centre, the noise offsets and every episode: same seed, same run'),
   heldout: heldoutSchema.default(heldoutSchema.parse({})),
   checkpoints: checkpointsSchema.default(checkpointsSchema.parse({})),
   merge: mergeSchema.nullable().default(null).describe('Evolve & Merge: cluster the Hebbian rules into fewer every few generations (none: one rule per synapse throughout)'),
+  imported: importedSchema.nullable().default(null).describe('The file an imported run\'s rules came from (set by importing rules; none for a trained run)'),
 }).superRefine((c, ctx) => {
+  if (c.imported === null && c.generations < 1) ctx.addIssue({ code: 'custom', message: 'must be at least 1', path: ['generations'] });
+  if (c.imported !== null) {
+    // The rules of an imported run are its centre of generation 0: there is nothing to train or merge.
+    if (c.generations !== 0) ctx.addIssue({ code: 'custom', message: 'must be 0 for an imported run (it trains no generation)', path: ['generations'] });
+    if (c.policy.kind !== 'hebbian') ctx.addIssue({ code: 'custom', message: 'must be hebbian for an imported run (a rules file holds Hebbian coefficients)', path: ['policy', 'kind'] });
+    if (c.merge !== null) ctx.addIssue({ code: 'custom', message: 'does not apply to an imported run (it trains no generation)', path: ['merge'] });
+  }
   if (c.merge !== null) {
     if (c.policy.kind !== 'hebbian') ctx.addIssue({ code: 'custom', message: 'applies to Hebbian runs only (a static network has no rules to merge)', path: ['merge'] });
     else if (c.policy.indexing !== 'corrected') {

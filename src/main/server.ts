@@ -19,6 +19,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { HTTP_STATUS, type Envelope, type EventName } from '../common/api';
 import { MAX_MJCF_CHARS } from '../core/morphology/limits';
+import { MAX_RULES_FILE_BYTES } from '../core/rules-file/rules-file';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -54,10 +55,11 @@ export interface WebServerOptions {
 }
 
 /**
- * Largest API request body accepted: the largest request is a morphology save, whose MJCF may have MAX_MJCF_CHARS
- * characters (the CLI's limit too), each at most 6 bytes once JSON-escaped (\uXXXX).
+ * Largest API request body accepted: the largest requests are a morphology save, whose MJCF may have
+ * MAX_MJCF_CHARS characters (the CLI's limit too), each at most 6 bytes once JSON-escaped (\uXXXX), and a rules
+ * import, a file of at most MAX_RULES_FILE_BYTES in base64.
  */
-const MAX_BODY = 6 * MAX_MJCF_CHARS + (1 << 16);
+const MAX_BODY = Math.max(6 * MAX_MJCF_CHARS, Math.ceil(MAX_RULES_FILE_BYTES / 3) * 4) + (1 << 16);
 
 function tokenMatches(given: string | null | undefined, token: string): boolean {
   if (!given) return false;

@@ -70,6 +70,6 @@ describe('hebb train --normalise', () => {
     expect(existsSync(bad)).toBe(false);
     const statik = hebb('train', '--db', bad, ...TRAIN, '--policy', 'static', '--normalise', 'clip');
     expect(statik.status).toBe(2);
-    expect(statik.stderr).toContain('--rule, --init and --normalise apply to --policy hebbian only');
+    expect(statik.stderr).toContain('--rule, --indexing, --init and --normalise apply to --policy hebbian only');
   }, SLOW);
 });

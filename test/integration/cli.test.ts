@@ -137,7 +137,7 @@ describe('hebb CLI', () => {
     [['--generations', '0'], '--generations'],
     [['--morphologies', 'standard,tripod'], "--morphologies: no morphology named 'tripod'"],
     [['--pop', 'many'], '--pop must be a whole number written in decimal digits'],
-    [['--policy', 'static', '--rule', 'A'], '--rule, --init and --normalise apply to --policy hebbian only'],
+    [['--policy', 'static', '--rule', 'A'], '--rule, --indexing, --init and --normalise apply to --policy hebbian only'],
     [['--workers', '0'], '--workers'],
     [['--morphologies', 'standard', '--heldout', 'standard'], '--heldout: must not include a training morphology'],
     [['--heldout', 'tripod'], "--heldout: no morphology named 'tripod'"],

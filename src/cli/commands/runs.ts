@@ -1,6 +1,6 @@
 /** `hebb runs` and `hebb runs show RUN`. */
 import { generationText } from '../../common/generations';
-import { runConfig } from '../../core/config';
+import { runConfig, type ImportedFrom } from '../../core/config';
 import { rulesAt, runRuleStages, type RuleStages } from '../../core/merge/merge';
 import { BLOWN_UP_FITNESS } from '../../core/rollout/lifetime';
 import type { Store } from '../../main/store/store';
@@ -12,6 +12,15 @@ export const RUNS_FLAGS = STORE_FLAGS;
 function ruleStagesOf(config: unknown): RuleStages | null {
   try {
     return runRuleStages(runConfig(config));
+  } catch {
+    return null;
+  }
+}
+
+/** Where an imported run's rules came from (config `imported`), or null for a trained run. */
+function importedFrom(config: unknown): ImportedFrom | null {
+  try {
+    return runConfig(config).imported;
   } catch {
     return null;
   }
@@ -40,6 +49,8 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
         process.stdout.write(`${JSON.stringify({ ...run, generation: generations.length, generations, heldout })}\n`);
       } else {
         process.stdout.write(`run ${run.id} "${run.name}"  ${run.status}${run.error ? ` (${run.error})` : ''}\n`);
+        const from = importedFrom(run.config);
+        if (from) process.stdout.write(`imported from ${from.file} (${from.format}, sha256 ${from.sha256}): its centre of generation 0 is the file's rules\n`);
         process.stdout.write(`config ${JSON.stringify(run.config)}\n`);
         for (const g of generations) {
           const blown = (g.blownUp > 0 ? `  blown up ${g.blownUp}` : '') + ('rules' in g ? `  rules ${g.rules}` : '');
@@ -55,13 +66,13 @@ export function runsCommand(argv: readonly string[], open: (args: ParsedArgs) =>
       const generations = store.generations(r.id);
       const last = generations.at(-1);
       const total = (r.config as { generations?: number }).generations ?? 0;
-      return { id: r.id, name: r.name, status: r.status, generation: generations.length, generations: total, mean: last?.mean ?? null, max: last?.max ?? null, config: r.config };
+      return { id: r.id, name: r.name, status: r.status, generation: generations.length, generations: total, mean: last?.mean ?? null, max: last?.max ?? null, imported: importedFrom(r.config), config: r.config };
     });
     if (json) {
       process.stdout.write(`${JSON.stringify(runs)}\n`);
     } else {
       for (const r of runs) {
-        process.stdout.write(`${String(r.id).padStart(4)}  ${r.status.padEnd(9)} ${generationText(r.generation, r.generations).padEnd(24)}  mean ${r.mean === null ? '—' : r.mean.toFixed(1)}  ${r.name}\n`);
+        process.stdout.write(`${String(r.id).padStart(4)}  ${r.status.padEnd(9)} ${(r.imported ? `imported ${r.imported.format}` : generationText(r.generation, r.generations)).padEnd(24)}  mean ${r.mean === null ? '—' : r.mean.toFixed(1)}  ${r.name}\n`);
       }
     }
   } finally {

@@ -2,7 +2,7 @@
 import { generationText } from '../../common/generations';
 import { ConfigError, ENV_NAMES, mergeSchema, NORMALISE_MODES, OPTIMIZER_NAMES, runConfig, type RunConfigInput } from '../../core/config';
 import { rulesAt, runRuleStages, type RuleStages } from '../../core/merge/merge';
-import { RULE_NAMES } from '../../core/plasticity/rules';
+import { INDEXINGS, RULE_NAMES } from '../../core/plasticity/rules';
 import { INIT_MODES } from '../../core/policy/genome';
 import { StoreError, type GenerationRecord, type HeldoutRecord, type Store } from '../../main/store/store';
 import { createRun, train } from '../../main/training/coordinator';
@@ -22,6 +22,11 @@ export const TRAIN_FLAGS = {
   env: { kind: 'string', value: ENV_NAMES.join('|'), help: 'the task: the quadruped walking, or the car racing from pixels (no --morphologies, --heldout; --heldout-tracks instead)', default: RUN_DEFAULTS.env },
   policy: { kind: 'string', value: 'hebbian|static', help: 'Hebbian network (evolved plasticity rule) or static network (evolved weights)', default: RUN_DEFAULTS.policy.kind },
   rule: { kind: 'string', value: RULE_NAMES.join('|'), help: 'the plasticity rule, Hebbian only', default: HEBBIAN_DEFAULTS?.rule ?? '' },
+  indexing: {
+    kind: 'string', value: INDEXINGS.join('|'),
+    help: 'synapse → coefficient row, Hebbian only: one rule per synapse, or the first release\'s i + j sharing (docs/METHOD.md#coefficient-indexing)',
+    default: HEBBIAN_DEFAULTS?.indexing ?? '',
+  },
   init: { kind: 'string', value: INIT_MODES.join('|'), help: 'initial weights of each lifetime, Hebbian only', default: HEBBIAN_DEFAULTS?.init ?? '' },
   normalise: {
     kind: 'string', value: NORMALISE_MODES.join('|'),
@@ -51,7 +56,7 @@ export const RESUME_FLAGS = { ...STORE_FLAGS, workers: WORKERS_FLAG, ...REDIS_FL
 
 /** Config field → the flag that sets it, so validation errors name what the user typed. */
 const FLAG_OF: Record<string, string> = {
-  'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.init': '--init', 'run.policy.normalise': '--normalise',
+  'run.name': '--name', 'run.env': '--env', 'run.policy.kind': '--policy', 'run.policy.rule': '--rule', 'run.policy.indexing': '--indexing', 'run.policy.init': '--init', 'run.policy.normalise': '--normalise',
   'run.morphologies': '--morphologies', 'run.es.popSize': '--pop', 'run.generations': '--generations',
   'run.es.sigma': '--sigma', 'run.es.lr': '--lr', 'run.es.optimizer': '--optimizer', 'run.seed': '--seed',
   'run.heldout.morphologies': '--heldout', 'run.heldout.tracks': '--heldout-tracks', 'run.heldout.every': '--heldout-every', 'run.heldout.episodes': '--heldout-episodes',
@@ -68,8 +73,8 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
   put('sigma', flag(args, 'sigma', 'number'));
   put('lr', flag(args, 'lr', 'number'));
   put('optimizer', flag(args, 'optimizer', 'string'));
-  if (policyKind === 'static' && (args.flags.has('rule') || args.flags.has('init') || args.flags.has('normalise'))) {
-    throw new UsageError('--rule, --init and --normalise apply to --policy hebbian only');
+  if (policyKind === 'static' && ['rule', 'indexing', 'init', 'normalise'].some((f) => args.flags.has(f))) {
+    throw new UsageError('--rule, --indexing, --init and --normalise apply to --policy hebbian only');
   }
   const heldout = flag(args, 'heldout', 'list');
   const tracks = flag(args, 'heldout-tracks', 'boolean');
@@ -81,7 +86,7 @@ export function configFromFlags(args: ParsedArgs): RunConfigInput {
     if (args.flags.has(name) && mergeEvery === undefined) throw new UsageError(`--${name} needs --merge-every (how often to merge)`);
   }
   const policy = policyKind === 'hebbian'
-    ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), init: flag(args, 'init', 'string'), normalise: flag(args, 'normalise', 'string') }
+    ? { kind: 'hebbian', rule: flag(args, 'rule', 'string'), indexing: flag(args, 'indexing', 'string'), init: flag(args, 'init', 'string'), normalise: flag(args, 'normalise', 'string') }
     : { kind: policyKind };
   return {
     name: flag(args, 'name', 'string') ?? `run ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`,

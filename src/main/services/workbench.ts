@@ -21,6 +21,7 @@ import { estimate, paperConfigs } from './estimate';
 import { runExperiment } from './experiments';
 import { paperReport, sourceCommit } from './report';
 import { importMorphology, listedMorphology, MorphologyError, summariseMorphology } from './morphologies';
+import { exportRules, importRules, RulesFileError } from './rules';
 
 type Handlers = { [C in Channel]: (request: ParsedRequestOf<C>) => ResponseOf<C> | Promise<ResponseOf<C>> };
 type Listener = <E extends EventName>(event: E, payload: Events[E]) => void;
@@ -32,6 +33,7 @@ export function apiError(e: unknown): ApiErrorBody {
   if (e instanceof StoreError) return { kind: e.kind, message: e.message };
   if (e instanceof QueueError) return { kind: 'conflict', message: e.message };
   if (e instanceof MorphologyError) return { kind: 'invalid', message: e.message };
+  if (e instanceof RulesFileError) return { kind: 'invalid', message: e.message, issues: [{ path: 'request.data', message: e.message }] };
   return { kind: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 
@@ -130,6 +132,16 @@ export class Workbench {
       'analysis.trajectories': ({ runId, ...request }) =>
         weightTrajectories(store, runId, request, (done, total) => this.emit('progress', { runId, task: 'analyse', done, total })),
       'analysis.rules': ({ ids, generation, offRelative }) => inspectRunRules(store, ids, { generation, offRelative }),
+      'rules.import': ({ fileName, data, ...options }) => {
+        const { run } = importRules(store, new Uint8Array(Buffer.from(data, 'base64')), fileName, options);
+        const summary = this.summaryOf(run.id);
+        this.emit('status', { runId: run.id, status: summary.status, error: null, run: summary });
+        return summary;
+      },
+      'rules.export': ({ id, generation, format }) => {
+        const { bytes, fileName, shape } = exportRules(store, id, format, generation);
+        return { fileName, data: Buffer.from(bytes).toString('base64'), shape };
+      },
     };
   }
 
@@ -165,6 +177,8 @@ export class Workbench {
   /** The centres of run `id` that can be replayed or evaluated: generation 0's, then the kept checkpoints. */
   private centres(id: number, trained: boolean): KeptCentre[] {
     const kept = this.store.keptCheckpoints(id);
+    // An imported run stores its centre as checkpoint 0, its only one.
+    if (kept[0]?.generation === 0) return kept;
     // Generation 0's centre is never stored (it is recomputed), so it is the best when no stored one is.
     return [{ generation: 0, best: trained && !kept.some((c) => c.best) }, ...kept];
   }

@@ -32,6 +32,11 @@ export class CheckpointRepository {
     }
   }
 
+  /** Stores a run's only checkpoint, 0, outside any generation: an imported run's centre. Call inside a transaction. */
+  addInitial(runId: number, state: Uint8Array): void {
+    this.db.prepare('INSERT INTO checkpoints (run_id, generation, state) VALUES (?, 0, ?)').run(runId, state);
+  }
+
   /** The checkpoint of `generation` (default: the latest), or undefined if the run has none. */
   get(runId: number, generation?: number): { generation: number; state: Uint8Array } | undefined {
     const row = (generation === undefined

@@ -147,6 +147,17 @@ export class Store {
   // --- runs (runs.ts) ------------------------------------------------------------------------------------
 
   createRun(run: NewRun): RunRow { return this.runs.create(run); }
+  /**
+   * Creates a finished run whose centre of generation 0 is `centre` (an encoded ES state of generation 0), stored
+   * as its checkpoint 0 — an imported run — in one transaction: the run and its centre, or nothing.
+   */
+  createImportedRun(run: Omit<NewRun, 'status'>, centre: Uint8Array): RunRow {
+    return this.db.transaction(() => {
+      const row = this.runs.create({ ...run, status: 'finished' });
+      this.checkpoints.addInitial(row.id, centre);
+      return row;
+    })();
+  }
   getRun(id: number): RunRow { return this.runs.get(id); }
   listRuns(): RunRow[] { return this.runs.list(); }
   /** Sets a run's status (not 'running': a trainer claims a run with `claimRun`). */

@@ -5,7 +5,7 @@
  * generation, candidate, morphology), never by time or worker. A run that merges rules (Evolve & Merge) merges
  * them here, between `tell` and the commit, so the checkpoint of a merge's generation is the merged centre.
  */
-import { runConfig, type RunConfig } from '../../core/config';
+import { ConfigError, runConfig, type RunConfig } from '../../core/config';
 import { ask, createNoiseTable, decodeEsState, encodeEsState, init, tell, type EsState, type NoiseTable } from '../../core/es';
 import { identityAssignment, mergeDue, mergedRuleCount, ruleGeometry, tableRules } from '../../core/merge/merge';
 import { genomeLayout, initialCentre } from '../../core/policy/genome';
@@ -53,6 +53,9 @@ function noiseTable(seed: number, size: number): NoiseTable {
 /** Validates a run config and records the run as queued; nothing is written if the config is invalid. */
 export function createRun(store: Store, input: unknown): { id: number; config: RunConfig } {
   const config = runConfig(input);
+  if (config.imported !== null) {
+    throw new ConfigError([{ path: 'run.imported', message: 'is set only by importing a rules file (hebb rules import, or Import rules on the runs page)' }]);
+  }
   for (const name of [...config.morphologies, ...config.heldout.morphologies]) store.morphology(name); // throws "no morphology named …"
   const row = store.createRun({ name: config.name, config, seed: config.seed });
   return { id: row.id, config };

@@ -1,8 +1,28 @@
 /** Display helpers shared by the views. */
 import type { Estimate, RunSummary } from '../../common/api';
-export { generationText } from '../../common/generations';
-import { normaliseModeOf } from '../../core/config';
+import { generationText } from '../../common/generations';
+import { normaliseModeOf, type ImportedFrom } from '../../core/config';
+export { generationText };
 import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
+
+/** Where an imported run's rules came from (its config's `imported`), or null for a trained run. */
+export function importedOf(r: Pick<RunSummary, 'config'>): ImportedFrom | null {
+  return (r.config as { imported?: ImportedFrom | null }).imported ?? null;
+}
+
+/**
+ * Whether a run has a centre to evaluate, record or analyse beyond its initial one: it has trained a generation,
+ * or it was imported (its centre of generation 0 is the file's rules).
+ */
+export function hasCentre(r: Pick<RunSummary, 'config' | 'generation'>): boolean {
+  return r.generation > 0 || importedOf(r) !== null;
+}
+
+/** The runs table's "generation 4 of 10", or "imported (torch)" for an imported run. */
+export function progressText(r: Pick<RunSummary, 'config' | 'generation' | 'generations'>): string {
+  const from = importedOf(r);
+  return from ? `imported (${from.format})` : generationText(r.generation, r.generations);
+}
 
 /** "hebbian ABCD_lr", with the weight normalisation when there is one: "hebbian ABCD_lr, zscore". */
 export function policyOf(r: Pick<RunSummary, 'config'>): string {

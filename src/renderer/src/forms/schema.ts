@@ -61,7 +61,8 @@ export function forEnv(draft: Record<string, unknown>): Record<string, unknown> 
  * object has no one widget — but a switch with its fields beside it, for Hebbian runs only (NewRunDialog).
  */
 export const MERGE_SCHEMA: JsonSchema = RUN_SCHEMA.properties?.['merge']?.anyOf?.find((s) => s.type === 'object') ?? {};
-export const GENERATED_FIELDS = (key: string): boolean => key !== 'merge';
+/** Neither is `imported`: set only by importing rules, never in the dialog. */
+export const GENERATED_FIELDS = (key: string): boolean => key !== 'merge' && key !== 'imported';
 
 /** The settings a run gets when merging is switched on in the form: the schema's defaults, merging every 20 generations. */
 export function mergeDraft(): Record<string, unknown> {
