@@ -7,6 +7,7 @@ What is patched around it (fitness_hebb itself is called as it is):
   * seeding: lifetime i uses seed s_i = seed + i: np.random.seed(s_i), torch.manual_seed(s_i) (initial weights,
     'uni' = U(-0.1, 0.1) after nn.Linear's own init), and the env is seeded with env.seed(s_i) right after
     construction, so its reset noise U(-0.1, 0.1) per joint is reproducible (unpatched it comes from os.urandom);
+  * optional --det: setPhysicsEngineParameter(deterministicOverlappingPairs=1) after each reset;
   * observation only: AntBulletEnv.step is wrapped to count env steps and read the torso x after each step.
 distance = torso x at the last env step minus torso x after the 40-step burn-in (getBasePositionAndOrientation).
 
@@ -34,9 +35,10 @@ from fitness_functions import fitness_hebb  # noqa: E402
 
 BURN_IN = 40
 
-_STATE = {'seed': None, 'log': None}
+_STATE = {'seed': None, 'log': None, 'det': False}
 _ORIG_INIT = gym_locomotion_envs.AntBulletEnv.__init__
 _ORIG_STEP = gym_locomotion_envs.AntBulletEnv.step
+_ORIG_RESET = gym_locomotion_envs.AntBulletEnv.reset
 
 
 class _RecordingUniform:
@@ -72,8 +74,16 @@ def _step(self, a):
     return r
 
 
+def _reset(self):
+    r = _ORIG_RESET(self)
+    if _STATE['det']:
+        self._p.setPhysicsEngineParameter(deterministicOverlappingPairs=1)
+    return r
+
+
 gym_locomotion_envs.AntBulletEnv.__init__ = _init
 gym_locomotion_envs.AntBulletEnv.step = _step
+gym_locomotion_envs.AntBulletEnv.reset = _reset
 
 
 def load_rules(path):
@@ -134,7 +144,11 @@ def main():
     ap.add_argument('--seed', type=int, default=1000)
     ap.add_argument('--out', default=None)
     ap.add_argument('--meta', default=None, help='JSON file whose keys are merged into the output')
+    ap.add_argument('--det', action='store_true',
+                    help='set deterministicOverlappingPairs=1 after each reset (reproducible in any process; '
+                         'default: the env unmodified, whose results depend on the process heap layout)')
     args = ap.parse_args()
+    _STATE['det'] = args.det
     torch.set_num_threads(1)
     coeffs = load_rules(args.rules)
     t0 = time.time()
@@ -147,6 +161,11 @@ def main():
                      '1000-step TimeLimit)',
         'seeding': 'lifetime i: s = seed + i; np.random.seed(s); torch.manual_seed(s); env.seed(s) after construction',
         'seed': args.seed, 'lifetimes_per_body': args.lifetimes,
+        'deterministic_overlapping_pairs': 1 if args.det else 0,
+        'reproducibility': 'with deterministic_overlapping_pairs 0 (the env as shipped) contact solving order '
+                           'follows heap addresses: the same command repeats its numbers only while the process '
+                           'allocates identically (same arguments and history); lifetimes are run one after another '
+                           'in one process, as the reference does',
         'bodies': {},
     }
     for body in args.body.split(','):

@@ -7,7 +7,8 @@ env.unwrapped.rewards[1], hebbian_update_ABCD_lr_D_in after every step -- except
 fitness_hebb's early-stop rule but runs to the 1000-step TimeLimit, so that a whole lifetime of actions exists.
 The step where fitness_hebb would have stopped and its fitness are recorded, and the fitness is checked against
 the real fitness_hebb run with the same torch seed and the same env seed (seeded reset only; the zero reset needs
-a patched noise draw that fitness_hebb cannot take).
+a patched noise draw that fitness_hebb cannot take). Every lifetime runs in a fresh process with
+deterministicOverlappingPairs=1 (see pybullet_fixtures.py), so that an open-loop replay reproduces it.
 
 Run from the repository root (stack and PYTHONPATH as in scripts/reference/pybullet_fixtures.py):
   nice -n 10 /usr/bin/python3 scripts/reference/record_gait.py RULES.dat --torch-seed 5 --out RULES_STEM.gait.json.gz
@@ -16,9 +17,11 @@ import os
 import sys
 import time
 import argparse
+import json
+import subprocess
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from refstack import BODIES, ENV_ID, versions, write_json, flist, patch_ant_body  # noqa: E402
+from refstack import ENV_ID, versions, write_json, flist, f32list, patch_ant_body  # noqa: E402
 import pybullet_fixtures as pf  # noqa: E402
 import evaluate_in_pybullet as ev  # noqa: E402  (patches AntBulletEnv for the cross-check)
 
@@ -77,39 +80,63 @@ def main():
     ap.add_argument('rules')
     ap.add_argument('--torch-seed', type=int, default=5)
     ap.add_argument('--bodies', default='standard,damaged-right,damaged-left')
-    ap.add_argument('--out', required=True)
+    ap.add_argument('--out', default=None)
+    ap.add_argument('--only', default=None, help='internal: body:reset or crosscheck:body, run in this process')
     args = ap.parse_args()
     torch.set_num_threads(1)
     coeffs = ev.load_rules(args.rules)
+    if args.only:
+        what, arg = args.only.split(':')
+        if what == 'crosscheck':
+            # the real fitness_hebb: same torch/numpy seed, env.seed(7), deterministicOverlappingPairs=1 after reset
+            np.random.seed(args.torch_seed)
+            torch.manual_seed(args.torch_seed)
+            patch_ant_body(arg)
+            ev._STATE['seed'] = pf.SEED_RESET
+            ev._STATE['det'] = True
+            f_ref = float(fitness_hebb('ABCD_lr', ENV_ID, 'uni', coeffs))
+            out = {'fitness_hebb_returned': f_ref, 'fitness_hebb_env_steps': len(ev._STATE['log']['x'])}
+        else:
+            lt, init_w = closed_loop(coeffs, what, arg, args.torch_seed)
+            out = {'lifetime': lt, 'init_w': [[flist(r) for r in w] for w in init_w]}
+        print('RESULT ' + json.dumps(out), flush=True)
+        return
+
+    # every lifetime in a fresh process, deterministicOverlappingPairs=1 (see pybullet_fixtures.py)
+    def sub(only):
+        r = subprocess.run([sys.executable, os.path.abspath(__file__), args.rules, '--torch-seed',
+                            str(args.torch_seed), '--only', only], check=True, capture_output=True, text=True)
+        line = [x for x in r.stdout.splitlines() if x.startswith('RESULT ')][0]
+        return json.loads(line[len('RESULT '):])
+
     res = {'format': 'hebbian-workbench/pybullet-gait/1', 'rules_file': os.path.basename(args.rules),
+           'physics': 'det', 'deterministic_overlapping_pairs': 1,
            'burn_in_steps': pf.BURN_IN, 'policy_steps': pf.N_ACTIONS, 'lifetimes': {}}
     init_ref = None
     for body in args.bodies.split(','):
         res['lifetimes'][body] = {}
         for rk in ['zero', 'seeded']:
             t0 = time.time()
-            lt, init_w = closed_loop(coeffs, body, rk, args.torch_seed)
+            r = sub('%s:%s' % (body, rk))
+            lt = r['lifetime']
             if init_ref is None:
-                init_ref = init_w
+                init_ref = r['init_w']
                 res['initial_weights'] = {
-                    'note': 'float32 values as drawn (same torch seed => same weights for every lifetime); '
-                            'torch layout weight[out][in]: w1 (128, 28), w2 (64, 128), w3 (8, 64)',
-                    'w1': [flist(r) for r in init_w[0]], 'w2': [flist(r) for r in init_w[1]],
-                    'w3': [flist(r) for r in init_w[2]]}
+                    'note': 'float32 values as drawn by fitness_hebb\'s weights_init(\'uni\') after torch.manual_seed('
+                            'torch_seed) (same seed => same weights in every lifetime here); torch layout '
+                            'weight[out][in]: w1 (128, 28), w2 (64, 128), w3 (8, 64)',
+                    'torch_seed': args.torch_seed,
+                    'w1': [f32list(x) for x in init_ref[0]], 'w2': [f32list(x) for x in init_ref[1]],
+                    'w3': [f32list(x) for x in init_ref[2]]}
             else:
-                assert all(np.array_equal(a, b) for a, b in zip(init_ref, init_w))
+                assert r['init_w'] == init_ref
+            lt['actions'] = [f32list(a) for a in lt['actions']]
             if rk == 'seeded':
-                # cross-check against the real fitness_hebb: same torch/numpy seed, env.seed(7)
-                np.random.seed(args.torch_seed)
-                torch.manual_seed(args.torch_seed)
-                patch_ant_body(body)
-                ev._STATE['seed'] = pf.SEED_RESET
-                f_ref = float(fitness_hebb('ABCD_lr', ENV_ID, 'uni', coeffs))
-                ev._STATE['seed'] = None
-                lt['fitness_hebb_crosscheck'] = {'fitness_hebb_returned': f_ref,
-                                                 'equal': f_ref == lt['fitness_hebb_fitness'],
-                                                 'fitness_hebb_env_steps': len(ev._STATE['log']['x'])}
-                print('  cross-check fitness_hebb %.6f vs loop %.6f' % (f_ref, lt['fitness_hebb_fitness']))
+                c = sub('crosscheck:%s' % body)
+                c['equal'] = c['fitness_hebb_returned'] == lt['fitness_hebb_fitness']
+                lt['fitness_hebb_crosscheck'] = c
+                print('  cross-check: fitness_hebb %.9f vs this loop %.9f' % (
+                    c['fitness_hebb_returned'], lt['fitness_hebb_fitness']), flush=True)
             res['lifetimes'][body][rk] = lt
             print('%-14s %-6s fitness@stop %.3f (stop env step %d)  x end %.3f  %.1fs' % (
                 body, rk, lt['fitness_hebb_fitness'], lt['fitness_hebb_stop_env_step'], lt['torso_pos'][-1][0],
