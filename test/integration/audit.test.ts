@@ -134,7 +134,7 @@ describe('auditing a lifetime', () => {
 
 describe('physics version of a run', () => {
   it('new runs record the current version; runs stored before versions existed read as version 1', () => {
-    expect(runConfig({ name: 'new' }).physics).toBe(2);
+    expect(runConfig({ name: 'new' }).physics).toBe(3);
     const path = join(dir, 'old.db');
     // A store as it was just before the physics migration, holding a run stored then and one with a version.
     const before = MIGRATIONS.findIndex((m) => m.includes("'$.physics'"));
@@ -148,7 +148,7 @@ describe('physics version of a run', () => {
     raw.close();
     const store = Store.open(path);
     expect(runConfig(store.getRun(old.id).config).physics).toBe(1);
-    expect(runConfig(store.getRun(fresh.id).config).physics).toBe(2);
+    expect(runConfig(store.getRun(fresh.id).config).physics).toBe(3);
     store.close();
   });
 });
@@ -158,7 +158,7 @@ const hebb = (...args: string[]) => spawnSync(process.execPath, [HEBB, ...args],
 describe('hebb audit', () => {
   it('prints the figures for a run: the lifetime of its centre for the recording seed, under the fitness protocol', () => {
     const db = join(dir, 'cli.db');
-    expect(hebb('train', '--db', db, '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--json').status).toBe(0);
+    expect(hebb('train', '--db', db, '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--physics', '2', '--json').status).toBe(0);
     const out = hebb('audit', '1', '--db', db, '--seed', '3', '--episodes', '1', '--json');
     expect(out.status).toBe(0);
     const audit = JSON.parse(out.stdout) as { physicsVersion: number; trainedPhysics: number; morphology: string; lifetimes: { distance: number }[]; reruns: unknown[] };
@@ -173,6 +173,11 @@ describe('hebb audit', () => {
     const text = hebb('audit', '1', '--db', db, '--seed', '3', '--episodes', '2', '--physics', '1');
     expect(text.status).toBe(0);
     for (const line of ['seeds 3–4, physics 1 (trained with 2)', 'penetration', 'joint limits', 'contact impulse', 'electricity', '20 solver iterations', '8 sub-steps']) expect(text.stdout).toContain(line);
+    // Version 3 is pybullet's engine, checked against pybullet's traces: the audit says so and names the way out.
+    expect(hebb('train', '--db', db, '--pop', '4', '--generations', '1', '--morphologies', 'standard', '--json').status).toBe(0);
+    const v3 = hebb('audit', '2', '--db', db, '--episodes', '1');
+    expect(v3.status).toBe(2);
+    expect(v3.stderr).toMatch(/version 3 is pybullet's own engine.*--physics 2/s);
   });
 
   it('bad input exits 2 naming the flag', () => {
