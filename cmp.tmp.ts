@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { loadBullet } from './src/core/envs/quadruped/pybullet/bullet';
 import { PybulletQuadrupedEnv } from './src/core/envs/quadruped/pybullet/pybullet-env';
 import { loadPreset } from './src/main/services/presets';
-const dir = '/work/wt-ref/test/fixtures/pybullet/';
+const dir = '/work/main/test/fixtures/pybullet/';
 const engine = await loadBullet();
 const only = process.argv[2];
 for (const f of readdirSync(dir).filter((f) => f.endsWith('.json.gz') && (!only || f.includes(only)))) {

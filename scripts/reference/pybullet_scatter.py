@@ -30,6 +30,7 @@ def main():
     ap.add_argument('--out', default='test/fixtures/pybullet')
     ap.add_argument('--runs', type=int, default=5)
     ap.add_argument('--fixtures', default=None, help='comma-separated body__sequence__reset (default: every trace fixture)')
+    ap.add_argument('--gait', default=None, help='the gait file the gait fixtures were made from (rules/<stem>.gait.json.gz)')
     args = ap.parse_args()
     names = args.fixtures.split(',') if args.fixtures else sorted(
         f[:-len('.json.gz')] for f in os.listdir(args.out) if f.endswith('.json.gz') and f.count('__') == 2)
@@ -37,13 +38,17 @@ def main():
            'how': 'each run: a fresh process of pybullet_fixtures.py --physics default --pad N, N = 0, 1000, ...: '
                   'AntBulletEnv-v0 exactly as gym.make builds it, under another heap layout',
            'versions': versions(), 'fixtures': {}}
+    path = os.path.join(args.out, 'scatter.json.gz')
+    if os.path.exists(path):  # fixtures not named this time keep their entries
+        with gzip.open(path, 'rt') as f:
+            out['fixtures'] = json.load(f)['fixtures']
     for name in names:
         with gzip.open(os.path.join(args.out, name + '.json.gz'), 'rt') as f:
             det = json.load(f)
         body, seq, reset = name.split('__')
-        gait = []
-        if seq == 'gait':
-            gait = ['--gait', os.path.join(args.out, 'rules', det['gait_file'])] if det.get('gait_file') else []
+        gait = ['--gait', args.gait] if seq == 'gait' else []
+        if seq == 'gait' and not args.gait:
+            sys.exit('the gait fixtures need --gait FILE')
         dist = [0.0] * len(det['lifetime']['torso_pos'])
         fitness = []
         for k in range(args.runs):
@@ -58,7 +63,7 @@ def main():
                                  'det_fitness_hebb_fitness': det['fitness_hebb_fitness']}
         print(name, 'dist@100 %.2e @1000 %.2e' % (dist[99], dist[-1]), 'fitness', ['%.3f' % x for x in fitness],
               'det %.3f' % det['fitness_hebb_fitness'], flush=True)
-    write_json(os.path.join(args.out, 'scatter.json.gz'), out, gz=True)
+    write_json(path, out, gz=True)
 
 
 if __name__ == '__main__':

@@ -4,6 +4,7 @@
  * HTTP/WebSocket server, the renderer's clients and the tests all derive their types from this file.
  */
 import { z } from 'zod';
+import { CURRENT_PHYSICS } from '../core/envs/quadruped/physics';
 import { INIT_MODES, NORMALISE_MODES, runConfigSchema, type EnvName } from '../core/config';
 import { INDEXINGS, RULE_NAMES } from '../core/plasticity/rules';
 import { MAX_RULES_FILE_BYTES, RULES_FILE_FORMATS } from '../core/rules-file/rules-file';
@@ -247,6 +248,7 @@ export const REQUESTS = {
       indexing: z.enum(INDEXINGS).default('corrected'),
       init: z.enum(INIT_MODES).exclude(['coevolve']).optional(),
       normalise: z.enum(NORMALISE_MODES).default('none'),
+      physics: z.int().min(1).max(CURRENT_PHYSICS).optional().describe('The quadruped physics version to evaluate the rules in (default: the current one)'),
     })
     .strict(),
   /**

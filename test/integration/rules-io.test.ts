@@ -115,6 +115,11 @@ describe('hebb rules', () => {
     const imported = hebb(['rules', 'import', fixturePath('quadruped-A.dat'), '--db', db, '--json']);
     expect(imported.status, imported.stderr).toBe(0);
     expect(JSON.parse(imported.stdout)).toMatchObject({ id: 1, policy: { rule: 'A' }, imported: { file: 'quadruped-A.dat', format: 'torch' } });
+    // By default the rules live in the current physics (pybullet's engine); --physics puts them in another world.
+    const v2 = hebb(['rules', 'import', fixturePath('quadruped-A.dat'), '--physics', '2', '--db', db]);
+    expect(v2.status, v2.stderr).toBe(0);
+    const configs = (JSON.parse(hebb(['runs', '--db', db, '--json']).stdout) as { id: number; config: { physics: number } }[]).map((r) => [r.id, r.config.physics]);
+    expect(configs).toEqual(expect.arrayContaining([[1, 3], [2, 2]]));
     expect(hebb(['runs', '--db', db]).stdout).toMatch(/finished\s+imported torch/);
     expect(hebb(['runs', 'show', '1', '--db', db]).stdout).toMatch(/imported from quadruped-A\.dat \(torch, sha256 [0-9a-f]{64}\)/);
     const out = join(dir, 'quadruped-A.dat');
@@ -136,6 +141,9 @@ describe('hebb rules', () => {
       [huge, /huge\.dat is 2147483648 bytes; a rules file is at most 4194304 bytes/],
       [dir, /is not a regular file/],
     ];
+    const physics = hebb(['rules', 'import', fixturePath('quadruped-A.dat'), '--physics', '7', '--db', db]);
+    expect(physics.status).toBe(2);
+    expect(physics.stderr).toMatch(/--physics: must be one of 1, 2, 3, got 7/);
     for (const [file, message] of cases) {
       const r = hebb(['rules', 'import', file, '--db', db]);
       expect(r.status, file).toBe(2);

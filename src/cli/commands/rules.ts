@@ -1,6 +1,7 @@
 /** `hebb rules import FILE [options]` and `hebb rules export RUN --out FILE [options]`: the reference's rule files. */
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ConfigError, INIT_MODES, NORMALISE_MODES, type NormaliseMode } from '../../core/config';
+import { CURRENT_PHYSICS, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { INDEXINGS, RULE_NAMES, type Indexing, type RuleName } from '../../core/plasticity/rules';
 import { MAX_RULES_FILE_BYTES, RULES_FILE_FORMATS, sizeProblem, type RulesFileFormat } from '../../core/rules-file/rules-file';
 import { exportRules, importRules, RulesFileError } from '../../main/services/rules';
@@ -15,6 +16,7 @@ export const RULES_FLAGS = {
   indexing: { kind: 'string', value: 'MODE', help: `import: synapse → coefficient row (${INDEXINGS.join(', ')}; original: the first release)`, default: 'corrected' },
   init: { kind: 'string', value: 'MODE', help: 'import: lifetime-initial weights (uni, normal)', absent: "what a reference file's name says, else uni" },
   normalise: { kind: 'string', value: 'MODE', help: `import: weights after every update (${NORMALISE_MODES.join(', ')})`, default: 'none' },
+  physics: { kind: 'int', value: PHYSICS_VERSION_NUMBERS.join('|'), help: "import: the quadruped physics to evaluate the rules in (3: pybullet's engine, the reference's world)", default: CURRENT_PHYSICS },
   generation: { kind: 'int', value: 'G', help: 'export: the centre of generation G (0: the initial one)', absent: 'the latest' },
   out: { kind: 'string', value: 'FILE', help: 'export: the file to write (required; never a device or FIFO)' },
   format: { kind: 'string', value: 'FORMAT', help: `export: ${RULES_FILE_FORMATS.join(' or ')} (torch.save's zip, or numpy's .npy)`, default: 'torch' },
@@ -44,6 +46,7 @@ export function rulesCommand(argv: readonly string[], open: (args: ParsedArgs) =
       indexing: choice<Indexing>(args, 'indexing', INDEXINGS),
       init: choice(args, 'init', INIT_MODES.filter((m): m is 'uni' | 'normal' => m !== 'coevolve')),
       normalise: choice<NormaliseMode>(args, 'normalise', NORMALISE_MODES),
+      physics: flag(args, 'physics', 'int'),
     };
     // Read and check the file before the store is opened: bad input leaves the store as it was.
     const bytes = readRulesFile(target);
@@ -64,7 +67,7 @@ export function rulesCommand(argv: readonly string[], open: (args: ParsedArgs) =
     }
     return;
   }
-  forSub(['name', 'rule', 'indexing', 'init', 'normalise']);
+  forSub(['name', 'rule', 'indexing', 'init', 'normalise', 'physics']);
   const id = runIdArg(target, 'hebb rules export RUN --out FILE');
   const out = flag(args, 'out', 'string');
   if (out === undefined) throw new UsageError('--out is required: the rules file to write');

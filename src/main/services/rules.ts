@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ConfigError, INIT_MODES, runConfig, type NormaliseMode, type RunConfig } from '../../core/config';
+import { isPhysicsVersion, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { encodeEsState, init } from '../../core/es';
 import { QUADRUPED_MLP, synapseCount } from '../../core/nn/mlp';
 import { ruleDef, type Indexing, type RuleName } from '../../core/plasticity/rules';
@@ -31,6 +32,8 @@ export interface ImportOptions {
   /** Lifetime-initial weights (default: what the file's name says, else uni, the reference's default). */
   readonly init?: 'uni' | 'normal';
   readonly normalise?: NormaliseMode;
+  /** The quadruped physics version the run is evaluated in (default: the current one, pybullet's engine). */
+  readonly physics?: number;
 }
 
 const invalid = (field: string, message: string): ConfigError => new ConfigError([{ path: `request.${field}`, message }]);
@@ -59,6 +62,9 @@ export function importRules(store: Store, bytes: Uint8Array, fileName: string, o
   if (options.init === undefined && named.init !== undefined && namedInit === undefined) {
     throw invalid('init', `${file}'s name says its lifetimes started from init "${named.init}", which this workbench does not implement (uni, normal): choose one to import it anyway`);
   }
+  if (options.physics !== undefined && !isPhysicsVersion(options.physics)) {
+    throw invalid('physics', `must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${options.physics}`);
+  }
   const segment = ruleSegment(values, rule, QUADRUPED_MLP, file);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const name = (options.name ?? file.replace(/\.[^.]*$/, '')).trim().slice(0, 200) || 'imported rules';
@@ -67,6 +73,7 @@ export function importRules(store: Store, bytes: Uint8Array, fileName: string, o
     env: 'quadruped',
     policy: { kind: 'hebbian', rule, indexing: options.indexing ?? 'corrected', init: options.init ?? namedInit ?? 'uni', normalise: options.normalise ?? 'none' },
     generations: 0,
+    ...(options.physics !== undefined ? { physics: options.physics } : {}),
     imported: { file: file.slice(0, 255), sha256, format: kind },
   });
   const layout = genomeLayout(QUADRUPED_MLP, config.policy);
