@@ -109,7 +109,8 @@ describe('physics parity (docs/METHOD.md#quadruped-simulation)', () => {
   });
 
   it('settings are checked, naming the field', () => {
-    expect(() => physicsSettings(3)).toThrow(/physics version must be one of 1, 2/);
+    expect(() => physicsSettings(4)).toThrow(/physics version must be one of 1, 2, 3, got 4/);
+    expect(() => physicsSettings(3)).toThrow(/version 3 is pybullet's own engine; it has no ammo.js solver settings/);
     expect(() => physicsSettings(2, { subSteps: 3 })).toThrow(/physics.subSteps must be 1, 2, 4, 8 or 16/);
     expect(() => physicsSettings(2, { erp: 1.5 })).toThrow(/physics.erp must be in \[0, 1\]/);
     expect(() => physicsSettings(2, { maxJointSpeed: 0 })).toThrow(/physics.maxJointSpeed must be positive/);
