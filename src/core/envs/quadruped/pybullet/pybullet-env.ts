@@ -18,18 +18,16 @@ import { quatMulComponentsInto, rotateComponentsInto } from '../../../math/rigid
 import { assemble, type Assembly } from '../assembly';
 import { eulerFromQuaternion, OBSERVATION_SIZE } from '../observation';
 import { BASE_FLOATS, LINK_FLOATS, type BulletEngine } from './bullet';
+import { FALLEN_Z as ALIVE_Z, PROGRESS, RESET_NOISE, REWARD_TERMS } from '../quadruped-env';
 
 /** pybullet_envs' constants for the ant (robot_locomotors.py, gym_locomotion_envs.py, scene_abstract.py). */
 const SCENE_DT = (0.0165 / 4) * 4;
 const WALK_TARGET_X = 1e3;
 const WALK_TARGET_Y = 0;
-const ALIVE_Z = 0.26;
-const RESET_NOISE = 0.1;
 const ELECTRICITY_COST = -2.0;
 const STALL_TORQUE_COST = -0.1;
 const JOINTS_AT_LIMIT_COST = -0.1;
 const AT_LIMIT = Math.fround(0.99);
-export const PYBULLET_REWARD_TERMS = ['alive', 'progress', 'electricity', 'joints_at_limit', 'feet_collision'] as const;
 
 const f32 = Math.fround;
 
@@ -58,8 +56,8 @@ export function numpyMean(values: ArrayLike<number>, n: number, float64 = false)
 export class PybulletQuadrupedEnv implements Env {
   readonly observationSize = OBSERVATION_SIZE;
   readonly actionSize: number;
-  readonly rewardTerms: readonly string[] = PYBULLET_REWARD_TERMS;
-  readonly fitnessTerm = 1;
+  readonly rewardTerms: readonly string[] = REWARD_TERMS;
+  readonly fitnessTerm = PROGRESS;
   readonly bodyNames: readonly string[];
   readonly actuatorStrength: Float32Array;
   readonly assembly: Assembly;
@@ -83,7 +81,7 @@ export class PybulletQuadrupedEnv implements Env {
   private readonly partYs: Float64Array;
 
   private readonly observation = new Float32Array(OBSERVATION_SIZE);
-  private readonly rewards = new Float64Array(PYBULLET_REWARD_TERMS.length);
+  private readonly rewards = new Float64Array(REWARD_TERMS.length);
   private readonly result: { observation: Float32Array; rewards: Float64Array; done: boolean; finite: boolean };
   private readonly torques: Float64Array;
   private readonly angles: Float64Array;
