@@ -47,7 +47,9 @@ describe('training coordinator', () => {
   // The paper's setting (pop 100 here, standard + damaged-right, σ 0.1, lr 0.2) from random rule coefficients:
   // three generations are enough for the population to walk clearly further (seed 2: mean −10 → 67).
   it('a short real Hebbian run raises the population fitness', async () => {
-    const run = createRun(store, { name: 'learns', es: { popSize: 100, noiseTableSize: 1 << 22 }, generations: 3, seed: 2 });
+    // Physics version 2, where this budget gains > 25 in three generations; under version 3 the ant starts lying on
+    // the ground (as in pybullet) and the first generations gain a few points at most.
+    const run = createRun(store, { name: 'learns', es: { popSize: 100, noiseTableSize: 1 << 22 }, generations: 3, seed: 2, physics: 2 });
     await train(store, run.id, { workers: 2 });
     const [first, , last] = store.generations(run.id);
     expect(last!.mean).toBeGreaterThan(first!.mean + 25);
