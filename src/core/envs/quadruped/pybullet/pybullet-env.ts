@@ -66,7 +66,7 @@ export class PybulletQuadrupedEnv implements Env {
   private world = -1;
   private state: Float64Array = new Float64Array(0);
   private readonly numLinks: number;
-  /** Motor (pybullet's ordered_joints) index of each action, and its inverse. */
+  /** Motor (pybullet's ordered_joints) index of each action. */
   private readonly motorOfAction: Int32Array;
   private readonly lower: Float64Array;
   private readonly upper: Float64Array;
@@ -115,9 +115,11 @@ export class PybulletQuadrupedEnv implements Env {
     this.torqueScale = Float64Array.from(this.assembly.joints, (j) => j.torquePerAction);
     this.mjcfPath = engine.writeBody(serialiseMjcf(morphology));
 
-    // Names and limits as pybullet's importer made them, from one world opened for the purpose.
-    const probe = engine.create(this.mjcfPath);
+    // Names and limits as pybullet's importer made them, from one world opened for the purpose. A body pybullet
+    // makes otherwise than this ant leaves nothing behind in the engine.
+    let probe = -1;
     try {
+      probe = engine.create(this.mjcfPath);
       this.numLinks = engine.numLinks(probe);
       const infos = Array.from({ length: this.numLinks }, (_, l) => engine.jointInfo(probe, l));
       const motors = Array.from({ length: engine.numMotors(probe) }, (_, m) => infos[engine.motorJoint(probe, m)]!);
@@ -127,12 +129,19 @@ export class PybulletQuadrupedEnv implements Env {
       }
       this.lower = Float64Array.from(this.motorOfAction, (m) => motors[m]!.lower);
       this.upper = Float64Array.from(this.motorOfAction, (m) => motors[m]!.upper);
-      const linkOf = (name: string): number => infos.findIndex((i) => i.linkName === name);
+      const linkOf = (name: string): number => {
+        const l = infos.findIndex((i) => i.linkName === name);
+        if (l < 0) throw new RangeError(`pybullet made no link named '${name}' of body '${morphology.name}'`);
+        return l;
+      };
       this.footLink = Int32Array.from(ant.feet, linkOf);
       this.bodyLink = Int32Array.from(this.bodyNames, (name, k) => (k === 0 ? -1 : linkOf(name)));
       this.baseInertial = engine.dynamicsInfo(probe, -1).inertialFrame;
+    } catch (e) {
+      engine.removeFile(this.mjcfPath);
+      throw e;
     } finally {
-      engine.destroy(probe);
+      if (probe >= 0) engine.destroy(probe);
     }
     this.partXs = new Float64Array(this.numLinks + 2);
     this.partYs = new Float64Array(this.numLinks + 2);
@@ -159,7 +168,6 @@ export class PybulletQuadrupedEnv implements Env {
     }
     this.closeWorld();
     this.world = this.engine.create(this.mjcfPath);
-    this.state = this.engine.stateView(this.world);
     for (let n = 0; n < this.actionSize; n++) this.angles[this.motorOfAction[n]!] = jointAngles[n]!;
     this.engine.resetJoints(this.world, this.angles);
     this.state = this.engine.stateView(this.world);
@@ -186,7 +194,8 @@ export class PybulletQuadrupedEnv implements Env {
       this.torques[this.motorOfAction[n]!] = this.torqueScale[n]! * this.actuatorStrength[n]! * (a > 1 ? 1 : a < -1 ? -1 : a);
     }
     this.engine.step(this.world, this.torques);
-    this.state = this.engine.stateView(this.world);
+    // The view outlives a step unless the engine's memory grew (which detaches the old buffer): no allocation per step.
+    if (this.state.byteLength === 0) this.state = this.engine.stateView(this.world);
     const finite = this.calcState();
 
     const r = this.rewards;
