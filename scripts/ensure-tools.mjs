@@ -2,7 +2,9 @@
 // ordinary means, otherwise one line saying exactly what to run:
 //   - the dependencies (`npm ci` from the lockfile) when node_modules is missing, after checking the C++ toolchain
 //     better-sqlite3 compiles with when no prebuilt binary can be downloaded;
-//   - for the tests, a Chromium (scripts/browser.mjs), from Debian's package when run as root with apt-get.
+//   - for the tests, a Chromium (scripts/browser.mjs), redis-server (the distributed-evaluation tests start their
+//     own) and openssl (the rediss:// test makes a throw-away CA), from Debian's packages when run as root with
+//     apt-get, all in one apt-get call.
 // Usage: node scripts/ensure-tools.mjs [test]   (plain Node: it runs before node_modules exists)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -59,22 +61,45 @@ export function ensureDependencies() {
   return true;
 }
 
-/** A Chromium for the end-to-end tests: found, or installed from Debian's package as root. */
-export function ensureBrowser() {
-  const found = findChromium();
-  if (found.path !== undefined) return found.path;
-  if (process.env.CHROMIUM) throw new SetupError(found.error); // an explicit choice is not overridden
-  if (canApt() && aptInstall(['chromium'])) {
-    const installed = findChromium();
-    if (installed.path !== undefined) return installed.path;
+/** The redis-server the tests start (REDIS_SERVER=/path overrides, as in src/main/training/redis-server.ts). */
+export function redisServerPath(env = process.env) {
+  return env.REDIS_SERVER || '/usr/bin/redis-server';
+}
+
+/** What the tests need that is missing: `{ package, hint }` per tool, the hint saying what to run instead. */
+export function missingTestTools(env = process.env) {
+  const missing = [];
+  const browser = findChromium(env);
+  // An explicit CHROMIUM is never overridden by an install: its error stands on its own.
+  if (browser.path === undefined) missing.push({ package: env.CHROMIUM ? undefined : 'chromium', hint: browser.error });
+  const redis = redisServerPath(env);
+  if (!existsSync(redis)) {
+    missing.push({
+      package: env.REDIS_SERVER ? undefined : 'redis-server',
+      hint: env.REDIS_SERVER
+        ? `REDIS_SERVER=${redis} does not exist; point it at a redis-server binary or unset it`
+        : `No redis-server at ${redis} (the distributed-evaluation tests start their own); run \`apt-get install -y redis-server\` (Debian/Ubuntu, as root) or set REDIS_SERVER=/path/to/redis-server`,
+    });
   }
-  throw new SetupError(found.error);
+  if (onPath('openssl', env) === undefined) {
+    missing.push({ package: 'openssl', hint: 'No openssl on PATH (the rediss:// test makes a throw-away certificate with it); run `apt-get install -y openssl` (Debian/Ubuntu, as root)' });
+  }
+  return missing;
+}
+
+/** Chromium, redis-server and openssl for the tests: found, or installed from Debian's packages as root (one
+ * apt-get call); otherwise a SetupError whose lines say what to run, one per missing tool. */
+export function ensureTestTools() {
+  let missing = missingTestTools();
+  const packages = missing.map((m) => m.package).filter((p) => p !== undefined);
+  if (packages.length > 0 && canApt() && aptInstall(packages)) missing = missingTestTools();
+  if (missing.length > 0) throw new SetupError(missing.map((m) => m.hint).join('\n'));
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     ensureDependencies();
-    if (process.argv[2] === 'test') ensureBrowser();
+    if (process.argv[2] === 'test') ensureTestTools();
   } catch (e) {
     if (!(e instanceof SetupError)) throw e;
     console.error(e.message);

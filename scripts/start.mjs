@@ -38,6 +38,12 @@ function electronBinary() {
   };
   const found = installed();
   if (found) return found;
+  // Electron 45's installer (@electron/get) needs Node >= 22.12; the workbench itself runs on Node >= 20.19.
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 22 || (major === 22 && minor < 12)) {
+    console.log(`Electron's installer needs Node >= 22.12 (this is ${process.versions.node}): starting web mode.`);
+    return undefined;
+  }
   if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
     console.log('Electron binary not installed (ELECTRON_SKIP_BINARY_DOWNLOAD is set): starting web mode.');
     return undefined;

@@ -68,15 +68,29 @@ describe('scripts/ensure-tools.mjs test', () => {
   const run = (env: Record<string, string>) =>
     spawnSync(process.execPath, [join(ROOT, 'scripts/ensure-tools.mjs'), 'test'], { cwd: ROOT, env, encoding: 'utf8' });
 
-  it('with no browser and no apt-get to install one, stops with the one line saying what to run', () => {
-    const result = run({ PATH: join(dir, 'empty'), HOME: dir });
+  it('on a machine with no browser, redis-server or openssl and no apt-get, stops with one line per tool saying what to run', () => {
+    // A fresh machine as a non-root user sees it: nothing on PATH, no redis-server where the tests look.
+    const env = { PATH: join(dir, 'empty'), HOME: dir, REDIS_SERVER: join(dir, 'no/redis-server') };
+    const result = run(env);
     expect(result.status).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trim().split('\n')).toEqual([findChromium({ PATH: join(dir, 'empty'), HOME: dir }).error]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      findChromium(env).error,
+      `REDIS_SERVER=${join(dir, 'no/redis-server')} does not exist; point it at a redis-server binary or unset it`,
+      'No openssl on PATH (the rediss:// test makes a throw-away certificate with it); run `apt-get install -y openssl` (Debian/Ubuntu, as root)',
+    ]);
   });
 
-  it('with a browser, succeeds silently', () => {
-    const result = run({ PATH: join(dir, 'empty'), HOME: dir, CHROMIUM: file('chrome') });
+  it('with only redis-server missing, names it alone', () => {
+    file('bin/openssl');
+    const result = run({ PATH: join(dir, 'bin'), HOME: dir, CHROMIUM: file('chrome'), REDIS_SERVER: join(dir, 'gone') });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(`REDIS_SERVER=${join(dir, 'gone')} does not exist; point it at a redis-server binary or unset it`);
+  });
+
+  it('with a browser, redis-server and openssl, succeeds silently', () => {
+    file('bin/openssl');
+    const result = run({ PATH: join(dir, 'bin'), HOME: dir, CHROMIUM: file('chrome'), REDIS_SERVER: file('redis-server') });
     expect([result.status, result.stdout, result.stderr]).toEqual([0, '', '']);
   });
 });
