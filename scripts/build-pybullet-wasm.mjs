@@ -99,7 +99,7 @@ await Promise.all(Array.from({ length: jobs }, async () => {
 }));
 
 const EXPORTS = ['ant_create', 'ant_destroy', 'ant_num_links', 'ant_num_motors', 'ant_state', 'ant_motor_joint', 'ant_joint_info',
-  'ant_joint_name', 'ant_link_name', 'ant_dynamics_info', 'ant_reset_joints', 'ant_step', 'malloc', 'free'];
+  'ant_joint_name', 'ant_link_name', 'ant_dynamics_info', 'ant_reset_joints', 'ant_step', 'ant_set_solver', 'ant_log_start', 'ant_log_stop', 'malloc', 'free'];
 // --profile links with function names (for node --cpu-prof) into /tmp instead of the committed module.
 const profile = process.argv.includes('--profile');
 const out = profile ? '/tmp/bullet-wasm-profile.mjs' : join(root, 'src/core/envs/quadruped/pybullet/bullet-wasm.mjs');

@@ -35,6 +35,8 @@ struct Sim {
   int motorU[MAX_LINKS];
   int motorQ[MAX_LINKS];
   double* state = nullptr;
+  int contactLog = -1;  // pybullet state-logger ids while the audit's sub-step logs run
+  int robotLog = -1;
 };
 
 Sim sims[MAX_SIMS];
@@ -258,6 +260,58 @@ int ant_step(int id, const double* torques) {
   submit(*s, cmd);
   if (!ok(submit(*s, b3InitStepSimulationCommand(s->sm)), CMD_STEP_FORWARD_SIMULATION_COMPLETED)) return -1;
   return readState(*s) ? 0 : -1;
+}
+
+// setPhysicsEngineParameter(numSolverIterations=…, numSubSteps=…) with pybullet_envs' fixed time step: the
+// audit's re-runs with a finer solver. Returns 0, or -1.
+int ant_set_solver(int id, int iterations, int subSteps) {
+  Sim* s = get(id);
+  if (!s || iterations < 1 || subSteps < 1) return -1;
+  b3SharedMemoryCommandHandle cmd = b3InitPhysicsParamCommand(s->sm);
+  b3PhysicsParamSetNumSolverIterations(cmd, iterations);
+  b3PhysicsParamSetNumSubSteps(cmd, subSteps);
+  b3PhysicsParamSetTimeStep(cmd, 0.0165 / 4 * 4);
+  return ok(submit(*s, cmd), CMD_CLIENT_COMMAND_COMPLETED) ? 0 : -1;
+}
+
+// The audit's view of every physics sub-step, through pybullet's own state loggers (startStateLogging), which
+// only read the world after each sub-step: STATE_LOGGING_CONTACT_POINTS for the robot against the floor (per
+// point: links, distance, normal force) into `contactsPath`, STATE_LOGGING_GENERIC_ROBOT for the robot (joint
+// positions and speeds) into `robotPath`. Returns 0, or -1.
+int ant_log_start(int id, const char* contactsPath, const char* robotPath) {
+  Sim* s = get(id);
+  if (!s || s->contactLog >= 0 || s->robotLog >= 0) return -1;
+  b3SharedMemoryCommandHandle contacts = b3StateLoggingCommandInit(s->sm);
+  b3StateLoggingStart(contacts, STATE_LOGGING_CONTACT_POINTS, contactsPath);
+  b3StateLoggingSetBodyAUniqueId(contacts, s->robot);
+  b3StateLoggingSetBodyBUniqueId(contacts, s->floor);
+  b3SharedMemoryStatusHandle status = submit(*s, contacts);
+  if (!ok(status, CMD_STATE_LOGGING_START_COMPLETED)) return -1;
+  s->contactLog = b3GetStatusLoggingUniqueId(status);
+  b3SharedMemoryCommandHandle robot = b3StateLoggingCommandInit(s->sm);
+  b3StateLoggingStart(robot, STATE_LOGGING_GENERIC_ROBOT, robotPath);
+  b3StateLoggingAddLoggingObjectUniqueId(robot, s->robot);
+  b3StateLoggingSetMaxLogDof(robot, MAX_LINKS);
+  status = submit(*s, robot);
+  if (!ok(status, CMD_STATE_LOGGING_START_COMPLETED)) return -1;
+  s->robotLog = b3GetStatusLoggingUniqueId(status);
+  return 0;
+}
+
+// stopStateLogging for both loggers (their files are then complete). Returns 0, or -1.
+int ant_log_stop(int id) {
+  Sim* s = get(id);
+  if (!s) return -1;
+  int result = 0;
+  int* logs[] = {&s->contactLog, &s->robotLog};
+  for (int* log : logs) {
+    if (*log < 0) continue;
+    b3SharedMemoryCommandHandle cmd = b3StateLoggingCommandInit(s->sm);
+    b3StateLoggingStop(cmd, *log);
+    if (!ok(submit(*s, cmd), CMD_STATE_LOGGING_COMPLETED)) result = -1;
+    *log = -1;
+  }
+  return result;
 }
 
 }  // extern "C"

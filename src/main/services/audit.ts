@@ -3,9 +3,9 @@
  * measured sub-step by sub-step, then re-run with twice the solver iterations and half the sub-step. Runs in the
  * calling thread: three lifetimes per episode, a second or so each (the CLI is its only caller).
  */
-import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { auditGait, type GaitAudit } from '../../core/envs/quadruped/audit';
-import { isPhysicsVersion, physicsSettings, PHYSICS_VERSION_NUMBERS, PYBULLET_PHYSICS } from '../../core/envs/quadruped/physics';
+import { quadrupedWorlds } from '../../core/envs/quadruped/make-env';
+import { isPhysicsVersion, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { parseMjcf } from '../../core/morphology/mjcf';
 import { QUADRUPED_MLP } from '../../core/nn/mlp';
 import { makePolicy } from '../../core/policy/make-policy';
@@ -43,20 +43,15 @@ export async function auditRun(store: Store, runId: number, options: AuditOption
   const episodes = options.episodes ?? 5;
   if (!Number.isInteger(episodes) || episodes < 1 || episodes > 100) throw new StoreError(`episodes must be an integer in [1, 100], got ${episodes}`);
   const { config, generation, genome } = centre(store, runId, options.generation);
-  if (config.env === 'racing') throw new StoreError(`run ${runId} is a racing run: the physics audit checks a quadruped's gait (ammo.js), not the car`);
+  if (config.env === 'racing') throw new StoreError(`run ${runId} is a racing run: the physics audit checks a quadruped's gait, not the car`);
   const version = options.physics ?? config.physics;
   if (!isPhysicsVersion(version)) {
     throw new StoreError(`physics must be one of ${PHYSICS_VERSION_NUMBERS.join(', ')}, got ${version}`);
   }
-  if (version === PYBULLET_PHYSICS) {
-    throw new StoreError(
-      `the audit measures the ammo.js worlds of physics versions 1 and 2 sub-step by sub-step; version ${PYBULLET_PHYSICS} is pybullet's own engine, ` +
-        'checked against trajectories recorded in pybullet instead (docs/PHYSICS.md). Audit the gait under another version with --physics 2',
-    );
-  }
   const morphology = options.morphology ?? config.morphologies[0]!;
   const { mjcf } = store.morphology(morphology);
   const policy = makePolicy(QUADRUPED_MLP, config.policy, genome);
-  const audit = auditGait(await loadAmmo(), parseMjcf(mjcf, morphology), policy, (e) => recordingStreams(seed + e), physicsSettings(version), { protocol: QUADRUPED_PROTOCOL, episodes });
+  const worlds = await quadrupedWorlds(parseMjcf(mjcf, morphology), version);
+  const audit = auditGait(worlds.make, worlds.solver, policy, (e) => recordingStreams(seed + e), { protocol: QUADRUPED_PROTOCOL, episodes });
   return { runId, generation, morphology, seed, episodes, physicsVersion: version, trainedPhysics: config.physics, ...audit };
 }

@@ -9,10 +9,11 @@ import type { Env, StepResult } from '../env';
 import type { Policy } from '../../policy/policies';
 import type { RandomStream } from '../../random';
 import { QUADRUPED_PROTOCOL, runLifetime, type LifetimeStreams, type Protocol } from '../../rollout/lifetime';
-import type { Morphology } from '../../morphology/model';
-import type { AmmoModule } from './ammo';
-import { validPhysics, type PhysicsSettings } from './physics';
-import { CONTROL_DT, GRAVITY, QuadrupedEnv } from './quadruped-env';
+import type { QuadrupedWorld } from './make-env';
+import { validSolverSteps, type SolverSteps } from './physics';
+import { PybulletProbe } from './pybullet/probe';
+import { PybulletQuadrupedEnv } from './pybullet/pybullet-env';
+import { CONTROL_DT, GRAVITY, type QuadrupedEnv } from './quadruped-env';
 
 const DEG = 180 / Math.PI;
 const ELECTRICITY = 2;
@@ -45,8 +46,21 @@ export interface PhysicsFigures {
   readonly maxJointSpeed: number;
 }
 
-/** Accumulates the figures while active; attach it to an env, then read `figures()`. */
-export class PhysicsProbe {
+/** Watches a world's physics sub-steps while active; `endStep` closes a control step; `figures` reads the result. */
+export interface GaitProbe {
+  active: boolean;
+  endStep(): void;
+  figures(): PhysicsFigures;
+  detach(): void;
+}
+
+/** The probe for a world: ammo.js worlds are watched from a sub-step callback, pybullet's through its own loggers. */
+export function probeFor(env: QuadrupedWorld): GaitProbe {
+  return env instanceof PybulletQuadrupedEnv ? new PybulletProbe(env) : new PhysicsProbe(env);
+}
+
+/** The ammo.js worlds' probe: accumulates the figures while active; attach it to an env, then read `figures()`. */
+export class PhysicsProbe implements GaitProbe {
   active = false;
   private subSteps = 0;
   private contactSubSteps = 0;
@@ -153,7 +167,7 @@ class Audited implements Env {
   electricity = 0;
   private steps = 0;
 
-  constructor(private readonly env: QuadrupedEnv, private readonly probe: PhysicsProbe, private readonly burnIn: number) {
+  constructor(private readonly env: QuadrupedWorld, private readonly probe: GaitProbe, private readonly burnIn: number) {
     ({ observationSize: this.observationSize, actionSize: this.actionSize, rewardTerms: this.rewardTerms, fitnessTerm: this.fitnessTerm } = env);
     this.bodyNames = env.bodyNames;
     this.actuatorStrength = env.actuatorStrength;
@@ -200,8 +214,8 @@ export interface LifetimeAudit extends PhysicsFigures {
 }
 
 /** One lifetime of `policy` in `env` with the probe on from the end of the burn-in. */
-export function auditLifetime(env: QuadrupedEnv, policy: Policy, streams: LifetimeStreams, protocol: Protocol = QUADRUPED_PROTOCOL): LifetimeAudit {
-  const probe = new PhysicsProbe(env);
+export function auditLifetime(env: QuadrupedWorld, policy: Policy, streams: LifetimeStreams, protocol: Protocol = QUADRUPED_PROTOCOL): LifetimeAudit {
+  const probe = probeFor(env);
   try {
     const audited = new Audited(env, probe, protocol.burnIn);
     const r = runLifetime(audited, policy, streams, { protocol });
@@ -237,7 +251,7 @@ export function combineAudits(list: readonly LifetimeAudit[]): LifetimeAudit {
 
 export interface RerunFigures {
   readonly label: string;
-  readonly physics: PhysicsSettings;
+  readonly solver: SolverSteps;
   /** Per audited lifetime, in order. */
   readonly distances: readonly number[];
   readonly meanDistance: number;
@@ -246,7 +260,8 @@ export interface RerunFigures {
 }
 
 export interface GaitAudit {
-  readonly physics: PhysicsSettings;
+  /** The audited lifetimes' solver iterations and sub-steps. */
+  readonly solver: SolverSteps;
   /** Each audited lifetime, and all of them combined (combineAudits). */
   readonly lifetimes: readonly LifetimeAudit[];
   readonly summary: LifetimeAudit;
@@ -255,34 +270,34 @@ export interface GaitAudit {
 }
 
 /**
- * Audits `episodes` lifetimes: `streams(e)` must give lifetime e's streams, the same each time it is called (the
- * policy is re-run from scratch under each physics setting).
+ * Audits `episodes` lifetimes in the worlds `world(solver)` makes: `streams(e)` must give lifetime e's streams, the
+ * same each time it is called (the policy is re-run from scratch under each solver setting).
  */
 export function auditGait(
-  ammo: AmmoModule, morphology: Morphology, policy: Policy, streams: (episode: number) => LifetimeStreams, physics: PhysicsSettings,
+  world: (solver: SolverSteps) => QuadrupedWorld, solver: SolverSteps, policy: Policy, streams: (episode: number) => LifetimeStreams,
   options: { readonly protocol?: Protocol; readonly episodes?: number } = {},
 ): GaitAudit {
   const protocol = options.protocol ?? QUADRUPED_PROTOCOL;
   const episodes = Array.from({ length: options.episodes ?? 1 }, (_, e) => e);
-  const withEnv = <T>(settings: PhysicsSettings, body: (env: QuadrupedEnv) => T): T => {
-    const env = new QuadrupedEnv(ammo, morphology, { physics: settings });
+  const withEnv = <T>(settings: SolverSteps, body: (env: QuadrupedWorld) => T): T => {
+    const env = world(settings);
     try {
       return body(env);
     } finally {
       env.dispose();
     }
   };
-  const lifetimes = withEnv(physics, (env) => episodes.map((e) => auditLifetime(env, policy, streams(e), protocol)));
+  const lifetimes = withEnv(solver, (env) => episodes.map((e) => auditLifetime(env, policy, streams(e), protocol)));
   const summary = combineAudits(lifetimes);
-  const variants: [string, Partial<PhysicsSettings>][] = [
-    [`${2 * physics.solverIterations} solver iterations`, { solverIterations: 2 * physics.solverIterations }],
-    [`${2 * physics.subSteps} sub-steps of ${((CONTROL_DT / physics.subSteps / 2) * 1000).toFixed(4)} ms`, { subSteps: 2 * physics.subSteps }],
+  const variants: [string, SolverSteps][] = [
+    [`${2 * solver.solverIterations} solver iterations`, { ...solver, solverIterations: 2 * solver.solverIterations }],
+    [`${2 * solver.subSteps} sub-steps of ${((CONTROL_DT / solver.subSteps / 2) * 1000).toFixed(4)} ms`, { ...solver, subSteps: 2 * solver.subSteps }],
   ];
   const reruns = variants.map(([label, change]) => {
-    const settings = validPhysics({ ...physics, ...change });
+    const settings = validSolverSteps(change);
     const distances = withEnv(settings, (env) => episodes.map((e) => runLifetime(env, policy, streams(e), { protocol }).distance));
     const meanDistance = distances.reduce((s, d) => s + d, 0) / distances.length;
-    return { label, physics: settings, distances, meanDistance, ratio: meanDistance / summary.distance };
+    return { label, solver: settings, distances, meanDistance, ratio: meanDistance / summary.distance };
   });
-  return { physics, lifetimes, summary, reruns };
+  return { solver: { solverIterations: solver.solverIterations, subSteps: solver.subSteps }, lifetimes, summary, reruns };
 }

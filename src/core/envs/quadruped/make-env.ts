@@ -4,7 +4,7 @@
  */
 import type { Morphology } from '../../morphology/model';
 import { loadAmmo } from './ammo';
-import { physicsSettings, physicsVersion, PYBULLET_PHYSICS } from './physics';
+import { physicsSettings, physicsVersion, PYBULLET_PHYSICS, PYBULLET_SOLVER, type SolverSteps } from './physics';
 import { loadBullet } from './pybullet/bullet';
 import { PybulletQuadrupedEnv } from './pybullet/pybullet-env';
 import { QuadrupedEnv } from './quadruped-env';
@@ -12,7 +12,21 @@ import { QuadrupedEnv } from './quadruped-env';
 export type QuadrupedWorld = QuadrupedEnv | PybulletQuadrupedEnv;
 
 export async function makeQuadrupedEnv(morphology: Morphology, version: number): Promise<QuadrupedWorld> {
+  const worlds = await quadrupedWorlds(morphology, version);
+  return worlds.make(worlds.solver);
+}
+
+/**
+ * Worlds of one body under one physics version, with the version's solver iterations and sub-steps or others
+ * (the audit's re-runs): `solver` is the version's own, `make` builds a world synchronously once the engine is loaded.
+ */
+export async function quadrupedWorlds(morphology: Morphology, version: number): Promise<{ readonly solver: SolverSteps; make(solver: SolverSteps): QuadrupedWorld }> {
   const v = physicsVersion(version);
-  if (v === PYBULLET_PHYSICS) return new PybulletQuadrupedEnv(await loadBullet(), morphology);
-  return new QuadrupedEnv(await loadAmmo(), morphology, { physics: physicsSettings(v) });
+  if (v === PYBULLET_PHYSICS) {
+    const engine = await loadBullet();
+    return { solver: PYBULLET_SOLVER, make: (solver) => new PybulletQuadrupedEnv(engine, morphology, { solver }) };
+  }
+  const ammo = await loadAmmo();
+  const settings = physicsSettings(v);
+  return { solver: settings, make: (solver) => new QuadrupedEnv(ammo, morphology, { physics: physicsSettings(v, solver) }) };
 }

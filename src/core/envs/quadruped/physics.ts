@@ -67,10 +67,24 @@ export type SolverInfo = Pick<PhysicsSettings, 'solverIterations' | 'erp' | 'erp
 /** The version new runs are trained with. */
 export const CURRENT_PHYSICS: PhysicsVersion = PYBULLET_PHYSICS;
 
+/** The two solver knobs every version has (the audit's re-runs turn them). */
+export type SolverSteps = Pick<PhysicsSettings, 'solverIterations' | 'subSteps'>;
+/** What pybullet_envs sets for the ant (scene_abstract.py: numSolverIterations 5, numSubSteps 4). */
+export const PYBULLET_SOLVER: SolverSteps = { solverIterations: 5, subSteps: 4 };
+
 /** The ammo.js solver settings of version 1 or 2 (version 3 is pybullet's engine and has none). */
 export function physicsSettings(version: number, overrides: Partial<PhysicsSettings> = {}): PhysicsSettings {
   if (!isAmmoVersion(physicsVersion(version))) throw new RangeError(`physics version ${version} is pybullet's own engine; it has no ammo.js solver settings`);
   return validPhysics({ ...PHYSICS_VERSIONS[version as AmmoPhysicsVersion], ...overrides });
+}
+
+/** Checks sub-steps and solver iterations; returns them unchanged, or throws naming the field. */
+export function validSolverSteps<T extends SolverSteps>(s: T): T {
+  if (![1, 2, 4, 8, 16].includes(s.subSteps)) throw new RangeError(`physics.subSteps must be 1, 2, 4, 8 or 16, got ${s.subSteps}`);
+  if (!Number.isInteger(s.solverIterations) || s.solverIterations < 1 || s.solverIterations > 1000) {
+    throw new RangeError(`physics.solverIterations must be an integer in [1, 1000], got ${s.solverIterations}`);
+  }
+  return s;
 }
 
 /** Checks every field of a settings object; returns it unchanged, or throws naming the field. */
@@ -78,8 +92,7 @@ export function validPhysics(s: PhysicsSettings): PhysicsSettings {
   const bad = (field: string, rule: string): never => {
     throw new RangeError(`physics.${field} ${rule}`);
   };
-  if (![1, 2, 4, 8, 16].includes(s.subSteps)) bad('subSteps', `must be 1, 2, 4, 8 or 16, got ${s.subSteps}`);
-  if (!Number.isInteger(s.solverIterations) || s.solverIterations < 1 || s.solverIterations > 1000) bad('solverIterations', `must be an integer in [1, 1000], got ${s.solverIterations}`);
+  validSolverSteps(s);
   for (const f of ['erp', 'erp2', 'warmStarting', 'limitErp', 'limitBounce'] as const) if (!(s[f] >= 0 && s[f] <= 1)) bad(f, `must be in [0, 1], got ${s[f]}`);
   if (!(s.linearSlop >= 0 && s.linearSlop < 0.1)) bad('linearSlop', `must be in [0, 0.1), got ${s.linearSlop}`);
   if (!(s.maxJointSpeed > 0)) bad('maxJointSpeed', `must be positive (Infinity for no cap), got ${s.maxJointSpeed}`);

@@ -20,13 +20,16 @@ interface BulletExports {
   _ant_dynamics_info(id: number, link: number, out: number): number;
   _ant_reset_joints(id: number, angles: number): number;
   _ant_step(id: number, torques: number): number;
+  _ant_set_solver(id: number, iterations: number, subSteps: number): number;
+  _ant_log_start(id: number, contactsPath: number, robotPath: number): number;
+  _ant_log_stop(id: number): number;
   _malloc(bytes: number): number;
   _free(pointer: number): void;
   HEAPF64: Float64Array;
   UTF8ToString(pointer: number): string;
   stringToUTF8(text: string, pointer: number, maxBytes: number): void;
   lengthBytesUTF8(text: string): number;
-  FS: { writeFile(path: string, data: string): void; unlink(path: string): void; mkdir(path: string): void };
+  FS: { writeFile(path: string, data: string): void; readFile(path: string): Uint8Array; unlink(path: string): void; mkdir(path: string): void };
 }
 
 /** Per link: centre-of-mass world position (3), then the link frame's world position (3) and orientation (4). */
@@ -95,16 +98,50 @@ export class BulletEngine {
 
   /** A fresh pybullet client with the stadium floor and the body at `mjcfPath` loaded; returns its id. */
   create(mjcfPath: string): number {
+    const id = this.withPaths(mjcfPath, this.floorPath, (mjcf, floor) => this.m._ant_create(mjcf, floor));
+    if (id < 0) throw new Error(CREATE_ERRORS[id] ?? `pybullet failed to create a world (code ${id})`);
+    return id;
+  }
+
+  /** setPhysicsEngineParameter(numSolverIterations, numSubSteps) on world `id` (pybullet_envs: 5 and 4). */
+  setSolver(id: number, iterations: number, subSteps: number): void {
+    if (this.m._ant_set_solver(id, iterations, subSteps) !== 0) throw new Error('pybullet refused the solver settings');
+  }
+
+  /**
+   * Starts pybullet's contact-point and generic-robot state loggers on world `id` (every physics sub-step from
+   * now on: the robot's contacts with the floor, its joint positions); `stopSubStepLogs` returns their files.
+   */
+  startSubStepLogs(id: number): void {
+    const [contacts, robot] = this.logPaths(id);
+    if (this.withPaths(contacts, robot, (c, r) => this.m._ant_log_start(id, c, r)) !== 0) throw new Error('pybullet could not start its state loggers');
+  }
+
+  /** Stops world `id`'s state loggers and returns their files' bytes (pybullet's state-log format), removing them. */
+  stopSubStepLogs(id: number): { readonly contacts: Uint8Array; readonly robot: Uint8Array } {
+    if (this.m._ant_log_stop(id) !== 0) throw new Error('pybullet could not stop its state loggers');
+    const [contacts, robot] = this.logPaths(id).map((path) => {
+      const bytes = this.m.FS.readFile(path);
+      this.m.FS.unlink(path);
+      return bytes;
+    }) as [Uint8Array, Uint8Array];
+    return { contacts, robot };
+  }
+
+  private logPaths(id: number): [string, string] {
+    return [`/logs-${id}-contacts.bin`, `/logs-${id}-robot.bin`];
+  }
+
+  /** Calls `body` with two paths written as C strings into the heap. */
+  private withPaths<T>(a: string, b: string, body: (a: number, b: number) => T): T {
     const m = this.m;
-    const bytes = m.lengthBytesUTF8(mjcfPath) + 1 + m.lengthBytesUTF8(this.floorPath) + 1;
+    const bytesA = m.lengthBytesUTF8(a) + 1;
+    const bytes = bytesA + m.lengthBytesUTF8(b) + 1;
     const text = m._malloc(bytes);
     try {
-      m.stringToUTF8(mjcfPath, text, bytes);
-      const floor = text + m.lengthBytesUTF8(mjcfPath) + 1;
-      m.stringToUTF8(this.floorPath, floor, bytes);
-      const id = m._ant_create(text, floor);
-      if (id < 0) throw new Error(CREATE_ERRORS[id] ?? `pybullet failed to create a world (code ${id})`);
-      return id;
+      m.stringToUTF8(a, text, bytesA);
+      m.stringToUTF8(b, text + bytesA, bytes - bytesA);
+      return body(text, text + bytesA);
     } finally {
       m._free(text);
     }

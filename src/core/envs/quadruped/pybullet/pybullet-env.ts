@@ -19,6 +19,8 @@ import { assemble, type Assembly } from '../assembly';
 import { eulerFromQuaternion, OBSERVATION_SIZE } from '../observation';
 import { BASE_FLOATS, LINK_FLOATS, type BulletEngine } from './bullet';
 import { FALLEN_Z as ALIVE_Z, PROGRESS, RESET_NOISE, REWARD_TERMS } from '../quadruped-env';
+import { PYBULLET_SOLVER, validSolverSteps, type SolverSteps } from '../physics';
+import { parseStateLog, type StateLog } from './state-log';
 
 /** pybullet_envs' constants for the ant (robot_locomotors.py, gym_locomotion_envs.py, scene_abstract.py). */
 const SCENE_DT = (0.0165 / 4) * 4;
@@ -61,6 +63,14 @@ export class PybulletQuadrupedEnv implements Env {
   readonly bodyNames: readonly string[];
   readonly actuatorStrength: Float32Array;
   readonly assembly: Assembly;
+  /** Solver iterations and sub-steps per control step (pybullet_envs': 5 and 4; the audit's re-runs change them). */
+  readonly solver: SolverSteps;
+  /** Σ of the links' masses as pybullet's importer made them (kg). */
+  readonly mass: number;
+  /** pybullet's name of each link (index −1, the base, is `bodyNames[0]`). */
+  readonly linkNames: readonly string[];
+  /** Per action: where its joint's position sits among the body's movable joints (the generic-robot log's q order). */
+  readonly logDofOfAction: Int32Array;
 
   private readonly mjcfPath: string;
   private world = -1;
@@ -105,7 +115,9 @@ export class PybulletQuadrupedEnv implements Env {
   constructor(
     private readonly engine: BulletEngine,
     morphology: Morphology,
+    options: { readonly solver?: SolverSteps } = {},
   ) {
+    this.solver = validSolverSteps({ ...(options.solver ?? PYBULLET_SOLVER) });
     const ant = antInterface(morphology).interface;
     if (!ant) throw new RangeError(`body '${morphology.name}' cannot carry the ant's policy`);
     this.assembly = assemble(morphology);
@@ -137,6 +149,13 @@ export class PybulletQuadrupedEnv implements Env {
       this.footLink = Int32Array.from(ant.feet, linkOf);
       this.bodyLink = Int32Array.from(this.bodyNames, (name, k) => (k === 0 ? -1 : linkOf(name)));
       this.baseInertial = engine.dynamicsInfo(probe, -1).inertialFrame;
+      this.linkNames = infos.map((i) => i.linkName);
+      let mass = 0;
+      for (let l = -1; l < this.numLinks; l++) mass += engine.dynamicsInfo(probe, l).mass;
+      this.mass = mass;
+      // pybullet's JOINT_REVOLUTE (0) and JOINT_PRISMATIC (1) have a position; the log lists them in link order.
+      const movable = infos.map((i, l) => (i.type === 0 || i.type === 1 ? l : -1)).filter((l) => l >= 0);
+      this.logDofOfAction = Int32Array.from(this.motorOfAction, (m) => movable.indexOf(engine.motorJoint(probe, m)));
     } catch (e) {
       engine.removeFile(this.mjcfPath);
       throw e;
@@ -168,6 +187,10 @@ export class PybulletQuadrupedEnv implements Env {
     }
     this.closeWorld();
     this.world = this.engine.create(this.mjcfPath);
+    const { solverIterations, subSteps } = this.solver;
+    if (solverIterations !== PYBULLET_SOLVER.solverIterations || subSteps !== PYBULLET_SOLVER.subSteps) {
+      this.engine.setSolver(this.world, solverIterations, subSteps);
+    }
     for (let n = 0; n < this.actionSize; n++) this.angles[this.motorOfAction[n]!] = jointAngles[n]!;
     this.engine.resetJoints(this.world, this.angles);
     this.state = this.engine.stateView(this.world);
@@ -271,6 +294,24 @@ export class PybulletQuadrupedEnv implements Env {
   /** Foot contact flags as of the last step (what the next observation carries). */
   currentFeetContact(): Float32Array {
     return this.feetContact;
+  }
+
+  /** Joint limits (radians) in action order, as pybullet's importer made them. */
+  jointLimits(): { readonly lower: Float64Array; readonly upper: Float64Array } {
+    return { lower: this.lower, upper: this.upper };
+  }
+
+  /** From the next step on, pybullet's own state loggers record every physics sub-step (the audit's probe). */
+  startSubStepLogs(): void {
+    this.assertReady();
+    this.engine.startSubStepLogs(this.world);
+  }
+
+  /** Stops the loggers: per sub-step, the robot's contact points with the floor, and its state. */
+  stopSubStepLogs(): { readonly contacts: StateLog; readonly robot: StateLog } {
+    this.assertReady();
+    const logs = this.engine.stopSubStepLogs(this.world);
+    return { contacts: parseStateLog(logs.contacts), robot: parseStateLog(logs.robot) };
   }
 
   /** Torso height (m) above the floor, the base's centre of mass. */
