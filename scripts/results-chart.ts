@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fnv1a } from '../src/common/config-paths';
 import { compareOption, heldoutCompareOption, heldoutMorphologies, type CurveRun, type Group } from '../src/renderer/src/compare';
 import { compareRuns } from '../src/main/services/evaluation';
-import { renderSvg } from '../src/main/services/svg-charts';
+import { loadSvgCharts, renderSvg } from '../src/main/services/svg-charts';
 import { Store } from '../src/main/store/store';
 
 const USAGE = 'usage: results-chart.ts (--db PATH RUN... | --json RESULTS.json) --out FILE.svg';
@@ -67,6 +67,7 @@ function fromSummary(path: string): { runs: CurveRun[]; groups: Group[]; wall: b
 }
 
 const { runs, groups, wall } = db !== undefined ? fromStore(db, args.map(Number)) : fromSummary(json!);
+await loadSvgCharts();
 const render = (option: Record<string, unknown>, file: string): void => {
   writeFileSync(file, renderSvg(option));
   process.stdout.write(`wrote ${file}\n`);

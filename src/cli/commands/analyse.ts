@@ -6,7 +6,7 @@
 import type { RuleReport, WeightTrajectories } from '../../common/analysis';
 import { OFF_RELATIVE } from '../../core/analysis/rules';
 import { inspectRunRules, weightTrajectories } from '../../main/services/analysis';
-import { renderSvg } from '../../main/services/svg-charts';
+import { loadSvgCharts, renderSvg } from '../../main/services/svg-charts';
 import type { Store } from '../../main/store/store';
 import { attractorOption, trajectoryCsv } from '../../renderer/src/analysis-charts';
 import { centreText } from '../../renderer/src/format';
@@ -88,6 +88,7 @@ async function pcaCommand(argv: readonly string[], open: (args: ParsedArgs) => S
     const svg = flag(args, 'svg', 'string');
     const t = await weightTrajectories(store, id, { morphology, lifetimes, stride, damage, layers, generation: flag(args, 'generation', 'int') });
     if (csv !== undefined) writeOut(trajectoryCsv(t), csv, store.path);
+    if (svg !== undefined) await loadSvgCharts();
     if (svg !== undefined) writeOut(renderSvg(attractorOption(t), { width: 1200, height: 860 }), svg, store.path);
     if (flag(args, 'json', 'boolean')) process.stdout.write(`${JSON.stringify(t)}\n`);
     else printTrajectories(t);

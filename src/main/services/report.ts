@@ -22,7 +22,7 @@ import { attractorOption, coefficientOption, strengthOption } from '../../render
 import type { RuleReport } from '../../common/analysis';
 import { inspectRunRules, weightTrajectories } from './analysis';
 import { compareRuns } from './evaluation';
-import { renderSvg } from './svg-charts';
+import { loadSvgCharts, renderSvg } from './svg-charts';
 
 export interface ReportInput {
   readonly runIds: readonly number[];
@@ -56,6 +56,7 @@ export function sourceCommit(): string | null {
 
 /** The report as one HTML document. Throws StoreError for a run that does not exist. */
 export async function paperReport(store: Store, input: ReportInput): Promise<string> {
+  await loadSvgCharts();
   const ids = [...input.runIds];
   const rows = new Map(ids.map((id) => [id, store.getRun(id)]));
   const runs: CompareRun[] = ids.map((id) => {

@@ -1,12 +1,20 @@
-/** ECharts options rendered to SVG strings in Node (server-side rendering: no DOM, no canvas), for files. */
-import { BarChart, LineChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
+/**
+ * ECharts options rendered to SVG strings in Node (server-side rendering: no DOM, no canvas), for files. ECharts is
+ * loaded on first use (`loadSvgCharts`), not at import: it costs about 1.5 s of every CLI start otherwise.
+ */
+type Echarts = typeof import('echarts/core');
+let echarts: Echarts | undefined;
 
-echarts.use([
-  BarChart, LineChart, ScatterChart, GridComponent, LegendComponent, MarkAreaComponent, MarkLineComponent, TitleComponent, TooltipComponent, VisualMapComponent, SVGRenderer,
-]);
+/** Loads ECharts and the chart types the files use; call (and await) before `renderSvg`. */
+export async function loadSvgCharts(): Promise<void> {
+  if (echarts) return;
+  const [core, charts, components, renderers] = await Promise.all([import('echarts/core'), import('echarts/charts'), import('echarts/components'), import('echarts/renderers')]);
+  core.use([
+    charts.BarChart, charts.LineChart, charts.ScatterChart, components.GridComponent, components.LegendComponent, components.MarkAreaComponent,
+    components.MarkLineComponent, components.TitleComponent, components.TooltipComponent, components.VisualMapComponent, renderers.SVGRenderer,
+  ]);
+  echarts = core;
+}
 
 export interface SvgOptions {
   readonly width?: number;
@@ -16,6 +24,7 @@ export interface SvgOptions {
 }
 
 export function renderSvg(option: Record<string, unknown>, { width = 900, height = 420, theme = 'dark' }: SvgOptions = {}): string {
+  if (!echarts) throw new Error('renderSvg before loadSvgCharts(): ECharts is not loaded');
   const chart = echarts.init(null, theme === 'dark' ? 'dark' : undefined, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ ...option, animation: false, backgroundColor: theme === 'dark' ? '#100c2a' : '#ffffff' });
