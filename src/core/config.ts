@@ -20,14 +20,14 @@ export type NormaliseMode = (typeof NORMALISE_MODES)[number];
 export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
 export type InitMode = (typeof INIT_MODES)[number];
 
-export const mlpSpecSchema = z.object({
+export const mlpSpecSchema = z.strictObject({
   sizes: z.array(z.int().min(1).max(100_000)).min(2),
   hidden: activation.default('tanh'),
   output: activation.default('tanh'),
 });
 
 export const policySpecSchema = z.discriminatedUnion('kind', [
-  z.object({
+  z.strictObject({
     kind: z.literal('hebbian'),
     rule: z.enum(RULE_NAMES).default('ABCD_lr').describe('Plasticity rule: which of A·pre·post, B·pre, C·post, D and η each synapse evolves'),
     /** Synapse → coefficient row: `corrected` (default) or the first release's `original` (docs/METHOD.md#coefficient-indexing). */
@@ -40,7 +40,7 @@ export const policySpecSchema = z.discriminatedUnion('kind', [
      */
     normalise: z.enum(NORMALISE_MODES).default('none').describe('After every update, per layer: none, w / max |w|, (w − mean)/√(var + 1e-5), or clip to [−1, 1]'),
   }),
-  z.object({ kind: z.literal('static') }),
+  z.strictObject({ kind: z.literal('static') }),
 ]);
 
 export const OPTIMIZER_NAMES = ['sgd', 'adam'] as const;
@@ -58,7 +58,7 @@ const seed = z.int().min(0).max(Number.MAX_SAFE_INTEGER);
 
 /** OpenAI-ES settings; defaults are the reference code's (docs/METHOD.md#es-hyper-parameters). */
 export const esConfigSchema = z
-  .object({
+  .strictObject({
     popSize: z.int().min(2).max(100_000).default(200).describe('Population size P (even: candidates come in mirrored pairs)'),
     sigma: stepSize('a noise scale').default(0.1).describe('Initial noise standard deviation σ'),
     sigmaDecay: decay.default(0.999).describe('σ ← σ · decay each generation while σ > floor'),
@@ -99,6 +99,30 @@ const WHAT: Readonly<Record<string, string>> = { number: 'a number', int: 'a who
 const ITEMS: Readonly<Record<string, [string, string]>> = { array: ['choose at least', 'choose at most'], string: ['give at least', 'give at most'], set: ['choose at least', 'choose at most'] };
 const counted = (n: number | bigint, origin: string): string => `${n} ${origin === 'string' ? 'character' : 'item'}${Number(n) === 1 ? '' : 's'}`;
 
+/** The key of `known` nearest to `key` by edit distance, if it is near enough to be a typo of it. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Levenshtein distance with adjacent transpositions counted as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
 /**
  * Zod's own messages ("Invalid input: expected number, received string", "Too small: expected number to be >=2")
  * in words for people ("enter a number", "must be at least 2"). A schema's own message always wins over these.
@@ -109,7 +133,7 @@ export const peopleErrors: z.core.$ZodErrorMap = (issue) => {
       if (issue.input === undefined) return 'required';
       if (issue.expected === 'int' && typeof issue.input === 'number' && Number.isFinite(issue.input)) return 'must be a whole number';
       const wanted = WHAT[issue.expected] ?? issue.expected;
-      return issue.expected === 'number' || issue.expected === 'int' ? `enter ${wanted}` : `must be ${wanted}, not ${typeof issue.input}`;
+      return issue.expected === 'number' || issue.expected === 'int' ? `enter ${wanted}` : `must be ${wanted}, not ${issue.input === null ? 'null' : typeof issue.input}`;
     }
     case 'too_small': {
       const min = issue.minimum as number;
@@ -128,8 +152,15 @@ export const peopleErrors: z.core.$ZodErrorMap = (issue) => {
       return `must be one of ${issue.values.map(String).join(', ')}`;
     case 'invalid_union': // a discriminated union's kind that none of its branches has
       return Array.isArray(issue['options']) && issue['options'].length > 0 ? `must be one of ${issue['options'].map(String).join(', ')}` : undefined;
-    case 'unrecognized_keys':
-      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}`;
+    case 'unrecognized_keys': {
+      // Name the field each unknown key was probably meant to be: a typo must not silently become a default.
+      const known = Object.keys((issue.inst as { _zod?: { def?: { shape?: object } } } | undefined)?._zod?.def?.shape ?? {});
+      const named = issue.keys.map((k) => {
+        const near = closest(k, known);
+        return near === undefined ? k : `${k} (did you mean ${near}?)`;
+      });
+      return `unknown field${issue.keys.length === 1 ? '' : 's'} ${named.join(', ')}`;
+    }
     default:
       return undefined;
   }
@@ -172,7 +203,7 @@ const morphologyList = z
  * lifetimes `hebb eval --generation g` runs, on random streams disjoint from training's, so training is the same
  * with or without it. `tracks` is optional (absent: off) so quadruped configs, stored or new, keep their shape.
  */
-export const heldoutSchema = z.object({
+export const heldoutSchema = z.strictObject({
   morphologies: morphologyList.default([]).describe('Bodies the ES centre is tested on while it trains, never trained on (none: off)'),
   tracks: z.boolean().optional().describe('Racing: test the ES centre on unseen tracks (the test streams hebb eval drives) while it trains'),
   every: z.int().min(1).max(1_000_000).default(10).describe('Test the centre of generation 0, every N-th generation after it, and the last'),
@@ -184,7 +215,7 @@ export const heldoutSchema = z.object({
  * and the centre of the best generation are kept, and generation 0's is always available (it is recomputed from
  * the seed). Changing it does not change training.
  */
-export const checkpointsSchema = z.object({
+export const checkpointsSchema = z.strictObject({
   keep: z.enum(['latest', 'every', 'all']).default('latest').describe('Centres kept besides the latest and the best: the newest few, every N-th generation\'s, or all'),
   count: z.int().min(1).max(1_000_000).default(3).describe('latest: how many of the newest centres; every: keep each N-th generation\'s centre'),
 });
@@ -195,7 +226,7 @@ export type CheckpointPolicy = z.output<typeof checkpointsSchema>;
  * synapse → rule assignment; after generation g − 1 for every g = every, 2·every, … the rules are clustered by
  * K-means into max(floor, ⌈rules / factor⌉) and evolution continues on the merged table, until `floor` is reached.
  */
-export const mergeSchema = z.object({
+export const mergeSchema = z.strictObject({
   every: z.int().min(1).max(1_000_000).describe('Merge the rules at generations every, 2·every, …'),
   factor: z.number({ error: 'enter a number' }).gt(1, 'must be more than 1 (each merge divides the rules by it)').max(1_000_000).default(2).describe('Each merge divides the number of rules by this (rounded up)'),
   floor: z.int().min(1).max(10_000_000).default(384).describe('Merging stops at this many rules (384 × 5 = the paper\'s 1 920 coefficients)'),
@@ -221,7 +252,7 @@ export type ImportedFrom = z.output<typeof importedSchema>;
  * One training run: what is evolved (policy), on which bodies, with which ES settings, for how long. The run's
  * `seed` keys the initial centre, the candidates' noise offsets and every episode.
  */
-export const runConfigFields = z.object({
+export const runConfigFields = z.strictObject({
   name: z.string().trim().min(1).max(200).describe('A name to find the run by'),
   env: z.enum(ENV_NAMES).default('quadruped').describe('Task: the quadruped walking, or the car racing from pixels'),
   /**

@@ -27,7 +27,7 @@ export const damageEventSchema = z.discriminatedUnion('kind', [
    * Stored events always carry `value` (those stored before 1.0 became the default hold 0); events stored before
    * `hebbianSees` existed parse to 'network', which is what they ran.
    */
-  z.object({
+  z.strictObject({
     kind: z.literal('freezeActuators'),
     from: step,
     to: step,
@@ -37,7 +37,7 @@ export const damageEventSchema = z.discriminatedUnion('kind', [
     actuators: indices.optional(),
   }),
   /** A random `fraction` of each listed layer's synapses set to zero at `at`. */
-  z.object({
+  z.strictObject({
     kind: z.literal('zeroWeights'),
     at: step,
     fraction: z.number().min(0).max(1),
@@ -45,9 +45,9 @@ export const damageEventSchema = z.discriminatedUnion('kind', [
     layers: indices.optional(),
   }),
   /** No more weight changes from `at` on. */
-  z.object({ kind: z.literal('stopPlasticity'), at: step }),
+  z.strictObject({ kind: z.literal('stopPlasticity'), at: step }),
   /** Morphology-level damage: the listed actuators' strength multiplied by `factor` from `at` on. */
-  z.object({
+  z.strictObject({
     kind: z.literal('actuatorStrength'),
     at: step,
     factor: z.number().min(0).max(100),

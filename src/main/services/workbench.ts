@@ -149,7 +149,8 @@ export class Workbench {
   async dispatch(channel: string, payload: unknown): Promise<Envelope<unknown>> {
     try {
       if (!isChannel(channel)) return { ok: false, error: { kind: 'not-found', message: `unknown channel '${channel}'` } };
-      const request = REQUESTS[channel].parse(payload ?? {}, { error: peopleErrors });
+      // No payload means no fields; an explicit null is refused by the schema like any other non-object.
+      const request = REQUESTS[channel].parse(payload === undefined ? {} : payload, { error: peopleErrors });
       const handler = this.handlers[channel] as (r: unknown) => unknown;
       return { ok: true, value: await handler(request) };
     } catch (e) {
