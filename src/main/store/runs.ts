@@ -89,9 +89,15 @@ export class RunRepository {
   }
 
   /** Deletes the run; its generations, checkpoints, tests, evaluations and episodes go with it (ON DELETE CASCADE). */
+  /** Refused while a live process trains the run (this one or another: a GUI, `hebb train`, `hebb work`). */
   delete(id: number): void {
-    const info = this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
-    if (info.changes === 0) throw new StoreError(`no run with id ${id}`, 'not-found');
+    this.db.transaction(() => {
+      const run = this.get(id);
+      if (run.owner !== null && ownerAlive(run.owner)) {
+        throw new StoreError(`run ${id} is being trained by a live process (${run.owner}); pause or stop it (hebb pause ${id} / hebb stop ${id}), then delete it`, 'conflict');
+      }
+      this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+    }).immediate();
   }
 }
 
