@@ -325,7 +325,8 @@ describe('hebb CLI', () => {
     for (const file of [over, huge]) {
       const out = hebb('morphology', 'import', file, '--db', db);
       expect(out.status).toBe(2);
-      expect(out.stderr).toContain(`${file}: an MJCF file may have at most ${MAX_MJCF_CHARS} characters`);
+      expect(out.stderr).toContain(`MJCF file: ${file} `);
+      expect(out.stderr).toContain(`; an MJCF file may have at most ${MAX_MJCF_CHARS} characters`);
     }
     expect(digest(db)).toBe(before);
   });

@@ -131,6 +131,38 @@ describe('file problems are exit 2 with a sentence naming the path', () => {
   });
 });
 
+describe('input files: regular files of bounded size only, refused at once', () => {
+  it('--damage, morphology import and rules import refuse a FIFO with no writer, /dev/zero and a directory without reading them', () => {
+    const fifo = join(dir, 'schedule.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const before = digest(db);
+    const commands: [string[], string][] = [
+      [['record', '1', '--db', db, '--morphology', 'standard', '--damage'], '--damage'],
+      [['morphology', 'import', '--db', db], 'MJCF file'],
+      [['rules', 'import', '--db', db], 'rules file'],
+    ];
+    for (const [command, what] of commands) {
+      for (const path of [fifo, '/dev/zero', dir]) {
+        // The file goes where each command reads it: after --damage, or as the import's FILE.
+        const args = what === '--damage' ? [...command, path] : [command[0]!, command[1]!, path, ...command.slice(2)];
+        const out = hebb(args, { timeout: 20_000 });
+        expect(out.signal, `${args.join(' ')} hung`).toBeNull();
+        expect(out.status, args.join(' ')).toBe(2);
+        expect(out.stderr).toContain(`${what}: ${path} is not a regular file`);
+      }
+    }
+    expect(digest(db)).toBe(before);
+  });
+
+  it('a --damage file over 1 MB is refused from its size', () => {
+    const big = join(dir, 'big.json');
+    writeFileSync(big, `[${' '.repeat(2 << 20)}]`);
+    const out = hebb(['record', '1', '--db', db, '--morphology', 'standard', '--damage', big]);
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain(`--damage: ${big} is ${(2 << 20) + 2} bytes; a damage schedule file is at most 1048576`);
+  });
+});
+
 describe('flags are read exactly', () => {
   it.each([
     [['runs', 'show', '0x1'], /usage: hebb runs show RUN/],

@@ -1,10 +1,10 @@
 /** `hebb morphology list | show NAME | import FILE [--name N] | export NAME [--out FILE]`. */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { MAX_MJCF_CHARS } from '../../core/morphology/limits';
 import type { Store } from '../../main/store/store';
 import { importMorphology, MorphologyError, summariseMorphology } from '../../main/services/morphologies';
 import { flag, parseArgs, STORE_FLAGS, UsageError, type FlagTable, type ParsedArgs } from '../args';
+import { readInputFile } from '../input';
 import { writeOut } from '../output';
 
 export const MORPHOLOGY_FLAGS = {
@@ -65,30 +65,10 @@ export function morphologyCommand(argv: readonly string[], open: (args: ParsedAr
   }
 }
 
-/**
- * Reads an MJCF file of at most MAX_MJCF_CHARS characters (the API's limit too) without reading more than that
- * could take in UTF-8 (3 bytes per character), so a huge file or a device is refused at once.
- */
+/** Reads an MJCF file of at most MAX_MJCF_CHARS characters (the API's limit too), so at most 3 bytes each in UTF-8. */
 function readMjcfFile(path: string): string {
-  const tooLong = (): UsageError => new UsageError(`${path}: an MJCF file may have at most ${MAX_MJCF_CHARS} characters`);
-  const buffer = Buffer.alloc(3 * MAX_MJCF_CHARS + 1);
-  let length = 0;
-  try {
-    const fd = openSync(path, 'r');
-    try {
-      let n: number;
-      do {
-        n = readSync(fd, buffer, length, buffer.length - length, null);
-        length += n;
-      } while (n > 0 && length < buffer.length);
-    } finally {
-      closeSync(fd);
-    }
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  if (length === buffer.length) throw tooLong();
-  const text = buffer.toString('utf8', 0, length);
-  if (text.length > MAX_MJCF_CHARS) throw tooLong();
+  const limit = `an MJCF file may have at most ${MAX_MJCF_CHARS} characters`;
+  const text = readInputFile(path, 'MJCF file', 3 * MAX_MJCF_CHARS, (size) => `is ${size} bytes; ${limit}`).toString('utf8');
+  if (text.length > MAX_MJCF_CHARS) throw new UsageError(`MJCF file: ${path} has ${text.length} characters; ${limit}`);
   return text;
 }

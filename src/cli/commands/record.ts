@@ -1,5 +1,6 @@
 /** `hebb record RUN`: one lifetime of a run's ES centre, stored as an episode for replay. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInputFile } from '../input';
 import { ConfigError } from '../../core/config';
 import { parseDamage, type DamageSchedule } from '../../core/rollout/damage';
 import type { Store } from '../../main/store/store';
@@ -22,15 +23,13 @@ const USAGE = 'hebb record RUN [--morphology M (the quadruped)] --seed S [--gene
  * A damage schedule from the command line: JSON text (a list of events, or one event), or the path of a file
  * holding it. The schedule's own fields are validated by the recording service.
  */
+/** A damage schedule holds at most 64 events: 1 MB is far more than any needs. */
+const MAX_DAMAGE_FILE_BYTES = 1 << 20;
+
 export function damageArg(spec: string): unknown {
   const inline = /^\s*[[{]/.test(spec);
   if (!inline && !existsSync(spec)) throw new UsageError(`--damage: "${spec}" is neither a JSON schedule nor an existing file`);
-  let text: string;
-  try {
-    text = inline ? spec : readFileSync(spec, 'utf8');
-  } catch (e) {
-    throw new UsageError(`--damage: cannot read ${spec}: ${(e as Error).message}`);
-  }
+  const text = inline ? spec : readInputFile(spec, '--damage', MAX_DAMAGE_FILE_BYTES, (size) => `is ${size} bytes; a damage schedule file is at most ${MAX_DAMAGE_FILE_BYTES}`).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,8 +1,8 @@
 /** `hebb rules import FILE [options]` and `hebb rules export RUN --out FILE [options]`: the reference's rule files. */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { ConfigError, INIT_MODES, NORMALISE_MODES, type NormaliseMode } from '../../core/config';
 import { CURRENT_PHYSICS, PHYSICS_VERSION_NUMBERS } from '../../core/envs/quadruped/physics';
 import { INDEXINGS, RULE_NAMES, type Indexing, type RuleName } from '../../core/plasticity/rules';
+import { readInputFile } from '../input';
 import { MAX_RULES_FILE_BYTES, RULES_FILE_FORMATS, sizeProblem, type RulesFileFormat } from '../../core/rules-file/rules-file';
 import { exportRules, importRules, RulesFileError } from '../../main/services/rules';
 import type { Store } from '../../main/store/store';
@@ -49,7 +49,7 @@ export function rulesCommand(argv: readonly string[], open: (args: ParsedArgs) =
       physics: flag(args, 'physics', 'int'),
     };
     // Read and check the file before the store is opened: bad input leaves the store as it was.
-    const bytes = readRulesFile(target);
+    const bytes = new Uint8Array(readInputFile(target, 'rules file', MAX_RULES_FILE_BYTES, (size) => sizeProblem(size)!));
     const store = open(args);
     try {
       const { run, config } = importRules(store, bytes, target, options);
@@ -82,35 +82,3 @@ export function rulesCommand(argv: readonly string[], open: (args: ParsedArgs) =
   }
 }
 
-/** Reads a rules file: a regular file of at most MAX_RULES_FILE_BYTES, refused from its size before it is read. */
-function readRulesFile(path: string): Uint8Array {
-  let fd: number;
-  try {
-    // Non-blocking, so a FIFO is refused below instead of waiting for a writer.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new UsageError(`${path} is not a regular file`);
-    const size = sizeProblem(stat.size);
-    if (size) throw new UsageError(`${path} ${size}`);
-    // At most one byte more than the limit, in case the file grew since.
-    const buffer = Buffer.alloc(Math.min(stat.size, MAX_RULES_FILE_BYTES) + 1);
-    let length = 0;
-    let n: number;
-    do {
-      n = readSync(fd, buffer, length, buffer.length - length, null);
-      length += n;
-    } while (n > 0 && length < buffer.length);
-    const grown = sizeProblem(length);
-    if (grown) throw new UsageError(`${path} ${grown}`);
-    return new Uint8Array(buffer.buffer, buffer.byteOffset, length);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
-  } finally {
-    closeSync(fd);
-  }
-}
