@@ -13,6 +13,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Store, type GenerationRecord } from '../../src/main/store/store';
 import { createRun, ensurePresets, train } from '../../src/main/training/coordinator';
 import { redisEvaluator } from '../../src/main/training/redis-evaluator';
+import { RedisWorker } from '../../src/main/training/redis-worker';
+import { fillNoise } from '../../src/core/es';
 import { QUEUE_NAME, redisOptions, sha256, type EvaluateJob } from '../../src/main/training/redis-protocol';
 import { HEBB } from '../support/cli';
 import { hebbChild, startWorker, type Child } from '../support/hebb-worker';
@@ -84,6 +86,21 @@ const jobsOf = async (generation: number, runId?: number): Promise<Job[]> =>
     .filter((j) => j.id?.includes(`-g${generation}-`) && (runId === undefined || j.id.startsWith(`${runId}-`)));
 
 describe('Redis engine faults', () => {
+  it('a worker whose noise table differs (another build) is refused before it evaluates, naming both digests', async () => {
+    // The tester's case: a worker filling the table from seed + 1 under the same version string.
+    const foreign = new RedisWorker({ url: redis.url, threads: 1, name: 'foreign', fillNoise: (data, seed, start, end) => fillNoise(data, seed + 1, start, end) });
+    await foreign.start();
+    try {
+      const run = createRun(store, CONFIG);
+      const outcome = await train(store, run.id, { evaluator: engine() }).catch((e: unknown) => e);
+      const message = outcome instanceof Error ? outcome.message : `${String(outcome)}: ${store.getRun(run.id).error ?? ''}`;
+      expect(message).toMatch(/worker foreign's noise table \(seed 0, 1048576 values\) has SHA-256 [0-9a-f]{12}…, the coordinator's [0-9a-f]{12}…: this worker fills the table differently/);
+      expect(store.generations(run.id)).toEqual([]); // nothing it computed was committed
+    } finally {
+      await foreign.close();
+    }
+  });
+
   it('a worker SIGKILLed mid-job: its job stalls, another worker re-runs it, the records are the undisturbed ones', async () => {
     const stalled: string[] = [];
     const events = new QueueEvents(QUEUE_NAME, { connection: redisOptions(redis.url) });

@@ -16,7 +16,7 @@ import type { Candidate } from '../../core/es/openai-es';
 import type { Evaluator, EvaluatorFactory, RunIdentity } from './evaluator';
 import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './protocol';
 import {
-  centreBytes, centreKey, centrePattern, HEARTBEAT_PATTERN, jobId, PROTOCOL, QUEUE_NAME, redisOptions, sha256, WORKBENCH_VERSION,
+  centreBytes, centreKey, centrePattern, HEARTBEAT_PATTERN, jobId, noiseDigest, PROTOCOL, QUEUE_NAME, redisOptions, sha256, WORKBENCH_VERSION,
   type EvaluateJob, type JobResult, type RunSpec,
 } from './redis-protocol';
 
@@ -59,8 +59,9 @@ export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
 
 /** The part of a run's config the workers need, from what the coordinator gives the thread pool. */
 function runSpec(init: WorkerInit, run: RunIdentity): RunSpec {
-  const { noise: _buffer, theta: _centre, assignment, ...rest } = init;
-  return { ...rest, noise: { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize }, ...(assignment ? { merging: true as const } : {}) };
+  const { noise: buffer, theta: _centre, assignment, ...rest } = init;
+  const noise = { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize, digest: noiseDigest(new Float32Array(buffer)) };
+  return { ...rest, noise, ...(assignment ? { merging: true as const } : {}) };
 }
 
 /** The run key in job and centre names: the run id, then a digest of everything its numbers depend on. */

@@ -102,7 +102,23 @@ export function redactUrl(url: string): string {
  * each machine. `merging`: the run merges rules (Evolve & Merge), so its centre key holds the rule table and the
  * other segments (float32) followed by the synapse → rule assignment (int32, one per synapse): see `centreBytes`.
  */
-export type RunSpec = Omit<WorkerInit, 'noise' | 'theta' | 'assignment'> & { readonly noise: { readonly seed: number; readonly size: number }; readonly merging?: true };
+export type RunSpec = Omit<WorkerInit, 'noise' | 'theta' | 'assignment'> & { readonly noise: NoiseSpec; readonly merging?: true };
+
+/**
+ * The noise table a run samples from: (seed, size), and the SHA-256 of the coordinator's table, which every worker
+ * checks its own against before it evaluates (a worker that fills the table differently — another build, a patched
+ * copy — would give other numbers under the same version string).
+ */
+export interface NoiseSpec {
+  readonly seed: number;
+  readonly size: number;
+  readonly digest: string;
+}
+
+/** SHA-256 of a noise table's float32 bytes (≈ 0.3 s for the default 2^25 values; once per table per process). */
+export function noiseDigest(data: Float32Array): string {
+  return createHash('sha256').update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest('hex');
+}
 
 /** A centre as its Redis key holds it: θ's bytes, then (a merging run) the assignment's. */
 export function centreBytes(theta: Float32Array, assignment?: Int32Array): Buffer {

@@ -18,7 +18,7 @@ import { genomeLayout } from '../../core/policy/genome';
 import { EvaluatorPool } from './evaluator-pool';
 import type { CandidateResult, TestResult } from './protocol';
 import {
-  centreKey, heartbeatKey, jobLifetimes, QUEUE_NAME, readCentre, redisOptions, refusal, WORKBENCH_VERSION,
+  centreKey, heartbeatKey, jobLifetimes, noiseDigest, QUEUE_NAME, readCentre, redisOptions, refusal, WORKBENCH_VERSION,
   type EvaluateJob, type Heartbeat, type JobResult, type RunSpec,
 } from './redis-protocol';
 
@@ -33,6 +33,8 @@ export interface RedisWorkerOptions {
   /** Heartbeat period; the key lives three periods. */
   readonly heartbeatMs?: number;
   readonly log?: (line: string) => void;
+  /** How this worker fills noise tables (default: core's fillNoise). Tests pass another to be a worker of another build. */
+  readonly fillNoise?: typeof fillNoise;
 }
 
 /**
@@ -83,7 +85,7 @@ export class RedisWorker {
   private readonly worker: Worker;
   private readonly redis: Redis;
   private readonly sets = new Map<string, PoolSet>();
-  private readonly noise = new Map<string, Promise<NoiseTable>>();
+  private readonly noise = new Map<string, Promise<{ table: NoiseTable; digest: string }>>();
   private readonly centres = new Map<string, Promise<Uint8Array | null>>();
   private readonly done: { at: number; lifetimes: number }[] = [];
   private readonly started = Date.now();
@@ -209,7 +211,13 @@ export class RedisWorker {
     }
     const free: EvaluatorPool[] = [];
     const all: EvaluatorPool[] = [];
-    const ready = this.noiseTable(spec.noise).then(async (noise) => {
+    const ready = this.noiseTable(spec.noise).then(async ({ table: noise, digest }) => {
+      if (digest !== spec.noise.digest) {
+        throw new UnrecoverableError(
+          `worker ${this.name}'s noise table (seed ${spec.noise.seed}, ${spec.noise.size} values) has SHA-256 ${digest.slice(0, 12)}…, the coordinator's ${String(spec.noise.digest).slice(0, 12)}…: ` +
+            'this worker fills the table differently (another build or a modified copy), so its candidates would not be the ones the coordinator sampled; run the same build on every machine',
+        );
+      }
       for (let i = 0; i < this.options.threads; i++) all.push(this.newPool(spec, noise));
       free.push(...all);
       await Promise.all(all.map((p) => p.ready()));
@@ -221,7 +229,7 @@ export class RedisWorker {
   }
 
   private async spare(set: PoolSet, spec: RunSpec): Promise<EvaluatorPool> {
-    const pool = this.newPool(spec, await this.noiseTable(spec.noise));
+    const pool = this.newPool(spec, (await this.noiseTable(spec.noise)).table);
     set.all.push(pool);
     return pool;
   }
@@ -230,17 +238,17 @@ export class RedisWorker {
    * The noise table (seed, size), built once per machine in slices between which the event loop runs: a 2^25 table
    * takes seconds, and the job locks must be renewed meanwhile.
    */
-  private noiseTable({ seed, size }: RunSpec['noise']): Promise<NoiseTable> {
+  private noiseTable({ seed, size }: RunSpec['noise']): Promise<{ table: NoiseTable; digest: string }> {
     const key = `${seed}:${size}`;
     let table = this.noise.get(key);
     if (!table) {
       table = (async () => {
         const data = new Float32Array(new SharedArrayBuffer(size * 4));
         for (let start = 0; start < size; start += NOISE_SLICE) {
-          fillNoise(data, seed, start, Math.min(size, start + NOISE_SLICE));
+          (this.options.fillNoise ?? fillNoise)(data, seed, start, Math.min(size, start + NOISE_SLICE));
           await new Promise((ok) => setImmediate(ok));
         }
-        return { seed, size, data };
+        return { table: { seed, size, data }, digest: noiseDigest(data) };
       })();
       this.noise.set(key, table);
     }
