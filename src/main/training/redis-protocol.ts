@@ -14,8 +14,8 @@ import type { CandidateResult, TestLifetime, TestResult, WorkerInit } from './pr
 
 /** The workbench version a job is made by; a worker evaluates only jobs of its own version. */
 export const WORKBENCH_VERSION: string = pkg.version;
-/** The job format below; bumped when it changes, checked with the version. 2: a merging run's centre has its assignment. */
-export const PROTOCOL = 2;
+/** The job format below; bumped when it changes, checked with the version. 2: a merging run's centre has its assignment; 3: the noise table's digest. */
+export const PROTOCOL = 3;
 export const QUEUE_NAME = 'hebb-evaluate';
 /** Every key of ours (BullMQ's own are under its `bull:` prefix). */
 const PREFIX = 'hebb';
