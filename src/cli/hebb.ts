@@ -47,7 +47,7 @@ type Open = (args: ParsedArgs) => Store;
 const COMMANDS: readonly (CommandInfo & { run(argv: readonly string[], open: Open): void | Promise<void> })[] = [
   {
     name: 'train', usage: '[options]', flags: TRAIN_FLAGS, run: trainCommand, docs: 'README.md#training-from-the-command-line',
-    summary: 'start a training run (Ctrl-C pauses it after the generation in flight)',
+    summary: 'start a training run (Ctrl-C pauses it after the generation in flight; twice, at once)',
     examples: [
       'hebb train --name ant-hebbian --policy hebbian --rule ABCD_lr --morphologies standard,damaged-right --pop 100 --generations 150 --workers 2 --seed 1',
       'hebb train --name held --heldout damaged-left --heldout-every 10 --heldout-episodes 5 --queue',

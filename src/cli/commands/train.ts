@@ -159,16 +159,29 @@ export function reporter(runId: number, json: boolean, total: number, rules: Rul
   };
 }
 
-/** Finishes the generation in flight on SIGINT / SIGTERM, then returns. */
-export function stopSignal(): { stop: () => boolean; dispose: () => void } {
+/** Signals that pause training: Ctrl-C, a polite kill, and the terminal going away (SIGHUP). */
+const PAUSING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/**
+ * The first SIGINT / SIGTERM / SIGHUP pauses the run after the generation in flight; a second stops at once
+ * (`abort`: the generation in flight is dropped, the run left paused at its last committed generation, so a resume
+ * redoes it exactly). Should something still hold the process 15 s later, it exits anyway.
+ */
+export function stopSignal(): { stop: () => boolean; abort: AbortSignal; dispose: () => void } {
   let requested = false;
-  const on = (): void => {
-    if (!requested) process.stderr.write('\nstopping after the generation in flight…\n');
-    requested = true;
+  const controller = new AbortController();
+  const on = (signal: NodeJS.Signals): void => {
+    if (!requested) {
+      requested = true;
+      process.stderr.write(`\n${signal}: pausing after the generation in flight… (again to stop now; the generation in flight is then redone on resume)\n`);
+    } else if (!controller.signal.aborted) {
+      process.stderr.write(`${signal} again: stopping now; the run is left paused at its last committed generation\n`);
+      controller.abort();
+      setTimeout(() => process.exit(130), 15_000).unref();
+    }
   };
-  process.on('SIGINT', on);
-  process.on('SIGTERM', on);
-  return { stop: () => requested, dispose: () => (process.off('SIGINT', on), process.off('SIGTERM', on)) };
+  for (const s of PAUSING_SIGNALS) process.on(s, on);
+  return { stop: () => requested, abort: controller.signal, dispose: () => PAUSING_SIGNALS.forEach((s) => process.off(s, on)) };
 }
 
 async function runLoop(store: Store, runId: number, total: number, args: ParsedArgs): Promise<void> {
@@ -182,9 +195,11 @@ async function runLoop(store: Store, runId: number, total: number, args: ParsedA
   }
   const signal = stopSignal();
   try {
-    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total, runRuleStages(config)), interrupt: () => (signal.stop() ? 'paused' : null) });
+    const status = await train(store, runId, { workers: flag(args, 'workers', 'int'), evaluator, onGeneration: reporter(runId, json, total, runRuleStages(config)), interrupt: () => (signal.stop() ? 'paused' : null), abort: signal.abort });
     if (!json && process.stdout.isTTY) process.stdout.write('\n');
-    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` at ${generationText(store.generations(runId).length, total)}; continue with: hebb resume ${runId}`}\n`);
+    const done = store.generations(runId).length;
+    const where = done === 0 ? `before its first generation (of ${total})` : `at ${generationText(done, total)}`;
+    if (!json) process.stdout.write(`run ${runId} ${status}${status === 'finished' ? '' : ` ${where}; continue with: hebb resume ${runId}`}\n`);
   } finally {
     signal.dispose();
   }

@@ -32,6 +32,25 @@ export interface TrainOptions {
    * Another process can do the same by setting the run's status to 'paused' or 'stopped' in the store.
    */
   readonly interrupt?: () => InterruptStatus | null;
+  /**
+   * Stops at once when it fires: the generation in flight (evaluation, held-out tests or a merge) is dropped
+   * uncommitted and the run is left 'paused', so resuming redoes that generation exactly (a second Ctrl-C).
+   */
+  readonly abort?: AbortSignal;
+}
+
+/** Thrown inside `train` when its abort signal fires; never escapes it. */
+class Abandoned extends Error {}
+
+/** `work` raced against `signal`: rejects with Abandoned as soon as the signal fires. */
+function unlessAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new Abandoned());
+  return new Promise<T>((ok, fail) => {
+    const abandon = (): void => fail(new Abandoned());
+    signal.addEventListener('abort', abandon, { once: true });
+    work.then(ok, fail).finally(() => signal.removeEventListener('abort', abandon));
+  });
 }
 
 /** How a run can be interrupted: 'paused' means it is meant to continue, 'stopped' that it was ended early. */
@@ -86,7 +105,7 @@ function startingState(store: Store, runId: number, config: RunConfig): EsState 
  * Evolve & Merge: the centre of generation `next.generation` is the state `tell` made, its rules merged when the
  * schedule says so (k-means++ seeded by the run seed and that generation, so a resumed run merges identically).
  */
-async function withMerge(config: RunConfig, next: EsState): Promise<EsState> {
+async function withMerge(config: RunConfig, next: EsState, signal?: AbortSignal): Promise<EsState> {
   // The centre after the last generation is the run's result: it is never merged without evolving on.
   if (!config.merge || next.generation >= config.generations) return next;
   const geometry = ruleGeometry(taskNet(config.env), config.policy);
@@ -96,6 +115,7 @@ async function withMerge(config: RunConfig, next: EsState): Promise<EsState> {
   // In a thread of its own: K-means takes seconds, and this thread may be serving the GUI.
   return new Promise((ok, fail) => {
     const worker = startWorker(import.meta.url, 'merge-worker', { task });
+    signal?.addEventListener('abort', () => void worker.terminate(), { once: true });
     let settled = false;
     const failed = (message: string): void => {
       if (!settled) fail(new Error(`merging the rules into ${task.rules} for generation ${next.generation} failed: ${message}`));
@@ -158,7 +178,9 @@ export async function train(store: Store, runId: number, options: TrainOptions =
       usefulWorkers(options.workers, state.config.popSize),
       { id: runId, config },
     );
-    await pool.ready();
+    const live = pool;
+    const step = <T>(work: Promise<T>): Promise<T> => unlessAborted(work, options.abort);
+    await step(live.ready());
     while (state.generation < config.generations) {
       const interrupted = options.interrupt?.() ?? externalInterrupt(store, runId);
       if (interrupted) {
@@ -166,13 +188,13 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         return interrupted;
       }
       const started = performance.now();
-      await pool.setCentre(state.generation, state.theta, state.assignment);
-      const results = await pool.evaluate(state.generation, state.sigma, ask(state));
+      await step(live.setCentre(state.generation, state.theta, state.assignment));
+      const results = await step(live.evaluate(state.generation, state.sigma, ask(state)));
       const fitness = results.map((r) => r.fitness);
       // The engine still holds this generation's centre (setCentre above): that is the one tested.
-      const tests = heldoutDue(config, state.generation) ? await pool.test(state.generation, heldoutLifetimes(config)) : [];
+      const tests = heldoutDue(config, state.generation) ? await step(live.test(state.generation, heldoutLifetimes(config))) : [];
       const heldout = tests.length > 0 ? heldoutRecords(config, state.generation, tests) : [];
-      const next = await withMerge(config, tell(state, fitness, noise));
+      const next = await step(withMerge(config, tell(state, fitness, noise), options.abort));
       const record: GenerationRecord = {
         generation: state.generation,
         ...summarise(fitness),
@@ -186,13 +208,17 @@ export async function train(store: Store, runId: number, options: TrainOptions =
         blownUp: results.reduce((s, r) => s + r.blownUp, 0),
       };
       store.commitGeneration(runId, record, encodeEsState(next), heldout, config.checkpoints);
-      await pool.committed(state.generation);
+      await step(live.committed(state.generation));
       state = next;
       options.onGeneration?.(record, heldout);
     }
     store.setRunStatus(runId, 'finished');
     return 'finished';
   } catch (e) {
+    if (e instanceof Abandoned) {
+      store.setRunStatus(runId, 'paused');
+      return 'paused';
+    }
     store.setRunStatus(runId, 'failed', e instanceof Error ? e.message : String(e));
     throw e;
   } finally {
