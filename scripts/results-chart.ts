@@ -8,7 +8,7 @@
 // Each group is a mean line with a ±std band over its runs (seeds), each run drawn faintly behind.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fnv1a } from '../src/common/config-paths';
-import { compareOption, heldoutCompareOption, heldoutMorphologies, type CurveRun, type Group } from '../src/renderer/src/compare';
+import { compareOption, heldoutCompareOption, heldoutMorphologies, type CurveRun, type Group } from '../src/common/charts/compare';
 import { compareRuns } from '../src/main/services/evaluation';
 import { loadSvgCharts, renderSvg } from '../src/main/services/svg-charts';
 import { Store } from '../src/main/store/store';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GenerationRecord, HeldoutRecord } from '../../src/common/model';
-import { fitnessOption, heldoutCurves } from '../../src/renderer/src/charts';
-import { compareCsv, compareOption, configDiff, ema, groupColours, groupCurve, groupHeldoutCurve, heldoutCompareOption, logYBlocker, type CompareRun } from '../../src/renderer/src/compare';
+import { fitnessOption, heldoutCurves } from '../../src/common/charts/charts';
+import { compareCsv, compareOption, configDiff, ema, groupColours, groupCurve, groupHeldoutCurve, heldoutCompareOption, logYBlocker, type CompareRun } from '../../src/common/charts/compare';
 import { defaultDraft, forEnv, issuesByField, notApplying, validate } from '../../src/renderer/src/forms/schema';
 
 const gen = (generation: number, mean: number, wallMs = 1000): GenerationRecord => ({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/config';
 import { parseDamage } from '../../src/core/rollout/damage';
 import { DAMAGE_PRESETS, newRow, parseSeeds, rowsToSchedule } from '../../src/renderer/src/forms/damage';
-import { describeDamage } from '../../src/renderer/src/format';
+import { describeDamage } from '../../src/common/format';
 
 describe('damage form', () => {
   it("turns rows into the API's schedule: index lists from text, empty = all", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Comparison, ComparisonCell } from '../../src/common/model';
 import { bodyColumn, shareOf } from '../../src/common/tables';
-import { centreChoices, centreText } from '../../src/renderer/src/format';
+import { centreChoices, centreText } from '../../src/common/format';
 
 describe('shareOf', () => {
   it('gives a whole percentage of a positive base, negative values included (walking backwards after)', () => {

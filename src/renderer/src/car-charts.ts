@@ -3,7 +3,7 @@
  * 0 … 1, and the score (Σ reward), stacked on one frame axis so one cursor marks the frame in all four. Damage
  * windows are shaded on each.
  */
-import { PALETTE, type FrameSpan } from './charts';
+import { PALETTE, type FrameSpan } from '../../common/charts/charts';
 
 /** Pixel layout of the stacked grids (top of each, and their common height). */
 const TOP = 12;

@@ -16,7 +16,7 @@ import { CreateLines } from '@babylonjs/core/Meshes/Builders/linesBuilder';
 import { CreateSphere } from '@babylonjs/core/Meshes/Builders/sphereBuilder';
 import { Scene } from '@babylonjs/core/scene';
 import type { WeightTrajectories } from '../../../common/analysis';
-import { DAMAGE_COLOUR, START_COLOUR, TIME_COLOURS } from '../analysis-charts';
+import { DAMAGE_COLOUR, START_COLOUR, TIME_COLOURS } from '../../../common/charts/analysis-charts';
 
 /** The time colour at u ∈ [0, 1], interpolated between TIME_COLOURS. */
 export function timeColour(u: number): Color4 {

@@ -2,7 +2,7 @@
  * Chart options built from run data (pure functions: data in, ECharts option out). A band is drawn the ECharts
  * way: an invisible lower series and a stacked, filled (upper − lower) series on top of it.
  */
-import type { GenerationRecord, HeldoutRecord } from '../../common/model';
+import type { GenerationRecord, HeldoutRecord } from '../model';
 import { rulesAt, type RuleStages } from '../../core/merge/merge';
 
 type Series = Record<string, unknown>;

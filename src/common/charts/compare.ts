@@ -2,8 +2,8 @@
  * Comparison math for the Compare page, pure and DOM-free: per-group mean ± std curves over seeds (training, and
  * the centre's held-out tests), the config keys that differ between runs, and the CSV export.
  */
-import { differingPaths } from '../../common/config-paths';
-import type { GenerationRecord, HeldoutRecord } from '../../common/model';
+import { differingPaths } from '../config-paths';
+import type { GenerationRecord, HeldoutRecord } from '../model';
 import { band, GENERATION_AXIS, PALETTE, valueAxis } from './charts';
 
 /** What the charts draw of a run: its curve and its held-out tests (also built from exported results, see scripts/results-chart.ts). */

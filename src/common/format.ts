@@ -1,9 +1,9 @@
 /** Display helpers shared by the views. */
-import type { Estimate, RunSummary } from '../../common/api';
-import { generationText } from '../../common/generations';
-import { normaliseModeOf, type ImportedFrom } from '../../core/config';
+import type { Estimate, RunSummary } from './api';
+import { generationText } from './generations';
+import { normaliseModeOf, type ImportedFrom } from '../core/config';
 export { generationText };
-import { damageScheduleSchema, describeDamageEvent } from '../../core/rollout/damage';
+import { damageScheduleSchema, describeDamageEvent } from '../core/rollout/damage';
 
 /** Where an imported run's rules came from (its config's `imported`), or null for a trained run. */
 export function importedOf(r: Pick<RunSummary, 'config'>): ImportedFrom | null {

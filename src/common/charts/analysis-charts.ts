@@ -5,7 +5,7 @@
  * The attractor figure: the lifetimes' weight trajectories on PC1–PC2 and PC1–PC3, each point coloured by its
  * policy step, starts and damage marked; under them the spread between lifetimes over time.
  */
-import type { RuleReport, WeightTrajectories } from '../../common/analysis';
+import type { RuleReport, WeightTrajectories } from '../analysis';
 import { PALETTE } from './charts';
 
 type Series = Record<string, unknown>;
