@@ -20,10 +20,18 @@ export type NormaliseMode = (typeof NORMALISE_MODES)[number];
 export const INIT_MODES = ['uni', 'normal', 'coevolve'] as const;
 export type InitMode = (typeof INIT_MODES)[number];
 
+/** A convolutional front end (core/nn/conv.ts ConvSpec: the car's pixels → features). */
+const convSpecSchema = z.strictObject({
+  channels: z.int().min(1).max(64),
+  size: z.int().min(1).max(4096),
+  layers: z.array(z.strictObject({ outChannels: z.int().min(1).max(4096), kernel: z.int().min(1).max(64), stride: z.int().min(1).max(64) })).min(1).max(16),
+});
+
 export const mlpSpecSchema = z.strictObject({
   sizes: z.array(z.int().min(1).max(100_000)).min(2),
   hidden: activation.default('tanh'),
   output: activation.default('tanh'),
+  conv: convSpecSchema.optional(),
 });
 
 export const policySpecSchema = z.discriminatedUnion('kind', [
