@@ -6,6 +6,7 @@ import { loadAmmo } from '../../core/envs/quadruped/ammo';
 import { loadBullet } from '../../core/envs/quadruped/pybullet/bullet';
 import { flag, parseArgs, UsageError, type FlagTable } from '../args';
 import { analysisBenchmarks } from '../bench/analysis';
+import { cliStartBenchmarks } from '../bench/cli-start';
 import { coreBenchmarks } from '../bench/core';
 import { poolBenchmarks } from '../bench/pool';
 import { quadrupedBenchmarks } from '../bench/quadruped';
@@ -29,7 +30,7 @@ export async function benchCommand(argv: readonly string[]): Promise<void> {
   const json = flag(args, 'json', 'boolean');
   const repetitions = flag(args, 'repetitions', 'int') ?? BENCH_FLAGS.repetitions.default;
   if (repetitions < 1 || repetitions > 100) throw new UsageError(`--repetitions must be in [1, 100], got ${repetitions}`);
-  const all = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo(), await loadBullet()), ...racingBenchmarks(), ...racingPolicyBenchmarks(), ...racingRolloutBenchmarks(), ...poolBenchmarks(), ...redisBenchmarks(), ...analysisBenchmarks()];
+  const all = [...coreBenchmarks(), ...quadrupedBenchmarks(await loadAmmo(), await loadBullet()), ...racingBenchmarks(), ...racingPolicyBenchmarks(), ...racingRolloutBenchmarks(), ...poolBenchmarks(), ...redisBenchmarks(), ...analysisBenchmarks(), ...cliStartBenchmarks()];
   const only = flag(args, 'only', 'list');
   // The Redis keys are known even when redis-server is missing (their suite said so and skipped them).
   const unknown = only?.filter((k) => !all.some((b) => b.key === k) && !(REDIS_BENCH_KEYS as readonly string[]).includes(k)) ?? [];
