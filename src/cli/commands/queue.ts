@@ -20,7 +20,7 @@ export async function workCommand(argv: readonly string[], open: (args: ParsedAr
   const evaluator = redisEngine(args);
   await checkRedis(args);
   const store = open(args);
-  const signal = stopSignal();
+  const signal = stopSignal({ stopsAtOnce: false });
   try {
     const queue = new TrainingQueue(store, { workers, evaluator });
     const reporters = new Map<number, ReturnType<typeof reporter>>();

@@ -165,15 +165,18 @@ const PAUSING_SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP
 /**
  * The first SIGINT / SIGTERM / SIGHUP pauses the run after the generation in flight; a second stops at once
  * (`abort`: the generation in flight is dropped, the run left paused at its last committed generation, so a resume
- * redoes it exactly). Should something still hold the process 15 s later, it exits anyway.
+ * redoes it exactly). Should something still hold the process 15 s later, it exits anyway. Without `stopsAtOnce`
+ * (`hebb work`, whose queue cannot drop a generation yet) a second signal only says it is still waiting.
  */
-export function stopSignal(): { stop: () => boolean; abort: AbortSignal; dispose: () => void } {
+export function stopSignal(options: { readonly stopsAtOnce: boolean } = { stopsAtOnce: true }): { stop: () => boolean; abort: AbortSignal; dispose: () => void } {
   let requested = false;
   const controller = new AbortController();
   const on = (signal: NodeJS.Signals): void => {
     if (!requested) {
       requested = true;
       process.stderr.write(`\n${signal}: pausing after the generation in flight… (again to stop now; the generation in flight is then redone on resume)\n`);
+    } else if (!options.stopsAtOnce) {
+      process.stderr.write(`${signal} again: still finishing the generation in flight\n`);
     } else if (!controller.signal.aborted) {
       process.stderr.write(`${signal} again: stopping now; the run is left paused at its last committed generation\n`);
       controller.abort();

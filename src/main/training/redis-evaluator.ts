@@ -57,10 +57,15 @@ export function redisEvaluator(options: RedisEngineOptions): EvaluatorFactory {
   return (init, _workers, run) => new RedisEvaluator(init, run, options);
 }
 
+/** Digests of this process's noise tables (immutable once filled), so a run's start does not hash 128 MiB again. */
+const digests = new WeakMap<SharedArrayBuffer, string>();
+
 /** The part of a run's config the workers need, from what the coordinator gives the thread pool. */
 function runSpec(init: WorkerInit, run: RunIdentity): RunSpec {
   const { noise: buffer, theta: _centre, assignment, ...rest } = init;
-  const noise = { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize, digest: noiseDigest(new Float32Array(buffer)) };
+  let digest = digests.get(buffer);
+  if (digest === undefined) digests.set(buffer, (digest = noiseDigest(new Float32Array(buffer))));
+  const noise = { seed: run.config.es.noiseSeed, size: run.config.es.noiseTableSize, digest };
   return { ...rest, noise, ...(assignment ? { merging: true as const } : {}) };
 }
 
